@@ -1,0 +1,79 @@
+import type { ConfirmChannel, Options } from "amqplib";
+import { BrokerUnavailableError } from "./broker-errors.js";
+
+/**
+ * Publishes on one shared confirm channel with many confirms in flight: each publish resolves
+ * when the broker has confirmed that message (persisted, for a durable queue), and rejects on a
+ * nack, a closed channel, or no confirm within `timeoutMs`. A channel per request would cost a
+ * round trip each; waitForConfirms would couple unrelated requests to each other's fate.
+ */
+export class ConfirmPublisher {
+  #channel: ConfirmChannel | undefined;
+  #inFlight = 0;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Called with each new channel after a (re)connect, and with undefined when it is gone. */
+  attach(channel: ConfirmChannel | undefined): void {
+    this.#channel = channel;
+  }
+
+  get connected(): boolean {
+    return this.#channel !== undefined;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
+    const channel = this.#channel;
+    if (!channel) return Promise.reject(new BrokerUnavailableError("not connected to the broker", "not_connected"));
+    this.#inFlight += 1;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#inFlight -= 1;
+        if (this.#inFlight === 0) this.#idleWaiters.splice(0).forEach((wake) => wake());
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => settle(new BrokerUnavailableError(`no confirm from the broker within ${this.timeoutMs} ms`, "timeout")),
+        this.timeoutMs,
+      );
+      try {
+        // The return value only says the socket buffer is full; the confirm callback still fires,
+        // and the timeout bounds the wait.
+        channel.publish(exchange, routingKey, body, options, (error: unknown) => {
+          if (!error) return settle();
+          const closed = error instanceof Error && /closed/i.test(error.message);
+          settle(
+            closed
+              ? new BrokerUnavailableError("the channel closed before the broker confirmed", "channel_closed")
+              : new BrokerUnavailableError("the broker refused the message (nack)", "nacked"),
+          );
+        });
+      } catch (error) {
+        // amqplib throws synchronously when the channel is already closed.
+        settle(new BrokerUnavailableError(`publish failed: ${(error as Error).message}`, "channel_closed"));
+      }
+    });
+  }
+
+  /** Resolves once every publish in flight has been confirmed or has failed, or after `ms`. */
+  async settled(ms: number): Promise<void> {
+    if (this.#inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import type { ChannelModel, Options, RecoveringChannelModel } from "amqplib";
+import type { Logger } from "pino";
+import { CLOUDEVENTS_CONTENT_TYPE } from "../events/cloud-event.js";
+import type { NormalizedEvent } from "../events/normalize.js";
+import { ConfirmPublisher } from "./confirm-publisher.js";
+import { connectBroker, watchChannel } from "./connection.js";
+
+export interface EventPublisherOptions {
+  readonly url: string;
+  readonly exchange: string;
+  readonly confirmTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+/** Publishes normalized events to the topic exchange and says whether it can right now. */
+export interface EventPublisher {
+  publish(event: NormalizedEvent): Promise<void>;
+  readonly connected: boolean;
+  /** Waits (at most `ms`) for outstanding confirms, then closes channel and connection. */
+  close(ms: number): Promise<void>;
+}
+
+export async function createEventPublisher(options: EventPublisherOptions): Promise<EventPublisher> {
+  const { exchange, logger } = options;
+  const confirms = new ConfirmPublisher(options.confirmTimeoutMs);
+  let current: ChannelModel | undefined;
+  let closing = false;
+
+  async function openChannel(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    watchChannel(channel, logger, "publish");
+    await channel.assertExchange(exchange, "topic", { durable: true });
+    channel.on("close", () => {
+      confirms.attach(undefined);
+      // A channel can close on its own (a protocol error) while the connection lives on:
+      // open a fresh one rather than answering 503 until the next reconnect.
+      if (!closing && current === model) {
+        setTimeout(() => {
+          if (!closing && current === model) openChannel(model).catch((error: Error) => {
+            logger.warn({ err: error.message }, "could not reopen the publish channel");
+          });
+        }, 500).unref();
+      }
+    });
+    confirms.attach(channel);
+  }
+
+  const connection: RecoveringChannelModel = await connectBroker({
+    url: options.url,
+    logger,
+    setup: async (model) => {
+      current = model;
+      await openChannel(model);
+    },
+    onDisconnect: () => {
+      current = undefined;
+      confirms.attach(undefined);
+    },
+  });
+
+  return {
+    publish(event) {
+      const properties: Options.Publish = {
+        persistent: true,
+        messageId: event.id,
+        type: event.type,
+        contentType: CLOUDEVENTS_CONTENT_TYPE,
+        timestamp: Math.floor(Date.now() / 1000),
+        appId: "webhook-router",
+      };
+      return confirms.publish(exchange, event.routingKey, event.body, properties);
+    },
+    get connected() {
+      return confirms.connected;
+    },
+    async close(ms) {
+      await confirms.settled(ms);
+      closing = true;
+      confirms.attach(undefined);
+      await connection.close().catch(() => {});
+    },
+  };
+}

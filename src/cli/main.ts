@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config/config-error.js";
+import { loadEnvFile } from "./env-file.js";
+import { send } from "./send.js";
+import { start } from "./start.js";
+
+const USAGE = `Usage: webhook-router <command> [options]
+
+Commands:
+  start                                   run the router (ingress) until SIGTERM/SIGINT
+  send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
+       [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
+
+Configuration comes from the environment (and ./.env or $ENV_FILE when present); see README.md.`;
+
+/** sysexits' EX_CONFIG: the configuration, not the code, needs fixing. */
+const EXIT_CONFIG = 78;
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      event: { type: "string" },
+      url: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === "help") {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  loadEnvFile();
+  switch (command) {
+    case "start":
+      await start();
+      return -1; // keeps running; the signal handlers exit
+    case "send": {
+      const [sourceId, fixture] = rest;
+      if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");
+      return send({ sourceId, fixture, event: values.event, url: values.url });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`webhook-router: ${error.message}`);
+      process.exitCode = EXIT_CONFIG;
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`webhook-router: ${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`webhook-router: ${(error as Error).message ?? String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

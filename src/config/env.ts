@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ConfigError } from "./config-error.js";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+
+// express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses/subnets.
+const trustProxy = z
+  .string()
+  .transform((raw): boolean | number | string[] => {
+    const value = raw.trim().toLowerCase();
+    if (value === "" || value === "false") return false;
+    if (value === "true") return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    return raw.split(",").map((part) => part.trim()).filter(Boolean);
+  });
+
+/** Infrastructure settings, read once from the environment (twelve-factor). */
+export const envSchema = z.object({
+  /** HTTP port for webhooks and health. @defaultValue 8080 */
+  PORT: port.default(8080),
+  /** Address to listen on. @defaultValue 0.0.0.0 */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** RabbitMQ URL. @defaultValue amqp://guest:guest@127.0.0.1:5672 */
+  AMQP_URL: z.string().regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL").default("amqp://guest:guest@127.0.0.1:5672"),
+  /** Durable topic exchange that events are published to. @defaultValue events */
+  AMQP_EXCHANGE: z.string().min(1).max(255).default("events"),
+  /** Folder of routing-table YAML files. @defaultValue ./routes */
+  ROUTES_DIR: z.string().min(1).default("./routes"),
+  /** Folder for local state (spool, delivery log). @defaultValue ./data */
+  DATA_DIR: z.string().min(1).default("./data"),
+  /** pino level. @defaultValue info */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
+  TRUST_PROXY: trustProxy.default(false),
+  /** How long a request waits for the broker's confirm before it is answered 503. @defaultValue 5000 */
+  PUBLISH_TIMEOUT_MS: positiveMs.default(5000),
+  /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
+});
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  // An empty variable means "use the default", as in most twelve-factor tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        file: "environment",
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+/** The AMQP URL with its password replaced, for logs and errors. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+}

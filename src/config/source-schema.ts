@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { verificationSchema } from "../verify/schema.js";
+import { byteSizeSchema } from "./byte-size.js";
+
+/** A source id is one word of the routing key and one segment of the URL. */
+export const SOURCE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+// Where a piece of the event comes from: the URL's event name, a header, a body field, or a hash.
+const SELECTOR = /^(url|hash|header:[A-Za-z0-9-]+|body:[^\s]+)$/;
+const selector = z.string().regex(SELECTOR, 'expected "url", "hash", "header:<name>" or "body:<field.path>"');
+const selectorList = z
+  .union([selector, z.array(selector)])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
+
+const eventSchema = z
+  .object({
+    /** Where the event name comes from, first match wins. @defaultValue ["url"] */
+    type: selectorList.default(["url"]),
+    /** Where the event id comes from; a content hash is always the last resort. @defaultValue ["hash"] */
+    id: selectorList.default(["hash"]),
+    /** The entity the event is about (CloudEvents `subject`). @defaultValue none */
+    subject: selectorList.default([]),
+    /** When the sender says it happened; otherwise the time received. @defaultValue none */
+    time: selectorList.default([]),
+    /** Prefixes removed from event names, e.g. TrackTik's `entity:`. @defaultValue none */
+    stripPrefix: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const rateLimitSchema = z
+  .object({
+    /** @defaultValue 60 */
+    windowSeconds: z.number().int().positive().default(60),
+    /** Requests allowed per client address in one window. @defaultValue 6000 */
+    max: z.number().int().positive().default(6000),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    /** Largest body accepted. @defaultValue 1mb */
+    body: byteSizeSchema.default(1024 * 1024),
+    /** Per client address; `false` turns it off. */
+    rateLimit: z.union([z.literal(false), rateLimitSchema]).default({ windowSeconds: 60, max: 6000 }),
+  })
+  .strict();
+
+export const sourceSchema = z
+  .object({
+    description: z.string().optional(),
+    verify: verificationSchema,
+    event: eventSchema.default({ type: ["url"], id: ["hash"], subject: [], time: [], stripPrefix: [] }),
+    limits: limitsSchema.default({ body: 1024 * 1024, rateLimit: { windowSeconds: 60, max: 6000 } }),
+  })
+  .strict();
+
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type EventSelectors = z.infer<typeof eventSchema>;
+
+/** One YAML file of the routing table. Destinations and routes join `sources` with the worker. */
+export const routesFileSchema = z
+  .object({
+    sources: z.record(z.string().regex(SOURCE_ID, "a source id is lower-case letters, digits, - or _ (at most 64)"), sourceSchema).optional(),
+  })
+  .strict();

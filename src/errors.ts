@@ -1,0 +1,42 @@
+/**
+ * The one catalogue of errors a sender can see. Each has a stable code (in the JSON body and in
+ * logs), an HTTP status, and whether retrying the same request can help — the handler maps
+ * errors to responses here and nowhere else.
+ */
+export const httpErrors = {
+  unknown_source: { status: 404, retryable: false },
+  not_found: { status: 404, retryable: false },
+  method_not_allowed: { status: 405, retryable: false },
+  payload_too_large: { status: 413, retryable: false },
+  unsupported_encoding: { status: 415, retryable: false },
+  invalid_signature: { status: 401, retryable: false },
+  invalid_body: { status: 400, retryable: false },
+  invalid_event: { status: 400, retryable: false },
+  rate_limited: { status: 429, retryable: true },
+  unavailable: { status: 503, retryable: true },
+  request_aborted: { status: 400, retryable: true },
+  internal: { status: 500, retryable: true },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type HttpErrorCode = keyof typeof httpErrors;
+
+/** An error that becomes an HTTP answer: `{"error": code, "message": message}`. */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  readonly status: number;
+  readonly retryable: boolean;
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    /** Extra detail for the log line only — never sent to the client. */
+    readonly detail?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.status = httpErrors[code].status;
+    this.retryable = httpErrors[code].retryable;
+  }
+
+  toBody(): { error: HttpErrorCode; message: string } {
+    return { error: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,31 @@
+/** CloudEvents 1.0 structured mode: the whole event is the JSON body of the message. */
+export const CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json";
+
+/** The context attributes of a CloudEvent; `data` travels separately, as the sender's bytes. */
+export interface CloudEventAttributes {
+  readonly specversion: "1.0";
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  readonly time: string;
+  readonly datacontenttype: "application/json";
+  readonly subject?: string;
+}
+
+/** A CloudEvent as consumers parse it. */
+export interface CloudEvent<T = unknown> extends CloudEventAttributes {
+  readonly data: T;
+}
+
+/**
+ * Serializes the event with the sender's JSON spliced in byte for byte as `data`: no
+ * re-serialization, so large integers, key order and exotic number forms survive untouched.
+ * `rawJson` must already be known to parse as JSON and to be valid UTF-8.
+ */
+export function serializeCloudEvent(attributes: CloudEventAttributes, rawJson: Buffer): Buffer {
+  const head = JSON.stringify(attributes);
+  // `head` ends with "}": reopen it, add "data", close it again.
+  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"data":`), rawJson, CLOSE]);
+}
+
+const CLOSE = Buffer.from("}");

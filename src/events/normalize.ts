@@ -1,0 +1,86 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { isUtf8 } from "node:buffer";
+import type { Source } from "../config/load-routes.js";
+import { HttpError } from "../errors.js";
+import { serializeCloudEvent, type CloudEventAttributes } from "./cloud-event.js";
+import { eventId } from "./event-id.js";
+import { normalizeEventName } from "./event-name.js";
+import { compileSelectors } from "./selector.js";
+
+/** A verified request, ready to become an event. */
+export interface ReceivedRequest {
+  readonly rawBody: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  /** `{eventName}` from `/webhooks/{sourceId}/{eventName}`, when the sender's URL names it. */
+  readonly urlEventName: string | undefined;
+  readonly receivedAt: Date;
+}
+
+/** What gets published: the routing key, the AMQP properties' values and the serialized body. */
+export interface NormalizedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly routingKey: string;
+  readonly subject: string | undefined;
+  readonly time: string;
+  /** CloudEvents structured-mode JSON. */
+  readonly body: Buffer;
+}
+
+export type Normalizer = (request: ReceivedRequest) => NormalizedEvent;
+
+/** Builds, once per source, the function that turns its verified requests into CloudEvents. */
+export function createNormalizer(source: Source): Normalizer {
+  const selectType = compileSelectors(source.event.type);
+  const selectId = compileSelectors(source.event.id);
+  const selectSubject = compileSelectors(source.event.subject);
+  const selectTime = compileSelectors(source.event.time);
+  const ceSource = `/webhooks/${source.id}`;
+  const whereNamed = source.event.type.join(", ");
+
+  return (request) => {
+    const body = parseJson(request.rawBody);
+    const input = { body, headers: request.headers, urlEventName: request.urlEventName };
+    const rawName = selectType(input);
+    if (rawName === undefined) {
+      throw new HttpError(
+        "invalid_event",
+        `cannot tell which event this is: expected it in ${whereNamed} (or post to /webhooks/${source.id}/{eventName})`,
+      );
+    }
+    const eventName = normalizeEventName(source.id, rawName, source.event.stripPrefix);
+    const routingKey = `${source.id}.${eventName}`;
+    const id = eventId(selectId(input), source.id, eventName, request.rawBody);
+    const subject = selectSubject(input);
+    const time = toTimestamp(selectTime(input)) ?? request.receivedAt.toISOString();
+    const attributes: CloudEventAttributes = {
+      specversion: "1.0",
+      id,
+      source: ceSource,
+      type: routingKey,
+      time,
+      datacontenttype: "application/json",
+      ...(subject === undefined ? {} : { subject }),
+    };
+    return { id, type: routingKey, routingKey, subject, time, body: serializeCloudEvent(attributes, request.rawBody) };
+  };
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) throw new HttpError("invalid_body", "empty body: expected a JSON document");
+  // Checked first because the raw bytes are forwarded as is: a lossy decode would let bytes through
+  // that consumers cannot read.
+  if (!isUtf8(raw)) throw new HttpError("invalid_body", "body is not valid UTF-8");
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    throw new HttpError("invalid_body", `body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
+  }
+}
+
+// A sender's unparseable time is not worth rejecting the event for: the receive time stands in.
+function toTimestamp(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

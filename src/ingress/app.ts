@@ -1,0 +1,46 @@
+import express, { type Express } from "express";
+import type { Logger } from "pino";
+import { HttpError } from "../errors.js";
+import type { EventSink } from "./event-sink.js";
+import { healthz, readyz } from "./health.js";
+import type { SourcePipeline } from "./source-pipeline.js";
+import { createWebhookHandler } from "./webhook-handler.js";
+
+export interface IngressAppDeps {
+  readonly pipelines: ReadonlyMap<string, SourcePipeline>;
+  readonly sink: EventSink;
+  readonly logger: Logger;
+  /** express `trust proxy`: which X-Forwarded-For hops to believe. */
+  readonly trustProxy: boolean | number | string[];
+  readonly isShuttingDown: () => boolean;
+}
+
+export function createIngressApp(deps: IngressAppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("trust proxy", deps.trustProxy);
+  app.use((_request, response, next) => {
+    // While draining, tell keep-alive clients to reconnect elsewhere rather than reuse this socket.
+    if (deps.isShuttingDown()) response.set("Connection", "close");
+    next();
+  });
+
+  app.get("/healthz", healthz);
+  app.get("/readyz", readyz(deps.sink, deps.isShuttingDown));
+
+  const webhook = createWebhookHandler(deps);
+  app.post("/webhooks/:sourceId", webhook);
+  app.post("/webhooks/:sourceId/:eventName", webhook);
+  app.all("/webhooks/{*rest}", (request, response, next) => {
+    if (request.method === "POST") return next();
+    const error = new HttpError("method_not_allowed", "webhooks are delivered with POST");
+    response.set("Allow", "POST").status(error.status).json(error.toBody());
+  });
+
+  app.use((_request, response) => {
+    const error = new HttpError("not_found", "no such endpoint");
+    response.status(error.status).json(error.toBody());
+  });
+  return app;
+}
