@@ -2,12 +2,11 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createEventPublisher } from "./broker/event-publisher.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
-import type { EventSink } from "./ingress/event-sink.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
+import { createIngressSink } from "./spool/ingress-sink.js";
 
 export interface RouterOptions {
   readonly env: Env;
@@ -26,21 +25,7 @@ export interface RunningRouter {
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
   const pipelines = buildPipelines(table);
-  const publisher = await createEventPublisher({
-    url: env.AMQP_URL,
-    exchange: env.AMQP_EXCHANGE,
-    confirmTimeoutMs: env.PUBLISH_TIMEOUT_MS,
-    logger,
-  });
-  const sink: EventSink = {
-    accept: (event) => publisher.publish(event),
-    get ready() {
-      return publisher.connected;
-    },
-    get state() {
-      return publisher.connected ? "broker" : "unavailable";
-    },
-  };
+  const sink = await createIngressSink(env, logger);
 
   let shuttingDown = false;
   const app = createIngressApp({
@@ -67,7 +52,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         server.closeIdleConnections();
         await serverClosed;
         clearTimeout(force);
-        await publisher.close(env.SHUTDOWN_TIMEOUT_MS);
+        await sink.close(env.SHUTDOWN_TIMEOUT_MS);
         logger.info("shut down cleanly");
       })();
       return closing;

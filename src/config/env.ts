@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { byteSizeSchema } from "./byte-size.js";
 import { ConfigError } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,10 +34,13 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
   TRUST_PROXY: trustProxy.default(false),
-  /** How long a request waits for the broker's confirm before it is answered 503. @defaultValue 5000 */
-  PUBLISH_TIMEOUT_MS: positiveMs.default(5000),
+  /** How long a request waits for the broker's confirm before the event goes to the spool. @defaultValue 2000 */
+  PUBLISH_TIMEOUT_MS: positiveMs.default(2000),
   /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
+  // --- spool (zero loss at the front door) ---
+  /** Largest size of the local spool; past it, ingress answers 503. @defaultValue 1gb */
+  SPOOL_MAX_BYTES: byteSizeSchema.default(1024 ** 3),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

@@ -23,7 +23,7 @@ export function createBasicVerifier(username: string, passwords: readonly string
       // Both are checked before either result is used, so timing does not say which was wrong.
       const userOk = userMatches(credentials.subarray(0, colon));
       const passwordOk = passwordMatches(credentials.subarray(colon + 1));
-      if (!(userOk && passwordOk)) throw new VerificationError("bad_signature", "Basic credentials do not match");
+      if (!(userOk && passwordOk)) throw new VerificationError("bad_signature", "Basic credentials do not match any active secret");
     },
   } satisfies Verifier);
 }

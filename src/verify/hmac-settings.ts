@@ -44,6 +44,9 @@ export function hmacSettingsProblems(settings: HmacSettings): string[] {
   if (fromKv && settings.timestampHeader !== undefined) {
     problems.push("format kv reads the timestamp from the signature header; remove timestampHeader");
   }
+  if (fromKv && settings.format.timestampKey === settings.format.signatureKey) {
+    problems.push("timestampKey and signatureKey must differ");
+  }
   const hasTimestamp = fromKv || settings.timestampHeader !== undefined;
   if (content.uses.has("timestamp") && !hasTimestamp) {
     problems.push("signedContent uses {timestamp} but there is no timestampHeader (or format kv)");

@@ -1,0 +1,67 @@
+import type { CloudEvent } from "../events/cloud-event.js";
+
+/**
+ * The port every destination adapter implements: deliver one mapped event to one system of record.
+ *
+ * Promises:
+ * - `deliver` resolves only when the target has accepted the call (2xx, or the API's own success
+ *   signal — Odoo answers errors with HTTP 200) and rejects with a DeliveryError otherwise.
+ * - The event id is passed as the target's idempotency key where its API has one, or the adapter
+ *   looks the record up by an external reference before creating it, so a retry never duplicates.
+ * - It honours `signal` (the route's timeout): an aborted call rejects with a transient error.
+ *
+ * Does not promise: ordering, or retrying by itself — the worker decides retry vs dead-letter from
+ * the error's `kind`. An adapter may refresh an expired token once and repeat the call.
+ */
+export interface Adapter {
+  readonly kind: string;
+  deliver(delivery: Delivery): Promise<DeliveryReceipt>;
+  /** Releases connections (AMQP channels, keep-alive agents). */
+  close?(): Promise<void>;
+}
+
+export interface Delivery {
+  /** The CloudEvent id: the idempotency key. */
+  readonly eventId: string;
+  readonly routeId: string;
+  /** The mapping's output; each adapter documents the shape it expects. */
+  readonly payload: unknown;
+  readonly event: CloudEvent;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+}
+
+export interface DeliveryReceipt {
+  /** HTTP status of the call that succeeded, where there was one. */
+  readonly status?: number;
+  /** The target's id for what was created or found (Odoo record id, QBO Invoice Id…). */
+  readonly targetId?: string;
+  /** True when the target already had it (found by reference, duplicate reference id). */
+  readonly alreadyDone?: boolean;
+}
+
+/**
+ * Why a delivery failed, and so what happens next:
+ * - `transient`: network error, timeout, 408/425/429/5xx — retried with backoff (honouring
+ *   `retryAfterMs`);
+ * - `permanent`: other 4xx, a rejected payload — dead-lettered at once;
+ * - `credentials`: 401/403, a bad API key — dead-lettered at once AND alerted: it will not heal by
+ *   retrying.
+ */
+export type DeliveryErrorKind = "transient" | "permanent" | "credentials";
+
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    readonly kind: DeliveryErrorKind,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
