@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { VerificationConfig } from "../../../src/verify/index.js";
 import { createSigner, createVerifier, verificationSchema } from "../../../src/verify/index.js";
 import { createHmacVerifier } from "../../../src/verify/hmac.js";
-import { failureOf, NOW, request } from "./preset-cases.js";
+import { failureOf, NOW, request } from "./harness.js";
 
 const BODY = Buffer.from('{"id":"evt_1"}');
 const T = Math.floor(NOW / 1000);

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { VerificationConfigInput } from "../../../src/verify/index.js";
 import { createSigner, createVerifier, verificationSchema } from "../../../src/verify/index.js";
-import { failureOf, NOW, request } from "./preset-cases.js";
+import { failureOf, NOW, request } from "./harness.js";
 
 // Signer and verifier share one engine, so a mistake there would pass every round-trip test.
 // Here the expected headers are computed by hand with node:crypto, and published vectors pin both.

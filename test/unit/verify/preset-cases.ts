@@ -1,8 +1,5 @@
 import type { PresetCase } from "./harness.js";
 
-export type { PresetCase } from "./harness.js";
-export { build, failureOf, NOW, request } from "./harness.js";
-
 const whsec = (text: string) => `whsec_${Buffer.from(text).toString("base64")}`;
 
 const HEX64 = "a".repeat(64);

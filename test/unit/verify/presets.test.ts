@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { build, failureOf, NOW, presetCases, request } from "./preset-cases.js";
+import { build, failureOf, NOW, request } from "./harness.js";
+import { presetCases } from "./preset-cases.js";
 
 const BODY = Buffer.from('{"id":"evt_abc123","kind":"shipment.status.changed","shipmentId":"shp_456"}');
 
@@ -23,20 +24,20 @@ describe.each(presetCases)("$name verification", (c) => {
   });
 
   if (c.signsBody) {
-  it("rejects a body changed by one byte", () => {
-    const headers = signer.sign(BODY, NOW);
-    const tampered = Buffer.from(BODY);
-    tampered[10] = (tampered[10] ?? 0) ^ 0x01;
-    expect(failureOf(verifier, request(tampered, headers))?.reason).toBe("bad_signature");
-  });
+    it("rejects a body changed by one byte", () => {
+      const headers = signer.sign(BODY, NOW);
+      const tampered = Buffer.from(BODY);
+      tampered[10] = (tampered[10] ?? 0) ^ 0x01;
+      expect(failureOf(verifier, request(tampered, headers))?.reason).toBe("bad_signature");
+    });
 
-  it("rejects an empty body when a non-empty one was signed", () => {
-    expect(failureOf(verifier, request(Buffer.alloc(0), signer.sign(BODY, NOW)))?.reason).toBe("bad_signature");
-  });
+    it("rejects an empty body when a non-empty one was signed", () => {
+      expect(failureOf(verifier, request(Buffer.alloc(0), signer.sign(BODY, NOW)))?.reason).toBe("bad_signature");
+    });
   } else {
-  it("accepts any body: a shared secret authenticates the sender, not the content", () => {
-    expect(failureOf(verifier, request(Buffer.from("anything"), signer.sign(BODY, NOW)))).toBeUndefined();
-  });
+    it("accepts any body: a shared secret authenticates the sender, not the content", () => {
+      expect(failureOf(verifier, request(Buffer.from("anything"), signer.sign(BODY, NOW)))).toBeUndefined();
+    });
   }
 
   it.each(c.requiredHeaders)("reports a missing %s header as missing_signature", (header) => {

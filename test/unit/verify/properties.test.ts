@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { build, failureOf, NOW, presetCases, request } from "./preset-cases.js";
+import { build, failureOf, NOW, request } from "./harness.js";
+import { presetCases } from "./preset-cases.js";
 
 const RUNS = { numRuns: 200 };
 const body = fc.uint8Array({ maxLength: 1024 }).map((bytes) => Buffer.from(bytes));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSigner, createVerifier, verificationSchema } from "../../../src/verify/index.js";
-import { failureOf, NOW, request } from "./preset-cases.js";
+import { failureOf, NOW, request } from "./harness.js";
 
 const BODY = Buffer.from('{"id":42,"firstName":"Ada"}');
 const verifierFor = (input: unknown) => createVerifier(verificationSchema.parse(input));

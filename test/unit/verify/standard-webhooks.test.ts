@@ -2,7 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { createSigner, createVerifier, verificationSchema } from "../../../src/verify/index.js";
 import { createStandardWebhooksVerifier } from "../../../src/verify/standard-webhooks.js";
-import { failureOf, request } from "./preset-cases.js";
+import { failureOf, request } from "./harness.js";
 
 const SECRET = `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`;
 const OTHER = `whsec_${Buffer.from("fedcba9876543210fedcba9876543210").toString("base64")}`;
