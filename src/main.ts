@@ -5,32 +5,62 @@ import type { Logger } from "pino";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
+import type { EventSink } from "./ingress/event-sink.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
-import { createIngressSink } from "./spool/ingress-sink.js";
+import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
+import { createDeliveryStore } from "./state/delivery-store.js";
+import { openStateDb, type StateDb } from "./state/state-db.js";
+import { createSqlTokenStore } from "./state/token-store.js";
+import { compileRoutes } from "./worker/compile-routes.js";
+import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
+
+/** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
+export type Role = "all" | "ingress" | "worker";
 
 export interface RouterOptions {
   readonly env: Env;
   readonly table: RoutingTable;
   readonly logger: Logger;
+  /** @defaultValue "all" */
+  readonly role?: Role;
 }
 
 export interface RunningRouter {
   /** The port actually bound (useful with PORT=0). */
   readonly port: number;
-  /** Graceful stop: refuse new work, finish in-flight requests and confirms, close the broker. */
+  /** Graceful stop: refuse new work, finish in-flight requests and deliveries, close the broker. */
   close(): Promise<void>;
 }
 
-/** Composition root: routing table → broker → HTTP. Everything is wired here and only here. */
+/** Composition root: routing table → broker → HTTP and workers. Everything is wired here. */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
-  const pipelines = buildPipelines(table);
-  const sink = await createIngressSink(env, logger);
+  const role = options.role ?? "all";
+  const runsIngress = role !== "worker";
+  const runsWorkers = role !== "ingress";
+  // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
+  const compiled = compileRoutes(table);
+
+  const pipelines = runsIngress ? buildPipelines(table) : new Map();
+  const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger) : undefined;
+  let db: StateDb | undefined;
+  let workers: RunningWorkers | undefined;
+  if (runsWorkers && compiled.size > 0) {
+    db = await openStateDb({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL });
+    workers = await startWorkers({
+      env,
+      table,
+      compiled,
+      logger,
+      store: createDeliveryStore(db),
+      tokens: createSqlTokenStore(db),
+    });
+  }
 
   let shuttingDown = false;
   const app = createIngressApp({
     pipelines,
-    sink,
+    sink: sink ?? workerOnlySink(() => workers),
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
@@ -38,7 +68,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const server: Server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, host: env.HOST, sources: [...pipelines.keys()], exchange: env.AMQP_EXCHANGE }, "ingress listening");
+  logger.info(
+    { port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
+    "webhook-router started",
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -46,16 +79,30 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        logger.info("shutting down: finishing in-flight requests");
+        logger.info("shutting down: finishing in-flight requests and deliveries");
         const force = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await serverClosed;
         clearTimeout(force);
-        await sink.close(env.SHUTDOWN_TIMEOUT_MS);
+        await Promise.all([sink?.close(env.SHUTDOWN_TIMEOUT_MS), workers?.close(env.SHUTDOWN_TIMEOUT_MS)]);
+        await db?.destroy();
         logger.info("shut down cleanly");
       })();
       return closing;
+    },
+  };
+}
+
+/** A worker-only process takes no webhooks; its readiness is whether its consumers run. */
+function workerOnlySink(workers: () => RunningWorkers | undefined): EventSink {
+  return {
+    accept: () => Promise.reject(new Error("this process runs the worker role only")),
+    get ready() {
+      return workers()?.consuming ?? true;
+    },
+    get state() {
+      return workers()?.consuming === false ? "workers_disconnected" : "worker_only";
     },
   };
 }

@@ -27,7 +27,14 @@ export class ConfirmPublisher {
     return this.#inFlight;
   }
 
-  publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
+  /** `timeoutMs` overrides the default wait for this message's confirm (the spool relay waits longer). */
+  publish(
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    options: Options.Publish,
+    timeoutMs = this.timeoutMs,
+  ): Promise<void> {
     const channel = this.#channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError("not connected to the broker", "not_connected"));
     this.#inFlight += 1;
@@ -43,8 +50,8 @@ export class ConfirmPublisher {
         else resolve();
       };
       const timer = setTimeout(
-        () => settle(new BrokerUnavailableError(`no confirm from the broker within ${this.timeoutMs} ms`, "timeout")),
-        this.timeoutMs,
+        () => settle(new BrokerUnavailableError(`no confirm from the broker within ${timeoutMs} ms`, "timeout")),
+        timeoutMs,
       );
       try {
         // The return value only says the socket buffer is full; the confirm callback still fires,

@@ -1,4 +1,4 @@
-import type { ChannelModel, Options, RecoveringChannelModel } from "amqplib";
+import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../events/cloud-event.js";
 import type { NormalizedEvent } from "../events/normalize.js";
@@ -10,11 +10,17 @@ export interface EventPublisherOptions {
   readonly exchange: string;
   readonly confirmTimeoutMs: number;
   readonly logger: Logger;
+  /** Told at once when publishing becomes possible or impossible (a channel opened or was lost). */
+  readonly onConnectedChange?: (connected: boolean) => void;
 }
+
+/** What a publish needs of an event: a spooled event carries these too. */
+export type PublishableEvent = Pick<NormalizedEvent, "id" | "type" | "routingKey" | "body">;
 
 /** Publishes normalized events to the topic exchange and says whether it can right now. */
 export interface EventPublisher {
-  publish(event: NormalizedEvent): Promise<void>;
+  /** Resolves on the broker's confirm; `timeoutMs` overrides `confirmTimeoutMs` for this event. */
+  publish(event: PublishableEvent, timeoutMs?: number): Promise<void>;
   readonly connected: boolean;
   /** Waits (at most `ms`) for outstanding confirms, then closes channel and connection. */
   close(ms: number): Promise<void>;
@@ -26,12 +32,18 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
   let current: ChannelModel | undefined;
   let closing = false;
 
+  function attach(channel: ConfirmChannel | undefined): void {
+    const was = confirms.connected;
+    confirms.attach(channel);
+    if (confirms.connected !== was) options.onConnectedChange?.(confirms.connected);
+  }
+
   async function openChannel(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
     watchChannel(channel, logger, "publish");
     await channel.assertExchange(exchange, "topic", { durable: true });
     channel.on("close", () => {
-      confirms.attach(undefined);
+      attach(undefined);
       // A channel can close on its own (a protocol error) while the connection lives on:
       // open a fresh one rather than answering 503 until the next reconnect.
       if (!closing && current === model) {
@@ -42,7 +54,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         }, 500).unref();
       }
     });
-    confirms.attach(channel);
+    attach(channel);
   }
 
   const connection: RecoveringChannelModel = await connectBroker({
@@ -54,12 +66,12 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
     },
     onDisconnect: () => {
       current = undefined;
-      confirms.attach(undefined);
+      attach(undefined);
     },
   });
 
   return {
-    publish(event) {
+    publish(event, timeoutMs) {
       const properties: Options.Publish = {
         persistent: true,
         messageId: event.id,
@@ -68,7 +80,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         timestamp: Math.floor(Date.now() / 1000),
         appId: "webhook-router",
       };
-      return confirms.publish(exchange, event.routingKey, event.body, properties);
+      return confirms.publish(exchange, event.routingKey, event.body, properties, timeoutMs);
     },
     get connected() {
       return confirms.connected;
@@ -76,7 +88,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
     async close(ms) {
       await confirms.settled(ms);
       closing = true;
-      confirms.attach(undefined);
+      attach(undefined);
       await connection.close().catch(() => {});
     },
   };

@@ -2,13 +2,15 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
+import { check } from "./check.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
 
 const USAGE = `Usage: webhook-router <command> [options]
 
 Commands:
-  start                                   run the router (ingress) until SIGTERM/SIGINT
+  start [--role all|ingress|worker]       run the router until SIGTERM/SIGINT (default role: all)
+  check                                   validate routes/, compile every mapping, run every route's examples
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
 
@@ -24,6 +26,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       event: { type: "string" },
       url: { type: "string" },
+      role: { type: "string", default: "all" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -34,9 +37,14 @@ async function run(argv: string[]): Promise<number> {
   }
   loadEnvFile();
   switch (command) {
-    case "start":
-      await start();
+    case "start": {
+      const role = values.role;
+      if (role !== "all" && role !== "ingress" && role !== "worker") throw new UsageError(`--role must be all, ingress or worker, not "${role}"`);
+      await start(role);
       return -1; // keeps running; the signal handlers exit
+    }
+    case "check":
+      return check();
     case "send": {
       const [sourceId, fixture] = rest;
       if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");

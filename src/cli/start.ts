@@ -1,14 +1,14 @@
 import { loadEnv } from "../config/env.js";
 import { loadRoutes } from "../config/load-routes.js";
-import { startRouter } from "../main.js";
+import { startRouter, type Role } from "../main.js";
 import { createLogger } from "../ops/logger.js";
 
-/** `webhook-router start`: run until SIGTERM/SIGINT, then drain and exit. */
-export async function start(): Promise<void> {
+/** `webhook-router start [--role]`: run until SIGTERM/SIGINT, then drain and exit. */
+export async function start(role: Role): Promise<void> {
   const env = loadEnv();
   const table = loadRoutes(env.ROUTES_DIR);
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const router = await startRouter({ env, table, logger });
+  const router = await startRouter({ env, table, logger, role });
 
   const stop = (signal: string) => {
     logger.info({ signal }, "signal received");

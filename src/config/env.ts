@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { byteSizeSchema } from "./byte-size.js";
+import { durationSchema } from "./duration.js";
 import { ConfigError } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,6 +35,12 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
   TRUST_PROXY: trustProxy.default(false),
+  /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.dead`. @defaultValue webhook-router. */
+  QUEUE_PREFIX: z.string().max(100).default("webhook-router."),
+  /** PostgreSQL URL for shared state (dedup) when several worker machines run; SQLite in DATA_DIR when unset. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL").optional(),
+  /** How long delivered (route, event id) pairs are remembered for deduplication. @defaultValue 30d */
+  DEDUP_RETENTION: durationSchema.default(30 * 86_400_000),
   /** How long a request waits for the broker's confirm before the event goes to the spool. @defaultValue 2000 */
   PUBLISH_TIMEOUT_MS: positiveMs.default(2000),
   /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */

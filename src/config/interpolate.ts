@@ -26,6 +26,16 @@ export function interpolate(
   return value;
 }
 
+/**
+ * An environment for `webhook-router check`, which runs where production secrets are absent (a
+ * CI job): every variable reads as a visible stand-in instead of failing the check.
+ */
+export function standInEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return new Proxy(env, {
+    get: (target, name) => (typeof name === "string" && !target[name] ? `unset-${name}` : target[name as string]),
+  });
+}
+
 function interpolateString(
   text: string,
   env: NodeJS.ProcessEnv,

@@ -1,46 +1,76 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import type { DestinationConfig } from "../adapters/schema.js";
 import { ConfigError, formatPath, type ConfigProblem } from "./config-error.js";
 import { interpolate } from "./interpolate.js";
-import { routesFileSchema, type SourceConfig } from "./source-schema.js";
+import type { RouteConfig } from "./route-schema.js";
+import { routesFileSchema, type RoutesFile } from "./routes-file-schema.js";
+import type { SourceConfig } from "./source-schema.js";
 
-export interface Source extends SourceConfig {
+/** Where an entry was declared, for messages. */
+interface Declared {
   readonly id: string;
-  /** The file that declared it, for messages. */
   readonly file: string;
 }
+
+export type Source = SourceConfig & Declared;
+export type Destination = DestinationConfig & Declared;
+export type Route = RouteConfig & Declared;
 
 /** The validated routing table, frozen: built once at start-up and passed explicitly. */
 export interface RoutingTable {
   readonly sources: ReadonlyMap<string, Source>;
+  readonly destinations: ReadonlyMap<string, Destination>;
+  readonly routes: ReadonlyMap<string, Route>;
 }
+
+type Section = "sources" | "destinations" | "routes";
+const SECTIONS: readonly Section[] = ["sources", "destinations", "routes"];
 
 /**
  * Reads every `*.yaml`/`*.yml` in `dir` (sorted, so merges are deterministic), interpolates
- * `${VAR}` from `env`, validates, and merges. Collects every problem before failing.
+ * `${VAR}` from `env`, validates, merges, and checks that every route names a declared
+ * destination. Collects every problem before failing.
  */
 export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env): RoutingTable {
   const problems: ConfigProblem[] = [];
-  const sources = new Map<string, Source>();
+  const merged = { sources: new Map(), destinations: new Map(), routes: new Map() } as {
+    sources: Map<string, Source>;
+    destinations: Map<string, Destination>;
+    routes: Map<string, Route>;
+  };
   for (const path of listRouteFiles(dir, problems)) {
     const file = relative(process.cwd(), path) || path;
     const parsed = parseFile(path, file, env, problems);
-    for (const [id, source] of Object.entries(parsed?.sources ?? {})) {
-      const earlier = sources.get(id);
-      if (earlier) {
-        problems.push({ file, path: `sources.${id}`, message: `source "${id}" is already declared in ${earlier.file}` });
-        continue;
+    if (!parsed) continue;
+    for (const section of SECTIONS) {
+      const target = merged[section] as Map<string, Declared>;
+      for (const [id, entry] of Object.entries(parsed[section] ?? {})) {
+        const earlier = target.get(id);
+        if (earlier) {
+          problems.push({ file, path: `${section}.${id}`, message: `"${id}" is already declared in ${earlier.file}` });
+          continue;
+        }
+        target.set(id, Object.freeze({ ...entry, id, file }));
       }
-      sources.set(id, Object.freeze({ ...source, id, file }));
     }
   }
-  if (problems.length === 0 && sources.size === 0) {
-    problems.push({ file: dir, path: "", message: "no sources declared: add a YAML file with a `sources:` map" });
+  for (const route of merged.routes.values()) {
+    if (!merged.destinations.has(route.destination)) {
+      const known = [...merged.destinations.keys()].join(", ") || "none declared";
+      problems.push({
+        file: route.file,
+        path: `routes.${route.id}.destination`,
+        message: `unknown destination "${route.destination}" (known: ${known})`,
+      });
+    }
+  }
+  if (problems.length === 0 && merged.sources.size === 0 && merged.routes.size === 0) {
+    problems.push({ file: dir, path: "", message: "nothing declared: add a YAML file with `sources:` (and `destinations:`/`routes:`)" });
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ sources });
+  return Object.freeze(merged);
 }
 
 function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
@@ -56,12 +86,7 @@ function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
   }
 }
 
-function parseFile(
-  path: string,
-  file: string,
-  env: NodeJS.ProcessEnv,
-  problems: ConfigProblem[],
-): z.infer<typeof routesFileSchema> | undefined {
+function parseFile(path: string, file: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): RoutesFile | undefined {
   const document = parseDocument(readFileSync(path, "utf8"), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     for (const error of document.errors) problems.push({ file, path: "", message: `YAML: ${error.message.split("\n")[0]}` });

@@ -57,9 +57,3 @@ export const sourceSchema = z
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type EventSelectors = z.infer<typeof eventSchema>;
 
-/** One YAML file of the routing table. Destinations and routes join `sources` with the worker. */
-export const routesFileSchema = z
-  .object({
-    sources: z.record(z.string().regex(SOURCE_ID, "a source id is lower-case letters, digits, - or _ (at most 64)"), sourceSchema).optional(),
-  })
-  .strict();

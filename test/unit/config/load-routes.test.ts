@@ -59,7 +59,7 @@ describe("loading the routing table", () => {
 
   it("refuses the same source declared in two files", () => {
     const message = problemsOf(() => loadRoutes(dir("duplicate"), {}));
-    expect(message).toMatch(/b\.yaml at sources\.acme: source "acme" is already declared in .*a\.yaml/);
+    expect(message).toMatch(/b\.yaml at sources\.acme: "acme" is already declared in .*a\.yaml/);
   });
 
   it("refuses a folder that does not exist", () => {

@@ -1,0 +1,56 @@
+import type { Logger } from "pino";
+import { callHttp, describeCall, type CallContext } from "../http-call.js";
+import { errorFromAnswer } from "../http-errors.js";
+import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
+import { Scrubber } from "../scrub.js";
+import { renderOrReject } from "../render-template.js";
+import { compileTemplate } from "../template.js";
+import { createAuth } from "./auth.js";
+import type { HttpDestination } from "./schema.js";
+
+/**
+ * Sends the mapped payload as a JSON body to a templated URL. The event id goes in the
+ * idempotency header; with OAuth2, a 401 renews the token once and repeats the call.
+ */
+export function createHttpAdapter(id: string, config: HttpDestination, logger: Logger): Adapter {
+  const scrubber = new Scrubber();
+  const auth = createAuth(config.auth, scrubber);
+  const url = compileTemplate(config.url, encodeURIComponent);
+  const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
+
+  return {
+    kind: "http",
+    async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
+      const label = `http destination "${id}"`;
+      const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
+      const context: CallContext = {
+        signal: delivery.signal,
+        timeoutMs: config.timeoutMs,
+        target: `${label} (${describeCall(config.method, target)})`,
+      };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "application/json, */*;q=0.5",
+        ...staticHeaders,
+      };
+      if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = delivery.eventId;
+      const body = delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload);
+
+      const send = async () => {
+        const credentials = await auth.headers(context);
+        const answer = await callHttp(
+          { method: config.method, url: target, headers: { ...headers, ...credentials }, ...(body === undefined ? {} : { body }) },
+          context,
+        );
+        return { answer, credentials };
+      };
+      let { answer, credentials } = await send();
+      if (answer.status === 401 && auth.renew(credentials)) {
+        logger.info({ destination: id }, "target refused the access token; fetching a new one and repeating once");
+        ({ answer } = await send());
+      }
+      if (answer.status >= 200 && answer.status < 300) return { status: answer.status };
+      throw errorFromAnswer(answer, { target: context.target, scrubber });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { loadEnv } from "../config/env.js";
+import { standInEnv } from "../config/interpolate.js";
+import { loadRoutes } from "../config/load-routes.js";
+import type { CloudEvent } from "../events/cloud-event.js";
+import { applyRoute } from "../worker/apply-route.js";
+import { compileRoutes } from "../worker/compile-routes.js";
+import { jsonDiff } from "../worker/json-diff.js";
+import { topicMatches } from "../worker/topic-match.js";
+
+/**
+ * `webhook-router check`: validates every routes file, compiles every expression, and runs every
+ * route's examples through its filter and mapping — a mapping is tested before it is deployed.
+ * Secrets need not be set. Returns the exit code: 0 when everything passes, 1 otherwise.
+ */
+export async function check(print: (line: string) => void = console.log): Promise<number> {
+  const env = loadEnv();
+  const table = loadRoutes(env.ROUTES_DIR, standInEnv(process.env));
+  const compiled = compileRoutes(table);
+  let passed = 0;
+  let failed = 0;
+  for (const { route } of compiled.values()) {
+    if (route.examples.length === 0) print(`- ${route.id}: no examples (add some: they are this route's tests)`);
+    for (const example of route.examples) {
+      const label = `${route.id} › ${example.name}`;
+      const problems = await runExample(compiled.get(route.id)!, example);
+      if (problems.length === 0) {
+        passed += 1;
+        print(`✓ ${label}`);
+      } else {
+        failed += 1;
+        print(`✗ ${label}`);
+        for (const line of problems) print(`    ${line}`);
+      }
+    }
+  }
+  print(
+    `\n${table.sources.size} sources, ${table.destinations.size} destinations, ${table.routes.size} routes; ` +
+      `examples: ${passed} passed, ${failed} failed`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+type Compiled = ReturnType<typeof compileRoutes> extends ReadonlyMap<string, infer C> ? C : never;
+type Example = Compiled["route"]["examples"][number];
+
+async function runExample(compiled: Compiled, example: Example): Promise<string[]> {
+  const { route } = compiled;
+  if (!route.events.some((pattern) => topicMatches(pattern, example.event.type))) {
+    return [`type "${example.event.type}" matches none of the route's events (${route.events.join(", ")}): the route would never see it`];
+  }
+  const event: CloudEvent = { specversion: "1.0", datacontenttype: "application/json", ...example.event } as CloudEvent;
+  try {
+    const result = await applyRoute(compiled, event, example.enrichment);
+    if (result.filtered) return example.filtered ? [] : ["the filter dropped this event, but the example expects a mapped output"];
+    if (example.filtered) return [`the filter let this event through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`];
+    return jsonDiff(example.expect, result.payload);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { durationSchema } from "./duration.js";
+
+/** A route id names its queues: `{QUEUE_PREFIX}{routeId}`, `.retry.{n}`, `.dead`. */
+export const ROUTE_ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+
+// RabbitMQ topic patterns over `{sourceId}.{eventName}`: words, `*` (one word), `#` (zero or more).
+const PATTERN = /^(\*|#|[A-Za-z0-9_-]+)(\.(\*|#|[A-Za-z0-9_-]+))*$/;
+const patternSchema = z.string().regex(PATTERN, 'expected a topic pattern such as "tracktile.order.*" or "tracktik.#"');
+
+const retrySchema = z
+  .object({
+    /** Attempts in all, the first included. @defaultValue 10 */
+    attempts: z.number().int().min(1).max(50).default(10),
+    /** Delay before the second attempt; doubles each time. @defaultValue 5s */
+    baseDelay: durationSchema.default(5000),
+    /** Longest delay between two attempts (a target's Retry-After is capped here too). @defaultValue 1h */
+    maxDelay: durationSchema.default(3_600_000),
+    /** ± fraction of randomness, so retries of many events do not arrive together. @defaultValue 0.2 */
+    jitter: z.number().min(0).max(1).default(0.2),
+  })
+  .strict()
+  .refine((retry) => retry.maxDelay >= retry.baseDelay, { message: "maxDelay must be at least baseDelay" });
+
+const enrichmentSchema = z
+  .object({
+    /** The name the result is bound to in filter and mapping: `$<as>`. */
+    as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a JSONata variable name (letters, digits, _)"),
+    /** GET URL with `{event.data.orderId}`-style placeholders. */
+    url: z.string().url({ message: "expected an absolute URL (placeholders allowed)" }).or(z.string().regex(/^https?:\/\//)),
+    headers: z.record(z.string(), z.string()).default({}),
+    timeout: durationSchema.default(10_000),
+  })
+  .strict();
+
+const exampleEventSchema = z
+  .object({
+    type: z.string().min(1),
+    data: z.unknown(),
+    id: z.string().default("evt_example"),
+    source: z.string().default("/webhooks/example"),
+    time: z.string().default("2026-01-01T00:00:00.000Z"),
+    subject: z.string().optional(),
+  })
+  .strict();
+
+const exampleSchema = z
+  .object({
+    name: z.string().min(1),
+    event: exampleEventSchema,
+    /** What each enrichment step would have returned, by its `as` name. */
+    enrichment: z.record(z.string(), z.unknown()).default({}),
+    /** The mapped output expected; omit it when `filtered: true`. */
+    expect: z.unknown().optional(),
+    /** True when the route's filter must drop this event. @defaultValue false */
+    filtered: z.boolean().default(false),
+  })
+  .strict()
+  .refine((example) => example.filtered || example.expect !== undefined, {
+    message: "an example needs `expect` (the mapped output) or `filtered: true`",
+  });
+
+export const routeSchema = z
+  .object({
+    description: z.string().optional(),
+    /** Topic patterns the route's queue is bound with. */
+    events: z.union([patternSchema, z.array(patternSchema).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
+    /** JSONata expression; the event is delivered when it is true. @defaultValue none (all events) */
+    filter: z.string().min(1).optional(),
+    enrich: z.union([enrichmentSchema, z.array(enrichmentSchema)]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
+    /** JSONata expression producing the adapter's payload. @defaultValue the event's data, unchanged */
+    mapping: z.string().min(1).default("data"),
+    /** A destination id from `destinations:`. */
+    destination: z.string().min(1),
+    retry: retrySchema.default({ attempts: 10, baseDelay: 5000, maxDelay: 3_600_000, jitter: 0.2 }),
+    /** Messages processed at once by one worker process (the queue's prefetch). @defaultValue 8 */
+    concurrency: z.number().int().min(1).max(256).default(8),
+    examples: z.array(exampleSchema).default([]),
+  })
+  .strict();
+
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type RouteExample = z.infer<typeof exampleSchema>;
+export type EnrichmentConfig = z.infer<typeof enrichmentSchema>;
+export type RetryPolicy = z.infer<typeof retrySchema>;

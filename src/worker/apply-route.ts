@@ -1,0 +1,49 @@
+import type { CloudEvent } from "../events/cloud-event.js";
+import type { CompiledRoute } from "./compile-route.js";
+
+/** The filter or mapping failed on this event: the event cannot be fixed by retrying. */
+export class MappingError extends Error {
+  override readonly name = "MappingError";
+}
+
+export type RouteResult = { readonly filtered: true } | { readonly filtered: false; readonly payload: unknown };
+
+/**
+ * Runs filter then mapping over one event. The event is the expression's input (`data.orderId`,
+ * `type`, `subject`…) and each enrichment result is bound as a variable (`$order.lines`).
+ * Shared by the worker and by `webhook-router check`, so examples test exactly what runs.
+ */
+export async function applyRoute(
+  compiled: CompiledRoute,
+  event: CloudEvent,
+  enrichment: Readonly<Record<string, unknown>>,
+): Promise<RouteResult> {
+  if (compiled.filter) {
+    const keep = await evaluate(compiled.filter, "filter", event, enrichment);
+    // JSONata yields undefined for a path that is absent: such an event does not match.
+    if (!keep) return { filtered: true };
+  }
+  const payload = await evaluate(compiled.mapping, "mapping", event, enrichment);
+  if (payload === undefined) throw new MappingError("the mapping produced nothing (undefined) for this event");
+  return { filtered: false, payload: toPlain(payload) };
+}
+
+async function evaluate(
+  expression: CompiledRoute["mapping"],
+  what: "filter" | "mapping",
+  event: CloudEvent,
+  enrichment: Readonly<Record<string, unknown>>,
+): Promise<unknown> {
+  try {
+    return await expression.evaluate(event, { ...enrichment });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    throw new MappingError(`${what} failed${code ? ` (${code})` : ""}: ${message}`);
+  }
+}
+
+// JSONata marks its arrays with extra properties (`sequence`, `keepSingleton`); a JSON round trip
+// leaves the plain data the adapters and the examples compare against.
+function toPlain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}

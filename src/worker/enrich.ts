@@ -1,0 +1,48 @@
+import { callHttp, describeCall, parseJson } from "../adapters/http-call.js";
+import { errorFromAnswer } from "../adapters/http-errors.js";
+import { DeliveryError } from "../adapters/port.js";
+import { Scrubber } from "../adapters/scrub.js";
+import { compileTemplate, TemplateValueError } from "../adapters/template.js";
+import type { EnrichmentConfig } from "../config/route-schema.js";
+import type { CloudEvent } from "../events/cloud-event.js";
+import { MappingError } from "./apply-route.js";
+
+/** Fetches what a route needs beyond the event; results keyed by each step's `as`. */
+export type Enricher = (event: CloudEvent) => Promise<Record<string, unknown>>;
+
+/**
+ * Builds a route's enrichment: for each step an authenticated GET (e.g. Tracktile's
+ * `GET /orders/{event.data.orderId}`) whose JSON the filter and mapping read as `$<as>`.
+ * Thin webhooks make this necessary. Failures are classified like deliveries: 5xx/429/network
+ * retry, 401/403 is a credentials alert, other 4xx dead-letter.
+ */
+export function createEnricher(routeId: string, steps: readonly EnrichmentConfig[]): Enricher {
+  if (steps.length === 0) return async () => ({});
+  const compiled = steps.map((step) => ({
+    step,
+    url: compileTemplate(step.url, encodeURIComponent),
+    scrubber: new Scrubber(Object.values(step.headers)),
+  }));
+  return async (event) => {
+    const results: Record<string, unknown> = {};
+    for (const { step, url, scrubber } of compiled) {
+      let target: string;
+      try {
+        target = url({ event, payload: undefined });
+      } catch (error) {
+        if (error instanceof TemplateValueError) throw new MappingError(`enrichment ${step.as}: ${error.message}`);
+        throw error;
+      }
+      const where = `enrichment ${step.as} of route ${routeId} (${describeCall("GET", target)})`;
+      const answer = await callHttp(
+        { method: "GET", url: target, headers: { accept: "application/json", ...step.headers } },
+        { signal: AbortSignal.timeout(step.timeout), timeoutMs: step.timeout, target: where },
+      );
+      if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer, { target: where, scrubber });
+      const json = parseJson(answer.text);
+      if (json === undefined) throw new DeliveryError("permanent", `${where} answered ${answer.status} with a body that is not JSON`);
+      results[step.as] = json;
+    }
+    return results;
+  };
+}

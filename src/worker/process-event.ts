@@ -1,0 +1,69 @@
+import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
+import { DeliveryError } from "../adapters/port.js";
+import type { CloudEvent } from "../events/cloud-event.js";
+import type { DeliveryStore } from "../state/delivery-store.js";
+import { applyRoute, MappingError } from "./apply-route.js";
+import type { CompiledRoute } from "./compile-route.js";
+import type { Enricher } from "./enrich.js";
+import { retryDelay } from "./retry-policy.js";
+
+/** Why an event went to the dead-letter queue. Stable words: headers, logs, alerts, metrics. */
+export type DeadReason = "poison" | "mapping" | "permanent" | "credentials" | "exhausted";
+
+export type Outcome =
+  | { readonly kind: "delivered"; readonly receipt: DeliveryReceipt }
+  | { readonly kind: "duplicate" }
+  | { readonly kind: "filtered" }
+  | { readonly kind: "retry"; readonly next: number; readonly delayMs: number; readonly error: string; readonly status?: number | undefined }
+  | { readonly kind: "dead"; readonly reason: DeadReason; readonly error: string; readonly status?: number | undefined };
+
+export interface ProcessDeps {
+  readonly compiled: CompiledRoute;
+  readonly adapter: Adapter;
+  readonly store: DeliveryStore;
+  readonly enrich: Enricher;
+  readonly timeoutMs: number;
+}
+
+/**
+ * One attempt at one event on one route: dedup → enrich → filter → map → deliver, and the
+ * decision of what happens next. Never throws: every failure becomes an Outcome, so no message
+ * can block its queue.
+ */
+export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number): Promise<Outcome> {
+  const { route } = deps.compiled;
+  try {
+    if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
+    const enrichment = await deps.enrich(event);
+    const result = await applyRoute(deps.compiled, event, enrichment);
+    if (result.filtered) return { kind: "filtered" };
+    const receipt = await deps.adapter.deliver({
+      eventId: event.id,
+      routeId: route.id,
+      payload: result.payload,
+      event,
+      attempt,
+      signal: AbortSignal.timeout(deps.timeoutMs),
+    });
+    await deps.store.markDelivered(route.id, event.id, receipt.targetId);
+    return { kind: "delivered", receipt };
+  } catch (error) {
+    return decide(deps, error, attempt);
+  }
+}
+
+function decide(deps: ProcessDeps, error: unknown, attempt: number): Outcome {
+  const { retry } = deps.compiled.route;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof MappingError) return { kind: "dead", reason: "mapping", error: message };
+  const failure =
+    error instanceof DeliveryError ? error : new DeliveryError("transient", `unexpected error: ${message}`, { cause: error });
+  if (failure.kind === "permanent" || failure.kind === "credentials") {
+    return { kind: "dead", reason: failure.kind, error: failure.message, status: failure.status };
+  }
+  if (attempt >= retry.attempts) {
+    return { kind: "dead", reason: "exhausted", error: `${failure.message} (after ${attempt} attempts)`, status: failure.status };
+  }
+  const next = attempt + 1;
+  return { kind: "retry", next, delayMs: retryDelay(retry, next, failure.retryAfterMs), error: failure.message, status: failure.status };
+}

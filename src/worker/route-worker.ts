@@ -1,0 +1,142 @@
+import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
+import type { Logger } from "pino";
+import type { RouteQueues } from "../broker/route-topology.js";
+import { parseEventMessage } from "./parse-event-message.js";
+import { processEvent, type Outcome, type ProcessDeps } from "./process-event.js";
+
+/** The attempt number travels with the message; absent means the first attempt. */
+export const ATTEMPT_HEADER = "x-attempt";
+const MAX_HEADER_TEXT = 1000;
+
+export interface RouteWorkerDeps extends ProcessDeps {
+  readonly queues: RouteQueues;
+  readonly logger: Logger;
+  /** Told of every outcome (delivery log, alerts, metrics). */
+  readonly onOutcome?: (outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }) => void;
+}
+
+/**
+ * Consumes one route's queue on one confirm channel: each message is processed inside one error
+ * boundary, then acked only after its next home (retry queue, dead-letter queue) has confirmed
+ * it — so an event is always in exactly one queue or delivered, never nowhere.
+ */
+export class RouteWorker {
+  #inFlight = new Set<Promise<void>>();
+  #consumerTag: string | undefined;
+
+  constructor(
+    private readonly deps: RouteWorkerDeps,
+    private readonly channel: ConfirmChannel,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.channel.prefetch(this.deps.compiled.route.concurrency);
+    const { consumerTag } = await this.channel.consume(this.deps.queues.main, (message) => {
+      if (!message) return; // the broker cancelled us (queue deleted); the reconnect will redeclare
+      const work = this.#handle(message).finally(() => this.#inFlight.delete(work));
+      this.#inFlight.add(work);
+    });
+    this.#consumerTag = consumerTag;
+  }
+
+  /** Stops taking messages and waits (at most `ms`) for those in hand. */
+  async stop(ms: number): Promise<void> {
+    if (this.#consumerTag) await this.channel.cancel(this.#consumerTag).catch(() => {});
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+    await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+  }
+
+  async #handle(message: ConsumeMessage): Promise<void> {
+    const { route } = this.deps.compiled;
+    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1) || 1;
+    const parsed = parseEventMessage(message.content);
+    const outcome: Outcome = parsed.ok
+      ? await processEvent(this.deps, parsed.event, attempt)
+      : { kind: "dead", reason: "poison", error: parsed.error };
+    const eventId = parsed.ok ? parsed.event.id : (message.properties.messageId as string | undefined);
+    try {
+      await this.#settle(message, outcome, attempt);
+    } catch (error) {
+      // Could not move it on (channel closed, publish refused): leave it unacked. The broker gives
+      // it back after a reconnect, and the dedup record makes that harmless.
+      this.deps.logger.warn({ route: route.id, id: eventId, err: (error as Error).message }, "could not settle message; it will be redelivered");
+      return;
+    }
+    this.#log(outcome, route.id, eventId, attempt);
+    this.deps.onOutcome?.(outcome, { routeId: route.id, eventId, attempt });
+  }
+
+  async #settle(message: ConsumeMessage, outcome: Outcome, attempt: number): Promise<void> {
+    const { queues, compiled } = this.deps;
+    if (outcome.kind === "retry") {
+      await this.#copyTo(queues.retry(outcome.next), message, {
+        [ATTEMPT_HEADER]: outcome.next,
+        "x-last-error": clip(outcome.error),
+        ...(outcome.status === undefined ? {} : { "x-last-status": outcome.status }),
+      }, String(outcome.delayMs));
+    } else if (outcome.kind === "dead") {
+      await this.#copyTo(queues.dead, message, {
+        "x-route": compiled.route.id,
+        "x-error": clip(outcome.error),
+        "x-error-kind": outcome.reason,
+        "x-attempts": attempt,
+        "x-failed-at": new Date().toISOString(),
+        ...(outcome.status === undefined ? {} : { "x-target-status": outcome.status }),
+      });
+    }
+    this.channel.ack(message);
+  }
+
+  /** Publishes a copy (same body and properties, more headers) and waits for the broker's confirm. */
+  #copyTo(queue: string, message: ConsumeMessage, headers: Record<string, unknown>, expiration?: string): Promise<void> {
+    const { properties } = message;
+    const options: Options.Publish = {
+      persistent: true,
+      messageId: properties.messageId,
+      type: properties.type,
+      contentType: properties.contentType,
+      timestamp: properties.timestamp,
+      appId: properties.appId,
+      headers: { ...withoutBrokerHeaders(properties.headers), ...headers, "x-original-routing-key": originalRoutingKey(message) },
+      ...(expiration === undefined ? {} : { expiration }),
+    };
+    return new Promise((resolve, reject) => {
+      this.channel.sendToQueue(queue, message.content, options, (error: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      );
+    });
+  }
+
+  #log(outcome: Outcome, routeId: string, eventId: string | undefined, attempt: number): void {
+    const line = { route: routeId, id: eventId, attempt, outcome: outcome.kind };
+    const { logger } = this.deps;
+    switch (outcome.kind) {
+      case "delivered":
+        return logger.info({ ...line, targetId: outcome.receipt.targetId, alreadyDone: outcome.receipt.alreadyDone }, "event delivered");
+      case "duplicate":
+        return logger.info(line, "event already delivered; skipped");
+      case "filtered":
+        return logger.debug(line, "event filtered out");
+      case "retry":
+        return logger.warn({ ...line, next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error }, "delivery failed; will retry");
+      case "dead":
+        return logger.error({ ...line, reason: outcome.reason, status: outcome.status, err: outcome.error }, "event dead-lettered");
+    }
+  }
+}
+
+// The broker's own bookkeeping (x-death, x-delivery-count) describes the old message, not the copy.
+function withoutBrokerHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { "x-death": _death, "x-delivery-count": _count, "x-first-death-exchange": _e, "x-first-death-queue": _q, "x-first-death-reason": _r, ...rest } =
+    headers ?? {};
+  return rest;
+}
+
+function originalRoutingKey(message: ConsumeMessage): string {
+  const kept = message.properties.headers?.["x-original-routing-key"];
+  return typeof kept === "string" ? kept : message.fields.routingKey;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_HEADER_TEXT ? `${text.slice(0, MAX_HEADER_TEXT)}…` : text;
+}

@@ -1,0 +1,94 @@
+import type { ChannelModel } from "amqplib";
+import type { Logger } from "pino";
+import { createAdapter } from "../adapters/index.js";
+import type { Adapter } from "../adapters/port.js";
+import type { TokenStore } from "../adapters/token-store.js";
+import { connectBroker, watchChannel } from "../broker/connection.js";
+import { declareRouteTopology } from "../broker/route-topology.js";
+import type { Env } from "../config/env.js";
+import type { RoutingTable } from "../config/load-routes.js";
+import type { DeliveryStore } from "../state/delivery-store.js";
+import type { CompiledRoute } from "./compile-route.js";
+import { createEnricher } from "./enrich.js";
+import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
+
+export interface WorkerOptions {
+  readonly env: Env;
+  readonly table: RoutingTable;
+  readonly compiled: ReadonlyMap<string, CompiledRoute>;
+  readonly logger: Logger;
+  readonly store: DeliveryStore;
+  readonly tokens: TokenStore;
+  readonly onOutcome?: RouteWorkerDeps["onOutcome"];
+}
+
+export interface RunningWorkers {
+  /** True while connected with every route consuming. */
+  readonly consuming: boolean;
+  close(ms: number): Promise<void>;
+}
+
+/** Fallback when a destination sets no timeout of its own. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * The worker role: one consumer per route. Topology and consumers are (re)created in the
+ * connection's setup, so they come back by themselves after every reconnect.
+ */
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  const { env, table, logger } = options;
+  const adapters = new Map<string, Adapter>();
+  for (const destination of table.destinations.values()) {
+    adapters.set(destination.id, createAdapter(destination.id, destination, { logger, amqpUrl: env.AMQP_URL, tokens: options.tokens }));
+  }
+  const routes = [...options.compiled.values()].map((compiled) => {
+    const destination = table.destinations.get(compiled.route.destination)!;
+    return {
+      compiled,
+      adapter: adapters.get(destination.id)!,
+      enrich: createEnricher(compiled.route.id, compiled.route.enrich),
+      timeoutMs: (destination as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    };
+  });
+
+  let workers: RouteWorker[] = [];
+  let consuming = false;
+  const setup = async (model: ChannelModel) => {
+    const started: RouteWorker[] = [];
+    for (const route of routes) {
+      const channel = await model.createConfirmChannel();
+      watchChannel(channel, logger, `route ${route.compiled.route.id}`);
+      const queues = await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route.compiled.route);
+      const worker = new RouteWorker(
+        { ...route, store: options.store, queues, logger, ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}) },
+        channel,
+      );
+      await worker.start();
+      started.push(worker);
+    }
+    workers = started;
+    consuming = true;
+    logger.info({ routes: routes.map((r) => r.compiled.route.id) }, "workers consuming");
+  };
+  const connection = await connectBroker({
+    url: env.AMQP_URL,
+    logger,
+    setup,
+    onDisconnect: () => {
+      consuming = false;
+      workers = [];
+    },
+  });
+
+  return {
+    get consuming() {
+      return consuming || routes.length === 0;
+    },
+    async close(ms) {
+      await Promise.all(workers.map((worker) => worker.stop(ms)));
+      consuming = false;
+      await connection.close().catch(() => {});
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close?.().catch(() => {})));
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local stand-in for Tracktile's REST API (`https://api.tracktile.io`), for enrichment:
+ * `GET /orders/{id}` and `GET /shipments/{id}` with `Authorization: Bearer api-…`, answering
+ * `{"status":401,"message":…}` like the real one on a bad token.
+ */
+export interface FakeTracktileApi {
+  readonly url: string;
+  readonly token: string;
+  readonly requests: Array<{ method: string; path: string; authorization: string | undefined }>;
+  orders: Map<string, unknown>;
+  shipments: Map<string, unknown>;
+  /** The next `count` requests answer `status` instead. */
+  failNext(count: number, status: number): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeTracktileApi(token = "api-test-token"): Promise<FakeTracktileApi> {
+  const requests: FakeTracktileApi["requests"] = [];
+  const orders = new Map<string, unknown>();
+  const shipments = new Map<string, unknown>();
+  let failures: { count: number; status: number } = { count: 0, status: 500 };
+
+  const server: Server = createServer((request: IncomingMessage, response) => {
+    const path = request.url ?? "/";
+    requests.push({ method: request.method ?? "GET", path, authorization: request.headers.authorization });
+    const answer = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    if (failures.count > 0) {
+      failures.count -= 1;
+      return answer(failures.status, { status: failures.status, message: "scripted failure" });
+    }
+    if (request.headers.authorization !== `Bearer ${token}`) return answer(401, { status: 401, message: "Invalid or expired token" });
+    const match = /^\/(orders|shipments)\/([^/?]+)$/.exec(path);
+    const table = match?.[1] === "orders" ? orders : match?.[1] === "shipments" ? shipments : undefined;
+    const found = table?.get(decodeURIComponent(match![2]!));
+    if (!found) return answer(404, { status: 404, message: "Not found" });
+    return answer(200, found);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token,
+    requests,
+    orders,
+    shipments,
+    failNext(count, status) {
+      failures = { count, status };
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

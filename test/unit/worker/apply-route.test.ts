@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { Route } from "../../../src/config/load-routes.js";
+import { routeSchema } from "../../../src/config/route-schema.js";
+import type { ConfigProblem } from "../../../src/config/config-error.js";
+import type { CloudEvent } from "../../../src/events/cloud-event.js";
+import { applyRoute, MappingError } from "../../../src/worker/apply-route.js";
+import { compileRoute } from "../../../src/worker/compile-route.js";
+
+function compiled(fields: Record<string, unknown>) {
+  const route: Route = { ...routeSchema.parse({ events: "a.#", destination: "d", ...fields }), id: "r", file: "routes/test.yaml" };
+  const problems: ConfigProblem[] = [];
+  const result = compileRoute(route, problems);
+  return { result, problems };
+}
+
+const event = (data: unknown): CloudEvent => ({
+  specversion: "1.0",
+  id: "evt_1",
+  source: "/webhooks/a",
+  type: "a.order.status.changed",
+  time: "2026-11-20T14:03:11.000Z",
+  datacontenttype: "application/json",
+  data,
+});
+
+describe("filter and mapping", () => {
+  it("map the event, reading enrichment results as variables", async () => {
+    const { result } = compiled({ mapping: '{ "ref": data.orderId, "lines": $count($order.lines), "at": time }' });
+    const output = await applyRoute(result!, event({ orderId: "ord_1" }), { order: { lines: [1, 2, 3] } });
+    expect(output).toEqual({ filtered: false, payload: { ref: "ord_1", lines: 3, at: "2026-11-20T14:03:11.000Z" } });
+  });
+
+  it("drop events the filter rejects, and events missing the field it tests", async () => {
+    const { result } = compiled({ filter: 'data.status = "completed"' });
+    expect(await applyRoute(result!, event({ status: "completed" }), {})).toMatchObject({ filtered: false });
+    expect(await applyRoute(result!, event({ status: "ready" }), {})).toEqual({ filtered: true });
+    expect(await applyRoute(result!, event({}), {})).toEqual({ filtered: true });
+  });
+
+  it("pass the event's data through when no mapping is given", async () => {
+    const { result } = compiled({});
+    expect(await applyRoute(result!, event({ x: [1] }), {})).toEqual({ filtered: false, payload: { x: [1] } });
+  });
+
+  it("turn an expression failing at run time into a MappingError (dead-lettered, never retried)", async () => {
+    const { result } = compiled({ mapping: "$notAFunction(data)" });
+    await expect(applyRoute(result!, event({}), {})).rejects.toBeInstanceOf(MappingError);
+  });
+
+  it("treat a mapping that yields nothing as an error", async () => {
+    const { result } = compiled({ mapping: "data.absent" });
+    await expect(applyRoute(result!, event({}), {})).rejects.toThrow(/produced nothing/);
+  });
+
+  it("report a syntax error with file, route, field and position at start-up", () => {
+    const { result, problems } = compiled({ mapping: '{ "a": data.x, }' });
+    expect(result).toBeUndefined();
+    expect(problems).toEqual([
+      expect.objectContaining({ file: "routes/test.yaml", path: "routes.r.mapping", message: expect.stringMatching(/syntax error at position 16/) }),
+    ]);
+  });
+});
