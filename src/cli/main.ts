@@ -5,12 +5,14 @@ import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
+import { tail } from "./tail.js";
 
 const USAGE = `Usage: webhook-router <command> [options]
 
 Commands:
   start [--role all|ingress|worker]       run the router until SIGTERM/SIGINT (default role: all)
   check                                   validate routes/, compile every mapping, run every route's examples
+  tail [pattern]                          print events from the exchange as they arrive (default pattern: #)
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
 
@@ -45,6 +47,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case "check":
       return check();
+    case "tail":
+      return tail(rest[0] ?? "#");
     case "send": {
       const [sourceId, fixture] = rest;
       if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");

@@ -9,7 +9,7 @@ import { Spool } from "./spool.js";
 
 /** Something an operator must look at; shown in /readyz until the process restarts. */
 export interface SpoolProblem {
-  readonly code: "spool_corrupt" | "spool_unavailable";
+  readonly code: "spool_corrupt" | "spool_unavailable" | "spool_write_failed" | "spool_full";
   readonly message: string;
   readonly at: string;
 }

@@ -111,6 +111,10 @@ export class Spool {
     return { count: this.#count + this.#queue.length, bytes: this.#bytes + this.#queuedBytes };
   }
 
+  get isOpen(): boolean {
+    return !this.#closed;
+  }
+
   get isEmpty(): boolean {
     return this.#count === 0 && this.#queue.length === 0;
   }

@@ -1,0 +1,31 @@
+import amqplib from "amqplib";
+import { loadEnv, redactUrl } from "../config/env.js";
+
+/**
+ * `webhook-router tail [pattern]`: binds a private, self-deleting queue to the exchange and prints
+ * each event as it arrives — the quickest way to see what consumers receive. Takes nothing from
+ * anybody else's queues.
+ */
+export async function tail(pattern: string, print: (line: string) => void = console.log): Promise<number> {
+  const env = loadEnv();
+  const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } });
+  const channel = await connection.createChannel();
+  await channel.assertExchange(env.AMQP_EXCHANGE, "topic", { durable: true });
+  const { queue } = await channel.assertQueue("", { exclusive: true });
+  await channel.bindQueue(queue, env.AMQP_EXCHANGE, pattern);
+  print(`# listening on exchange "${env.AMQP_EXCHANGE}" at ${redactUrl(env.AMQP_URL)} for "${pattern}" (Ctrl-C to stop)`);
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      print(`${message.fields.routingKey} ${message.content.toString("utf8")}`);
+    },
+    { noAck: true },
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await connection.close().catch(() => {});
+  return 0;
+}
