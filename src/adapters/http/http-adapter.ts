@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { callHttp, describeCall, type CallContext } from "../http-call.js";
+import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
@@ -8,12 +8,15 @@ import { compileTemplate } from "../template.js";
 import { createAuth } from "./auth.js";
 import type { HttpDestination } from "./schema.js";
 
+const SENSITIVE_HEADER = /auth|key|token|secret|signature|password|cookie/i;
+
 /**
  * Sends the mapped payload as a JSON body to a templated URL. The event id goes in the
  * idempotency header; with OAuth2, a 401 renews the token once and repeats the call.
  */
 export function createHttpAdapter(id: string, config: HttpDestination, logger: Logger): Adapter {
-  const scrubber = new Scrubber();
+  // Static headers sometimes carry an API key instead of `auth`; keep those out of messages too.
+  const scrubber = new Scrubber(Object.entries(config.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
   const auth = createAuth(config.auth, scrubber);
   const url = compileTemplate(config.url, encodeURIComponent);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -46,11 +49,17 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
       };
       let { answer, credentials } = await send();
       if (answer.status === 401 && auth.renew(credentials)) {
-        logger.info({ destination: id }, "target refused the access token; fetching a new one and repeating once");
+        logger.info("target refused the access token; fetching a new one and repeating once");
         ({ answer } = await send());
       }
-      if (answer.status >= 200 && answer.status < 300) return { status: answer.status };
+      if (answer.status >= 200 && answer.status < 300) return { status: answer.status, ...createdId(answer.text) };
       throw errorFromAnswer(answer, { target: context.target, scrubber });
     },
   };
+}
+
+/** The target's id for what it created, when it answers a JSON object with an `id`. */
+function createdId(text: string): { targetId?: string } {
+  const id = (parseJson(text) as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" || typeof id === "number" ? { targetId: String(id) } : {};
 }

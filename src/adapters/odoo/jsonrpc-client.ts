@@ -75,7 +75,9 @@ export class JsonRpcClient implements OdooClient {
   #login(call: CallContext): Promise<number> {
     this.#uid ??= (async () => {
       const { database, login, apiKey } = this.settings;
-      const outcome = await this.#rpc("common", "login", [database, login, apiKey], call);
+      // Shared by every waiting delivery: bounded by the timeout, not by one caller's signal.
+      const shared = { ...call, signal: new AbortController().signal };
+      const outcome = await this.#rpc("common", "login", [database, login, apiKey], shared);
       if ("error" in outcome) throw this.#fault(outcome.error);
       // A refused login is `false`, not an error.
       if (typeof outcome.result !== "number") {

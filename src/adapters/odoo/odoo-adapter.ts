@@ -50,13 +50,13 @@ export function createOdooAdapter(id: string, config: OdooDestination, logger: L
         if (confirm && typeof existing?.state === "string" && UNCONFIRMED.has(existing.state)) {
           await client.callMethod(model, "action_confirm", [existingId], call);
         }
-        logger.debug({ destination: id, model, targetId: existingId, onExisting: payload.onExisting }, "odoo record already exists");
+        logger.debug({ model, targetId: existingId, onExisting: payload.onExisting }, "odoo record already exists");
         return { targetId: String(existingId), alreadyDone: true };
       }
 
       const created = await client.create(model, values, call);
       if (confirm) await client.callMethod(model, "action_confirm", [created], call);
-      logger.debug({ destination: id, model, targetId: created }, "odoo record created");
+      logger.debug({ model, targetId: created }, "odoo record created");
       return { targetId: String(created) };
     },
   };

@@ -32,7 +32,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
     },
     deps.tokens,
     scrubber,
-    deps.logger.child({ destination: id }),
+    deps.logger,
   );
 
   return {
@@ -52,7 +52,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
         const token = await tokens.accessToken(context);
         const headers = { authorization: `Bearer ${token}`, accept: "application/json", "content-type": "application/json" };
         const answer = await callHttp({ method: "POST", url, headers, body: JSON.stringify(body) }, context);
-        deps.logger.debug({ destination: id, status: answer.status, intuitTid: answer.headers.get("intuit_tid"), requestId }, "quickbooks answered");
+        deps.logger.debug({ status: answer.status, intuitTid: answer.headers.get("intuit_tid"), requestId }, "quickbooks answered");
         return { answer, token };
       };
       let { answer, token } = await send();

@@ -9,11 +9,12 @@ export const quickbooksDestinationSchema = z.strictObject({
    * @defaultValue "https://quickbooks.api.intuit.com"
    */
   baseUrl: httpUrl.default("https://quickbooks.api.intuit.com"),
-  /** The company id; YAML may read it as a number, so both are accepted. */
+  /**
+   * The company id, quoted: realm ids have 16 digits, more than a YAML number keeps exactly.
+   */
   realmId: z
-    .union([z.string(), z.number().int().nonnegative()])
-    .transform(String)
-    .pipe(z.string().regex(/^\d+$/, "expected the numeric company (realm) id")),
+    .string({ error: (issue) => (issue.input === undefined ? undefined : 'must be a quoted string, e.g. realmId: "9130350000000001" (YAML loses digits of long numbers)') })
+    .regex(/^\d+$/, "expected the numeric company (realm) id"),
   clientId: z.string().min(1),
   clientSecret: secret,
   /**

@@ -43,7 +43,7 @@ export function createShipBobAdapter(id: string, config: ShipBobDestination, log
         return { status: answer.status, ...(known ? { targetId: String(orderId) } : {}) };
       }
       if (answer.status === 422 && DUPLICATE_REFERENCE.test(answer.text)) {
-        logger.debug({ destination: id, referenceId: order.reference_id }, "shipbob already has this order");
+        logger.debug({ referenceId: order.reference_id }, "shipbob already has this order");
         return { status: answer.status, alreadyDone: true };
       }
       throw errorFromAnswer(answer, { target, scrubber });

@@ -1,0 +1,41 @@
+import type { Logger } from "pino";
+import { createAmqpAdapter } from "./amqp/amqp-adapter.js";
+import { createHttpAdapter } from "./http/http-adapter.js";
+import { createOdooAdapter } from "./odoo/odoo-adapter.js";
+import type { Adapter } from "./port.js";
+import { createQuickBooksAdapter } from "./quickbooks/quickbooks-adapter.js";
+import type { DestinationConfig } from "./schema.js";
+import { createShipBobAdapter } from "./shipbob/shipbob-adapter.js";
+import type { TokenStore } from "./token-store.js";
+
+export interface AdapterDeps {
+  readonly logger: Logger;
+  /** The router's own broker, for `amqp` destinations without a `url`. */
+  readonly amqpUrl: string;
+  /** Where rotating refresh tokens are kept (QuickBooks). */
+  readonly tokens: TokenStore;
+}
+
+/** Builds the adapter for one validated destination. Nothing connects until the first delivery. */
+export function createAdapter(id: string, config: DestinationConfig, deps: AdapterDeps): Adapter {
+  const logger = deps.logger.child({ destination: id, kind: config.kind });
+  switch (config.kind) {
+    case "http":
+      return createHttpAdapter(id, config, logger);
+    case "odoo":
+      return createOdooAdapter(id, config, logger);
+    case "quickbooks":
+      return createQuickBooksAdapter(id, config, { logger, tokens: deps.tokens });
+    case "shipbob":
+      return createShipBobAdapter(id, config, logger);
+    case "amqp":
+      return createAmqpAdapter(id, config, { logger, amqpUrl: deps.amqpUrl });
+  }
+}
+
+export type { Adapter, Delivery, DeliveryReceipt, DeliveryErrorKind } from "./port.js";
+export { DeliveryError } from "./port.js";
+export type { DestinationConfig } from "./schema.js";
+export { destinationSchema } from "./schema.js";
+export type { TokenStore } from "./token-store.js";
+export { createMemoryTokenStore } from "./token-store.js";
