@@ -18,7 +18,7 @@ export interface FakeTracktileApi {
   close(): Promise<void>;
 }
 
-export async function startFakeTracktileApi(token = "api-test-token"): Promise<FakeTracktileApi> {
+export async function startFakeTracktileApi(token = "api-test-token", port = 0): Promise<FakeTracktileApi> {
   const requests: FakeTracktileApi["requests"] = [];
   const orders = new Map<string, unknown>();
   const shipments = new Map<string, unknown>();
@@ -42,7 +42,7 @@ export async function startFakeTracktileApi(token = "api-test-token"): Promise<F
     if (!found) return answer(404, { status: 404, message: "Not found" });
     return answer(200, found);
   });
-  server.listen(0, "127.0.0.1");
+  server.listen(port, "127.0.0.1");
   await once(server, "listening");
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

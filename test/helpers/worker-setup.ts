@@ -39,7 +39,10 @@ export async function startWorkerHarness(yaml: string, env: Record<string, strin
   const dataDir = mkdtempSync(join(tmpdir(), "wr-data-"));
   const exchange = `test.events.${randomUUID()}`;
   const prefix = `test.${randomUUID().slice(0, 8)}.`;
-  const router = await startTestRouter({ ROUTES_DIR: routesDir, AMQP_EXCHANGE: exchange, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, ...env });
+  const router = await startTestRouter(
+    { ROUTES_DIR: routesDir, AMQP_EXCHANGE: exchange, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, ...env },
+    { role: "all" },
+  );
   const connection = await amqplib.connect(AMQP_URL);
   const channel = await connection.createConfirmChannel();
   return {
@@ -68,23 +71,11 @@ export async function startWorkerHarness(yaml: string, env: Record<string, strin
       throw new Error(`no message in ${queue} within ${ms} ms`);
     },
     async close() {
-      await router.close();
-      await deleteQueuesWithPrefix(channel, prefix, yaml);
+      await router.close(); // deletes the routes' queues too
       await channel.deleteExchange(exchange).catch(() => {});
       await connection.close().catch(() => {});
     },
   };
-}
-
-/** Deletes every queue the routes in `yaml` declared (main, retry.N, dead). */
-async function deleteQueuesWithPrefix(channel: amqplib.Channel, prefix: string, yaml: string): Promise<void> {
-  const routeIds = [...yaml.matchAll(/^  ([a-z0-9][a-z0-9_-]*):\s*$/gm)].map((match) => match[1]!);
-  for (const id of routeIds) {
-    const main = `${prefix}${id}`;
-    for (const queue of [main, `${main}.dead`, ...Array.from({ length: 50 }, (_, i) => `${main}.retry.${i + 2}`)]) {
-      await channel.deleteQueue(queue).catch(() => {});
-    }
-  }
 }
 
 /** Polls `check` every 20 ms until it is true, or fails after `ms`. */

@@ -60,11 +60,14 @@ export abstract class FakeServer {
     return `http://127.0.0.1:${this.#port}`;
   }
 
-  /** Starts listening; resolves with `this` so `await new FakeX().listen()` reads naturally. */
-  async listen(): Promise<this> {
+  /**
+   * Starts listening (on `port`, or a free one); resolves with `this` so
+   * `await new FakeX().listen()` reads naturally.
+   */
+  async listen(port = this.#port): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       this.#server.once("error", reject);
-      this.#server.listen(this.#port, "127.0.0.1", () => {
+      this.#server.listen(port, "127.0.0.1", () => {
         this.#server.off("error", reject);
         resolve();
       });
