@@ -1,29 +1,158 @@
 import type { Logger } from "pino";
+import { BrokerUnavailableError } from "../broker/broker-errors.js";
 import { createEventPublisher } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
+import type { NormalizedEvent } from "../events/normalize.js";
 import type { EventSink } from "../ingress/event-sink.js";
+import { openSpool, type OpenedSpool, type SpoolProblem } from "./open-spool.js";
+import { Relay } from "./relay.js";
+import { SpoolFullError, SpoolUnavailableError, SpoolWriteError } from "./spool-errors.js";
+import { SpoolHealth } from "./spool-health.js";
+import type { SpoolDepth } from "./spool.js";
+import { withinMs } from "./within-ms.js";
 
 export interface IngressSink extends EventSink {
-  /** Waits (at most `ms`) for outstanding confirms, then releases the broker (and spool). */
+  /** Events waiting in the local spool, for /readyz and metrics. */
+  depth(): SpoolDepth & { readonly maxBytes: number };
+  /** What an operator must look at (a damaged spool file, a full spool, a failing disk). */
+  readonly problems: readonly SpoolProblem[];
+  /** Waits (at most `ms`) for accepts and confirms in flight, then releases the broker and spool. */
   close(ms: number): Promise<void>;
 }
 
-/** Where the ingress puts accepted events: the broker, with a confirm. */
+/** Bytes of bodies the relay keeps unconfirmed at once, whatever SPOOL_RELAY_WINDOW says. */
+const RELAY_WINDOW_BYTES = 16 * 1024 ** 2;
+
+type BrokerReason = BrokerUnavailableError["reason"];
+
+/**
+ * Where the ingress puts accepted events: straight to the broker with a confirm while it is
+ * connected and the spool is empty; otherwise — or when that publish fails or is not confirmed
+ * within PUBLISH_TIMEOUT_MS — into the fsync'd spool, which the relay drains in arrival order.
+ * While the spool holds anything, new events join it rather than overtake it. A publish that timed
+ * out may still be confirmed later, and its spooled copy is published again: a duplicate with
+ * the same id, never a loss. Only when the spool cannot take the event either does `accept` reject.
+ */
 export async function createIngressSink(env: Env, logger: Logger): Promise<IngressSink> {
+  const { spool, problems: startupProblems } = openSpoolOrReport(env, logger);
+  const health = new SpoolHealth(spool, startupProblems);
+  let relay: Relay | undefined;
   const publisher = await createEventPublisher({
     url: env.AMQP_URL,
     exchange: env.AMQP_EXCHANGE,
     confirmTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     logger,
+    onConnectedChange: (connected) => {
+      if (connected) relay?.reconnected();
+    },
   });
+
+  let spooling = false;
+  let lastBrokerFailure: BrokerReason = "not_connected";
+  if (spool && !spool.isEmpty) {
+    spooling = true;
+    logger.warn({ spooled: spool.depth().count }, "events left in the spool by a previous run: relaying them first");
+  }
+  if (spool) {
+    relay = new Relay({
+      spool,
+      publish: (event) => publisher.publish(event, env.SPOOL_RELAY_TIMEOUT_MS),
+      isConnected: () => publisher.connected,
+      logger,
+      window: env.SPOOL_RELAY_WINDOW,
+      windowBytes: RELAY_WINDOW_BYTES,
+      onDrained: () => {
+        spooling = false;
+        logger.info("spool drained: publishing directly again");
+      },
+    });
+    relay.start();
+  }
+
+  const direct = () => publisher.connected && (spool?.isEmpty ?? true);
+
+  async function toSpool(event: NormalizedEvent, reason: BrokerReason): Promise<void> {
+    if (!spool) throw new SpoolUnavailableError("the broker cannot take the event and there is no spool", reason, "spool_error");
+    try {
+      await spool.append({ ...event, receivedAt: Date.now() });
+    } catch (error) {
+      if (error instanceof SpoolFullError) {
+        health.refusedForRoom(error.message);
+        logger.error({ depth: spool.depth(), maxBytes: spool.maxBytes, kind: error.kind }, "the spool is full: answering 503");
+        throw new SpoolUnavailableError(error.message, reason, "spool_full");
+      }
+      if (error instanceof SpoolWriteError) {
+        health.writeFailed(error.message);
+        logger.error({ err: error.message }, "could not write the spool: answering 503");
+        throw new SpoolUnavailableError(error.message, reason, "spool_error");
+      }
+      throw error;
+    }
+    health.appended();
+    if (!spooling) {
+      spooling = true;
+      logger.warn({ reason }, "the broker cannot take events now: keeping them in the local spool");
+    }
+    relay?.spooled();
+  }
+
+  async function accept(event: NormalizedEvent): Promise<void> {
+    if (direct()) {
+      try {
+        return await publisher.publish(event);
+      } catch (error) {
+        if (!(error instanceof BrokerUnavailableError)) throw error;
+        lastBrokerFailure = error.reason;
+        logger.debug({ id: event.id, reason: error.reason }, "publish failed: spooling the event");
+      }
+    } else if (!publisher.connected) {
+      lastBrokerFailure = "not_connected";
+    }
+    await toSpool(event, lastBrokerFailure);
+  }
+
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
   return {
-    accept: (event) => publisher.publish(event),
+    accept(event) {
+      if (closing) return Promise.reject(new BrokerUnavailableError("the router is shutting down", "not_connected"));
+      const accepted = accept(event);
+      const tracked = accepted.catch(() => {}).finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      return accepted;
+    },
     get ready() {
-      return publisher.connected;
+      return direct() || health.canTake;
     },
     get state() {
-      return publisher.connected ? "broker" : "unavailable";
+      if (health.failing) return "spool_error";
+      if (health.full) return "spool_full";
+      return direct() ? "broker" : "spool";
     },
-    close: (ms) => publisher.close(ms),
+    get problems() {
+      return health.problems();
+    },
+    depth: () => ({ ...(spool?.depth() ?? { count: 0, bytes: 0 }), maxBytes: env.SPOOL_MAX_BYTES }),
+    async close(ms) {
+      closing = true;
+      const deadline = Date.now() + ms;
+      const left = () => Math.max(0, deadline - Date.now());
+      // Accepts in flight may still fall back to the spool: let them land before it closes.
+      await Promise.all([withinMs(Promise.all(inFlight), ms), relay?.stop(ms)]);
+      await publisher.close(left());
+      spool?.close();
+    },
   };
+}
+
+function openSpoolOrReport(env: Env, logger: Logger): Partial<OpenedSpool> & { problems: readonly SpoolProblem[] } {
+  try {
+    return openSpool({ dir: env.DATA_DIR, maxBytes: env.SPOOL_MAX_BYTES, logger });
+  } catch (error) {
+    const busy = (error as { code?: string }).code === "SQLITE_BUSY";
+    const hint = busy ? " (another process has it open: give each router its own DATA_DIR)" : "";
+    const message = `cannot open the spool in ${env.DATA_DIR}: ${(error as Error).message}${hint}`;
+    logger.error({ err: error }, `${message}; events are accepted only while the broker confirms them`);
+    return { problems: [{ code: "spool_unavailable", message, at: new Date().toISOString() }] };
+  }
 }

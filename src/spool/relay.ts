@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelay } from "./retry-delay.js";
 import type { Spool, SpooledEvent } from "./spool.js";
+import { withinMs } from "./within-ms.js";
 
 export interface RelayOptions {
   readonly spool: Spool;
@@ -26,6 +27,8 @@ export class Relay {
   #stopped = false;
   #loop: Promise<void> | undefined;
   #failures = 0;
+  /** The end of a prefix the broker confirmed but the spool failed to delete (a full disk, say). */
+  #undeleted: number | undefined;
   /** Set while the loop waits; `forData` says whether a newly spooled event may end the wait. */
   #waiting: { wake: () => void; forData: boolean } | undefined;
 
@@ -50,10 +53,7 @@ export class Relay {
   async stop(ms: number): Promise<void> {
     this.#stopped = true;
     this.#waiting?.wake();
-    if (!this.#loop) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.#loop, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+    if (this.#loop) await withinMs(this.#loop, ms);
   }
 
   async #run(): Promise<void> {
@@ -82,6 +82,9 @@ export class Relay {
   /** One window: true when everything in it was confirmed (or nothing was committed yet). */
   async #round(): Promise<boolean> {
     const { spool, logger } = this.options;
+    // Retry a failed delete before publishing anything: sending that prefix again would only
+    // make duplicates, and a delete that keeps failing backs off here.
+    if (this.#undeleted !== undefined) this.#deleteThrough(this.#undeleted);
     const batch = spool.peek(this.options.window, this.options.windowBytes);
     if (batch.length === 0) {
       // Appends queued for the next group commit: nothing to read until it lands.
@@ -92,7 +95,7 @@ export class Relay {
     if (this.#stopped && !spool.isOpen) return false;
     const failed = results.findIndex((result) => result.status === "rejected");
     const confirmed = failed === -1 ? batch.length : failed;
-    if (confirmed > 0) spool.deleteThrough(batch[confirmed - 1]!.seq);
+    if (confirmed > 0) this.#deleteThrough(batch[confirmed - 1]!.seq);
     const left = spool.depth().count;
     if (failed !== -1) {
       const reason = (results[failed] as PromiseRejectedResult).reason as Error;
@@ -105,6 +108,12 @@ export class Relay {
     logger.debug({ relayed: confirmed, left }, "spool relay: window confirmed");
     if (spool.isEmpty) this.options.onDrained();
     return true;
+  }
+
+  #deleteThrough(seq: number): void {
+    this.#undeleted = seq;
+    this.options.spool.deleteThrough(seq);
+    this.#undeleted = undefined;
   }
 
   #wait(ms: number, forData: boolean): Promise<void> {

@@ -7,9 +7,8 @@ import type { Spool } from "./spool.js";
  * start-up (a damaged file) until the process restarts, because an operator must look at it.
  */
 export class SpoolHealth {
-  /** Spool bytes when an append was refused for room; full while nothing has been freed since. */
-  #fullAtBytes: number | undefined;
-  #fullBecause: string | undefined;
+  /** Set when an append was refused for room; full while the spool has freed nothing since. */
+  #refused: { atBytes: number; problem: SpoolProblem } | undefined;
   #writeFailure: SpoolProblem | undefined;
 
   constructor(
@@ -18,8 +17,12 @@ export class SpoolHealth {
   ) {}
 
   refusedForRoom(message: string): void {
-    this.#fullAtBytes = this.spool?.depth().bytes ?? 0;
-    this.#fullBecause = message;
+    const problem: SpoolProblem = {
+      code: "spool_full",
+      message: `${message}: events are refused (503) until the broker takes some of them`,
+      at: new Date().toISOString(),
+    };
+    this.#refused = { atBytes: this.spool?.depth().bytes ?? 0, problem };
   }
 
   writeFailed(message: string): void {
@@ -27,12 +30,12 @@ export class SpoolHealth {
   }
 
   appended(): void {
-    this.#fullAtBytes = undefined;
+    this.#refused = undefined;
     this.#writeFailure = undefined;
   }
 
   get full(): boolean {
-    return this.#fullAtBytes !== undefined && (this.spool?.depth().bytes ?? 0) >= this.#fullAtBytes;
+    return this.#refused !== undefined && (this.spool?.depth().bytes ?? 0) >= this.#refused.atBytes;
   }
 
   /** The spool cannot be trusted to take events (or was found damaged and needs a look). */
@@ -48,13 +51,7 @@ export class SpoolHealth {
   problems(): SpoolProblem[] {
     const problems = [...this.startupProblems];
     if (this.#writeFailure) problems.push(this.#writeFailure);
-    if (this.full) {
-      problems.push({
-        code: "spool_full",
-        message: `${this.#fullBecause}: events are refused (503) until the broker takes some of them`,
-        at: new Date().toISOString(),
-      });
-    }
+    if (this.full && this.#refused) problems.push(this.#refused.problem);
     return problems;
   }
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { DiskReserve } from "./disk-reserve.js";
 import { isDiskFull, SpoolFullError, SpoolWriteError } from "./spool-errors.js";
 import { entryCrc, entrySize, SPOOL_COLUMNS, SPOOL_INSERT, toEvent, type StoredRow } from "./spool-schema.js";
 
@@ -52,6 +53,7 @@ export class Spool {
   constructor(
     db: Database.Database,
     readonly maxBytes: number,
+    private readonly reserve?: DiskReserve,
   ) {
     this.#db = db;
     this.#insert = db.prepare(SPOOL_INSERT);
@@ -101,9 +103,17 @@ export class Spool {
 
   /** Removes every event up to and including `seq` (a confirmed prefix). */
   deleteThrough(seq: number): number {
-    const removed = this.#deleteThrough.all(seq) as Array<{ size: number }>;
+    let removed: Array<{ size: number }>;
+    try {
+      removed = this.#deleteThrough.all(seq) as Array<{ size: number }>;
+    } catch (error) {
+      // A full disk refuses deletes too: hand back the reserve so this one can free room.
+      if (!isDiskFull(error) || !this.reserve?.release()) throw error;
+      removed = this.#deleteThrough.all(seq) as Array<{ size: number }>;
+    }
     this.#count -= removed.length;
     for (const { size } of removed) this.#bytes -= size;
+    if (this.#count === 0) this.#compact();
     return removed.length;
   }
 
@@ -125,6 +135,20 @@ export class Spool {
     this.#flush();
     this.#closed = true;
     this.#db.close();
+  }
+
+  /**
+   * Once drained, gives the freed pages back to the file system and empties the WAL, so an outage
+   * does not leave a file its size behind; then holds the disk reserve again if there is room.
+   */
+  #compact(): void {
+    try {
+      this.#db.pragma("incremental_vacuum");
+      this.#db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // Shrinking is a nicety: a busy or full disk can refuse it, and the next drain tries again.
+    }
+    this.reserve?.claim();
   }
 
   #flush(): void {

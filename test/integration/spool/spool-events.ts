@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ConsumeMessage } from "amqplib";
+import { expect } from "vitest";
+import { loadRoutes } from "../../../src/config/load-routes.js";
+import { createSigner } from "../../../src/verify/index.js";
+import { EXAMPLE_SECRETS } from "../../helpers/router.js";
+
+/** The spool tests' own sources (no routes): the ingress alone, independent of the example routes. */
+export const ROUTES_DIR = "test/integration/spool/routes";
+const sources = loadRoutes(ROUTES_DIR, EXAMPLE_SECRETS).sources;
+
+export interface PostResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * A POST signed as the source's real sender signs it. (Not helpers/post.ts: that one loads the
+ * example routes, whose destinations need credentials these tests have no use for.)
+ */
+export async function postSigned(url: string, sourceId: string, body: string, event?: string): Promise<PostResult> {
+  const source = sources.get(sourceId);
+  if (!source) throw new Error(`no source ${sourceId} in ${ROUTES_DIR}`);
+  const headers = createSigner(source.verify).sign(Buffer.from(body), Date.now());
+  const path = `/webhooks/${sourceId}${event ? `/${event}` : ""}`;
+  const answer = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const text = await answer.text();
+  return { status: answer.status, headers: answer.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Two senders, so order can be checked per source. */
+export const SOURCES = ["tracktile", "trackvia"] as const;
+export type SourceId = (typeof SOURCES)[number];
+
+/** A signed event from `source` carrying its own sequence number `n` (and a run-unique id). */
+export function sendEvent(url: string, source: SourceId, run: string, n: number): Promise<PostResult> {
+  const id = `${run}-${source}-${n}`;
+  if (source === "tracktile") {
+    return postSigned(url, "tracktile", JSON.stringify({ id, kind: "order.status.changed", orderId: `ord_${n}`, n }));
+  }
+  return postSigned(url, "trackvia", JSON.stringify({ eventId: id, event: "record.updated", recordId: n, n }), "record.updated");
+}
+
+/** Sends `count` events alternating between the sources, one after the other; returns the answers. */
+export async function sendSeries(url: string, run: string, count: number, from = 0): Promise<Array<{ id: string; status: number }>> {
+  const answers: Array<{ id: string; status: number }> = [];
+  for (let n = from; n < from + count; n += 1) {
+    const source = SOURCES[n % SOURCES.length]!;
+    const answer = await sendEvent(url, source, run, n);
+    answers.push({ id: `${run}-${source}-${n}`, status: answer.status });
+  }
+  return answers;
+}
+
+export function messageIds(messages: readonly ConsumeMessage[]): string[] {
+  return messages.map((message) => String(message.properties.messageId));
+}
+
+/**
+ * Order per source, allowing duplicates: a redelivered event may repeat an earlier one, but the
+ * last copy of each must come after the last copy of every event sent before it.
+ */
+export function expectOrderedPerSource(ids: readonly string[], run: string): void {
+  for (const source of SOURCES) {
+    const prefix = `${run}-${source}-`;
+    const seen = ids.filter((id) => id.startsWith(prefix)).map((id) => Number(id.slice(prefix.length)));
+    const lastCopies = [...new Set(seen.reverse())].reverse();
+    expect(lastCopies, `order of ${source} events`).toEqual([...lastCopies].sort((a, b) => a - b));
+  }
+}
+
+export async function readyz(url: string): Promise<{ status: number; body: Record<string, any> }> {
+  const answer = await fetch(`${url}/readyz`);
+  return { status: answer.status, body: (await answer.json()) as Record<string, any> };
+}
+
+/** Polls `check` until it returns true, or fails after `ms`. */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000, what = "condition"): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} did not hold within ${ms} ms`);
+}
+
+/** A fresh DATA_DIR for one router. */
+export function tempDataDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "spool-it-"));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
