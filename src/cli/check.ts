@@ -1,5 +1,5 @@
 import { loadEnv } from "../config/env.js";
-import { standInEnv } from "../config/interpolate.js";
+import type { StandIns } from "../config/interpolate.js";
 import { loadRoutes } from "../config/load-routes.js";
 import type { CloudEvent } from "../events/cloud-event.js";
 import { applyRoute } from "../worker/apply-route.js";
@@ -14,8 +14,12 @@ import { topicMatches } from "../worker/topic-match.js";
  */
 export async function check(print: (line: string) => void = console.log): Promise<number> {
   const env = loadEnv();
-  const table = loadRoutes(env.ROUTES_DIR, standInEnv(process.env));
+  const standIns: StandIns = { missing: new Map() };
+  const table = loadRoutes(env.ROUTES_DIR, process.env, { standIns });
   const compiled = compileRoutes(table);
+  if (standIns.missing.size > 0) {
+    print(`note: not set here (fine for check, required by start): ${[...standIns.missing.keys()].join(", ")}`);
+  }
   let passed = 0;
   let failed = 0;
   for (const { route } of compiled.values()) {

@@ -15,25 +15,25 @@ export function interpolate(
   file: string,
   problems: ConfigProblem[],
   path: PropertyKey[] = [],
+  standIns?: StandIns,
 ): unknown {
-  if (typeof value === "string") return interpolateString(value, env, file, problems, path);
-  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, file, problems, [...path, i]));
+  if (typeof value === "string") return interpolateString(value, env, file, problems, path, standIns);
+  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, file, problems, [...path, i], standIns));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolate(item, env, file, problems, [...path, key]);
+    for (const [key, item] of Object.entries(value)) out[key] = interpolate(item, env, file, problems, [...path, key], standIns);
     return out;
   }
   return value;
 }
 
 /**
- * An environment for `webhook-router check`, which runs where production secrets are absent (a
- * CI job): every variable reads as a visible stand-in instead of failing the check.
+ * For `webhook-router check`, which runs where production secrets are absent (a CI job): a missing
+ * variable is recorded here, with where it was used, instead of being a problem.
  */
-export function standInEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return new Proxy(env, {
-    get: (target, name) => (typeof name === "string" && !target[name] ? `unset-${name}` : target[name as string]),
-  });
+export interface StandIns {
+  /** Variable name → the formatted paths that referenced it. */
+  readonly missing: Map<string, string[]>;
 }
 
 function interpolateString(
@@ -42,12 +42,18 @@ function interpolateString(
   file: string,
   problems: ConfigProblem[],
   path: PropertyKey[],
+  standIns: StandIns | undefined,
 ): string {
   return text.replace(REFERENCE, (whole, name: string | undefined, fallback: string | undefined) => {
     if (name === undefined) return "${"; // the `$${` escape
     const found = env[name];
     if (fallback !== undefined) return found ? found : fallback;
     // An empty value is treated as unset: an empty secret is always a mistake.
+    if (!found && standIns) {
+      const where = standIns.missing.get(name) ?? [];
+      standIns.missing.set(name, [...where, formatPath(path)]);
+      return `unset-${name}`;
+    }
     if (!found) {
       problems.push({ file, path: formatPath(path), message: `environment variable ${name} is not set` });
       return whole;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { urlTemplate } from "../adapters/common-schema.js";
 import { durationSchema } from "./duration.js";
 
 /** A route id names its queues: `{QUEUE_PREFIX}{routeId}`, `.retry.{n}`, `.dead`. */
@@ -26,8 +27,8 @@ const enrichmentSchema = z
   .object({
     /** The name the result is bound to in filter and mapping: `$<as>`. */
     as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a JSONata variable name (letters, digits, _)"),
-    /** GET URL with `{event.data.orderId}`-style placeholders. */
-    url: z.string().url({ message: "expected an absolute URL (placeholders allowed)" }).or(z.string().regex(/^https?:\/\//)),
+    /** GET URL with `{event.data.orderId}`-style placeholders (values URL-encoded). */
+    url: urlTemplate,
     headers: z.record(z.string(), z.string()).default({}),
     timeout: durationSchema.default(10_000),
   })
