@@ -1,7 +1,9 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
+import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
@@ -42,7 +44,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const compiled = compileRoutes(table);
 
   const pipelines = runsIngress ? buildPipelines(table) : new Map();
-  const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger) : undefined;
+  // The ingress declares the route queues too: an event accepted before any worker has started must
+  // find its queue, or RabbitMQ would drop it as unroutable.
+  const declareTopology = async (channel: ConfirmChannel) => {
+    for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
+  };
+  const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
   let db: StateDb | undefined;
   let workers: RunningWorkers | undefined;
   if (runsWorkers && compiled.size > 0) {

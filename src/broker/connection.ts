@@ -24,7 +24,7 @@ const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3, 
 export async function connectBroker(options: BrokerConnectionOptions): Promise<RecoveringChannelModel> {
   const { logger } = options;
   const where = redactUrl(options.url);
-  const connection = await amqplib.connect(options.url, {
+  const connection = await amqplib.connect(withHeartbeat(options.url), {
     clientProperties: { connection_name: "webhook-router" },
     recovery: { ...RECOVERY, waitForConnect: false, setup: options.setup },
   });
@@ -54,4 +54,15 @@ export function watchChannel(channel: ConfirmChannel | amqplib.Channel, logger: 
   channel.on("handler-error", (error: Error, event: string) =>
     logger.error({ channel: name, err: error, event }, "error in a channel event handler"),
   );
+}
+
+/**
+ * RabbitMQ proposes a 60 s heartbeat; a link that dies silently (a firewall dropping the flow)
+ * would then go unnoticed for up to two minutes, with every publish waiting for its timeout.
+ * 10 s unless the URL says otherwise.
+ */
+export function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has("heartbeat")) parsed.searchParams.set("heartbeat", "10");
+  return parsed.toString();
 }

@@ -10,6 +10,12 @@ export interface EventPublisherOptions {
   readonly exchange: string;
   readonly confirmTimeoutMs: number;
   readonly logger: Logger;
+  /**
+   * Declares what must exist before the first publish, on every (re)connect: the route queues and
+   * their bindings, so an event published before any worker ever ran is queued, not dropped as
+   * unroutable.
+   */
+  readonly declareTopology?: (channel: ConfirmChannel) => Promise<void>;
   /** Told at once when publishing becomes possible or impossible (a channel opened or was lost). */
   readonly onConnectedChange?: (connected: boolean) => void;
 }
@@ -42,6 +48,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
     const channel = await model.createConfirmChannel();
     watchChannel(channel, logger, "publish");
     await channel.assertExchange(exchange, "topic", { durable: true });
+    await options.declareTopology?.(channel);
     channel.on("close", () => {
       attach(undefined);
       // A channel can close on its own (a protocol error) while the connection lives on:

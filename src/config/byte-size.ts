@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2 };
+const UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
 
-/** Parses `1048576`, `"512kb"`, `"1 MiB"` into bytes; undefined when unreadable. */
+/** Parses `1048576`, `"512kb"`, `"1 MiB"`, `"2gb"` into bytes; undefined when unreadable. */
 export function parseByteSize(value: number | string): number | undefined {
   if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : undefined;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);

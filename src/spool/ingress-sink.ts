@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { BrokerUnavailableError } from "../broker/broker-errors.js";
-import { createEventPublisher } from "../broker/event-publisher.js";
+import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
 import type { NormalizedEvent } from "../events/normalize.js";
 import type { EventSink } from "../ingress/event-sink.js";
@@ -33,7 +33,11 @@ type BrokerReason = BrokerUnavailableError["reason"];
  * out may still be confirmed later, and its spooled copy is published again: a duplicate with
  * the same id, never a loss. Only when the spool cannot take the event either does `accept` reject.
  */
-export async function createIngressSink(env: Env, logger: Logger): Promise<IngressSink> {
+export async function createIngressSink(
+  env: Env,
+  logger: Logger,
+  declareTopology?: EventPublisherOptions["declareTopology"],
+): Promise<IngressSink> {
   const { spool, problems: startupProblems } = openSpoolOrReport(env, logger);
   const health = new SpoolHealth(spool, startupProblems);
   let relay: Relay | undefined;
@@ -42,6 +46,7 @@ export async function createIngressSink(env: Env, logger: Logger): Promise<Ingre
     exchange: env.AMQP_EXCHANGE,
     confirmTimeoutMs: env.PUBLISH_TIMEOUT_MS,
     logger,
+    ...(declareTopology ? { declareTopology } : {}),
     onConnectedChange: (connected) => {
       if (connected) relay?.reconnected();
     },

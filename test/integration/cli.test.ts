@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tapExchange, type QueueTap } from "../helpers/rabbit.js";
-import { EXAMPLE_SECRETS } from "../helpers/router.js";
+import { loadRoutes } from "../../src/config/load-routes.js";
+import { deleteRouteQueues, EXAMPLE_SECRETS } from "../helpers/router.js";
 
 const CLI = "dist/cli/main.js";
 
@@ -35,13 +39,23 @@ describe("webhook-router start and send, as a user runs them", () => {
   let tap: QueueTap;
   let router: ChildProcess;
   let port: number;
-  const env = () => ({ ...EXAMPLE_SECRETS, AMQP_EXCHANGE: tap.exchange, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+  const dataDir = mkdtempSync(join(tmpdir(), "wr-cli-"));
+  const env = () => ({
+    ...EXAMPLE_SECRETS,
+    AMQP_EXCHANGE: tap.exchange,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    DATA_DIR: dataDir,
+    QUEUE_PREFIX: `test.cli.${port}.`,
+  });
   let output = "";
 
   beforeAll(async () => {
     tap = await tapExchange();
     port = 20_000 + Math.floor(Math.random() * 20_000);
-    router = spawn(process.execPath, [CLI, "start"], { env: { ...process.env, ...env(), ENV_FILE: "" } });
+    // The ingress role: this file is about the CLI, not about deliveries.
+    router = spawn(process.execPath, [CLI, "start", "--role", "ingress"], { env: { ...process.env, ...env(), ENV_FILE: "" } });
     router.stdout!.on("data", (chunk: Buffer) => (output += chunk));
     router.stderr!.on("data", (chunk: Buffer) => (output += chunk));
     for (let i = 0; i < 100; i += 1) {
@@ -56,6 +70,7 @@ describe("webhook-router start and send, as a user runs them", () => {
       router.kill("SIGTERM");
       await once(router, "exit");
     }
+    await deleteRouteQueues(env().QUEUE_PREFIX, loadRoutes("routes", env()));
     await tap?.close();
   });
 

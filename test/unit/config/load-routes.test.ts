@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/config-error.js";
 import { loadEnv } from "../../../src/config/env.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
+import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 
 const dir = (name: string) => `test/fixtures/routes/${name}`;
 
@@ -17,17 +18,15 @@ function problemsOf(load: () => unknown): string {
 
 describe("loading the routing table", () => {
   it("loads the shipped example routes when their secrets are set", () => {
-    const table = loadRoutes("routes", {
-      TRACKTILE_WEBHOOK_SECRET: "a",
-      TRACKTIK_WEBHOOK_SECRET: "b",
-      TRACKVIA_WEBHOOK_SECRET: "c",
-    });
+    const table = loadRoutes("routes", EXAMPLE_SECRETS);
     expect([...table.sources.keys()].sort()).toEqual(["tracktik", "tracktile", "trackvia"]);
+    expect([...table.destinations.keys()].sort()).toEqual(["odoo", "quickbooks", "shipbob"]);
+    expect(table.routes.size).toBe(4);
     expect(table.sources.get("tracktile")!.limits.body).toBe(1024 * 1024);
   });
 
   it("reads TrackTik's header name from the environment, defaulting to x-tracktik-secret", () => {
-    const env = { TRACKTILE_WEBHOOK_SECRET: "a", TRACKTIK_WEBHOOK_SECRET: "b", TRACKVIA_WEBHOOK_SECRET: "c" };
+    const env = EXAMPLE_SECRETS;
     const byDefault = loadRoutes("routes", env).sources.get("tracktik")!.verify;
     const named = loadRoutes("routes", { ...env, TRACKTIK_SECRET_HEADER: "X-Callout-Key" }).sources.get("tracktik")!.verify;
     expect(byDefault).toMatchObject({ header: "x-tracktik-secret" });
@@ -60,6 +59,11 @@ describe("loading the routing table", () => {
   it("refuses the same source declared in two files", () => {
     const message = problemsOf(() => loadRoutes(dir("duplicate"), {}));
     expect(message).toMatch(/b\.yaml at sources\.acme: "acme" is already declared in .*a\.yaml/);
+  });
+
+  it("reports a route naming a destination nobody declared", () => {
+    const message = problemsOf(() => loadRoutes(dir("unknown-destination"), {}));
+    expect(message).toMatch(/routes\.yaml at routes\.r\.destination: unknown destination "nowhere" \(known: none declared\)/);
   });
 
   it("refuses a folder that does not exist", () => {

@@ -1,0 +1,79 @@
+import type { DeadReason } from "../../worker/process-event.js";
+
+/**
+ * What an alert may carry besides its facts: extra people to tell. Like TrackTik's
+ * `failureEmail`, a route or source can name its owners; they get the email in addition to
+ * ALERT_EMAIL_TO, never instead of it.
+ */
+interface AlertBase {
+  readonly recipients?: readonly string[] | undefined;
+}
+
+/** An event went to a route's dead-letter queue: it will not be retried on its own. */
+export interface DeadLetteredAlert extends AlertBase {
+  readonly kind: "dead_lettered";
+  readonly routeId: string;
+  readonly eventId: string;
+  readonly reason: DeadReason;
+  /** Already scrubbed by the adapter that produced it. */
+  readonly error: string;
+  /** The target's HTTP status, when it answered. */
+  readonly status?: number | undefined;
+  readonly attempts: number;
+  /** The destination id the route delivers to. */
+  readonly destination?: string | undefined;
+}
+
+/** A target answered 401/403: retrying will not heal it, a person must fix the credential. */
+export interface CredentialsAlert extends AlertBase {
+  readonly kind: "credentials";
+  readonly routeId: string;
+  readonly destination: string;
+  readonly eventId: string;
+  readonly status: number;
+  readonly error: string;
+}
+
+/** Ingress has been writing to its local spool because the broker is unreachable. */
+export interface SpoolingAlert extends AlertBase {
+  readonly kind: "spooling";
+  readonly since: Date;
+  /** Events in the spool, waiting for the broker. */
+  readonly depth: number;
+}
+
+/** A burst of requests that failed signature verification on one source. */
+export interface VerificationFailuresAlert extends AlertBase {
+  readonly kind: "verification_failures";
+  readonly sourceId: string;
+  readonly count: number;
+  /** Failures by reason code (`bad_signature`, `timestamp_out_of_tolerance`, …). */
+  readonly reasons: Readonly<Record<string, number>>;
+  readonly firstAt: Date;
+}
+
+export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | VerificationFailuresAlert;
+export type AlertKind = Alert["kind"];
+
+/** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
+export function alertSubject(alert: Alert): string {
+  switch (alert.kind) {
+    case "dead_lettered":
+    case "credentials":
+      return alert.routeId;
+    case "verification_failures":
+      return alert.sourceId;
+    case "spooling":
+      return "ingress";
+  }
+}
+
+/** Throttling key: one stream of emails per kind and route/source. */
+export function alertKey(alert: Alert): string {
+  return `${alert.kind}:${alertSubject(alert)}`;
+}
+
+/** The event id an alert is about, if it is about one event. */
+export function alertEventId(alert: Alert): string | undefined {
+  return alert.kind === "dead_lettered" || alert.kind === "credentials" ? alert.eventId : undefined;
+}
