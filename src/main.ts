@@ -7,7 +7,7 @@ import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
-import type { EventSink } from "./ingress/event-sink.js";
+import type { Readiness } from "./ingress/health.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
@@ -67,7 +67,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   let shuttingDown = false;
   const app = createIngressApp({
     pipelines,
-    sink: sink ?? workerOnlySink(() => workers),
+    sink,
+    readiness: readiness(sink, () => workers, runsWorkers),
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
@@ -101,15 +102,23 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   };
 }
 
-/** A worker-only process takes no webhooks; its readiness is whether its consumers run. */
-function workerOnlySink(workers: () => RunningWorkers | undefined): EventSink {
+/**
+ * A process that takes webhooks is ready while the broker or the spool can hold events (workers
+ * being disconnected does not stop it taking them); a worker-only process is ready while consuming.
+ */
+function readiness(sink: IngressSink | undefined, workers: () => RunningWorkers | undefined, runsWorkers: boolean): Readiness {
+  const workerState = () => {
+    const running = workers();
+    if (!runsWorkers) return {};
+    return { workers: running === undefined ? "no_routes" : running.consuming ? "consuming" : "disconnected" };
+  };
   return {
-    accept: () => Promise.reject(new Error("this process runs the worker role only")),
     get ready() {
-      return workers()?.consuming ?? true;
+      return sink ? sink.ready : (workers()?.consuming ?? true);
     },
-    get state() {
-      return workers()?.consuming === false ? "workers_disconnected" : "worker_only";
-    },
+    report: () => ({
+      ...(sink ? { events: sink.state, spool: sink.depth(), problems: sink.problems } : {}),
+      ...workerState(),
+    }),
   };
 }

@@ -2,13 +2,15 @@ import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { HttpError } from "../errors.js";
 import type { EventSink } from "./event-sink.js";
-import { healthz, readyz } from "./health.js";
+import { healthz, readyz, type Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 import { createWebhookHandler } from "./webhook-handler.js";
 
 export interface IngressAppDeps {
   readonly pipelines: ReadonlyMap<string, SourcePipeline>;
-  readonly sink: EventSink;
+  /** Absent in a worker-only process: no webhook routes are mounted. */
+  readonly sink: EventSink | undefined;
+  readonly readiness: Readiness;
   readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
   readonly trustProxy: boolean | number | string[];
@@ -27,16 +29,18 @@ export function createIngressApp(deps: IngressAppDeps): Express {
   });
 
   app.get("/healthz", healthz);
-  app.get("/readyz", readyz(deps.sink, deps.isShuttingDown));
+  app.get("/readyz", readyz(deps.readiness, deps.isShuttingDown));
 
-  const webhook = createWebhookHandler(deps);
-  app.post("/webhooks/:sourceId", webhook);
-  app.post("/webhooks/:sourceId/:eventName", webhook);
-  app.all("/webhooks/{*rest}", (request, response, next) => {
-    if (request.method === "POST") return next();
-    const error = new HttpError("method_not_allowed", "webhooks are delivered with POST");
-    response.set("Allow", "POST").status(error.status).json(error.toBody());
-  });
+  if (deps.sink) {
+    const webhook = createWebhookHandler({ ...deps, sink: deps.sink });
+    app.post("/webhooks/:sourceId", webhook);
+    app.post("/webhooks/:sourceId/:eventName", webhook);
+    app.all("/webhooks/{*rest}", (request, response, next) => {
+      if (request.method === "POST") return next();
+      const error = new HttpError("method_not_allowed", "webhooks are delivered with POST");
+      response.set("Allow", "POST").status(error.status).json(error.toBody());
+    });
+  }
 
   app.use((_request, response) => {
     const error = new HttpError("not_found", "no such endpoint");

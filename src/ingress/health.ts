@@ -1,26 +1,25 @@
 import type { RequestHandler } from "express";
-import type { EventSink } from "./event-sink.js";
 
 /** Liveness: the process answers. Never depends on the broker, or an outage would restart us. */
 export const healthz: RequestHandler = (_request, response) => {
   response.json({ status: "ok" });
 };
 
-/** What a sink with a local spool can add to readiness; a sink without one has neither. */
-interface SpoolReport {
-  depth?(): { count: number; bytes: number; maxBytes: number };
-  readonly problems?: readonly unknown[];
+/** What readiness reports: whether this process can do its job now, and the details why. */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Shown in the /readyz body: where events go, spool depth, workers' state, problems. */
+  report(): Record<string, unknown>;
 }
 
-/** Readiness: events can be taken now (the broker or the spool can hold them). */
-export function readyz(sink: EventSink & SpoolReport, isShuttingDown: () => boolean): RequestHandler {
+/** Readiness: 200 while this process can do its job (take events, or consume), else 503. */
+export function readyz(readiness: Readiness, isShuttingDown: () => boolean): RequestHandler {
   return (_request, response) => {
-    const ready = sink.ready && !isShuttingDown();
+    const ready = readiness.ready && !isShuttingDown();
     response.status(ready ? 200 : 503).json({
       status: ready ? "ready" : "not_ready",
-      events: isShuttingDown() ? "shutting_down" : sink.state,
-      ...(sink.depth ? { spool: sink.depth() } : {}),
-      ...(sink.problems ? { problems: sink.problems } : {}),
+      ...readiness.report(),
+      ...(isShuttingDown() ? { events: "shutting_down" } : {}),
     });
   };
 }

@@ -19,8 +19,11 @@ const CLI = "dist/cli/main.js";
  * Starts the router on a free loopback port with `env` on top of test defaults, and resolves
  * once /healthz answers. Needs DATA_DIR (a test's own temp dir: the spool is per process).
  */
-export async function startRouterProcess(env: Record<string, string> & { DATA_DIR: string }): Promise<RouterProcess> {
-  const child = spawn(process.execPath, [CLI, "start"], {
+export async function startRouterProcess(
+  env: Record<string, string> & { DATA_DIR: string },
+  options: { role?: "all" | "ingress" | "worker" } = {},
+): Promise<RouterProcess> {
+  const child = spawn(process.execPath, [CLI, "start", "--role", options.role ?? "all"], {
     env: {
       PATH: process.env.PATH,
       PORT: "0",
