@@ -11,6 +11,7 @@ import type { Readiness } from "./ingress/health.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
+import { schedulePrune } from "./state/prune-schedule.js";
 import { openStateDb, type StateDb } from "./state/state-db.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./worker/compile-routes.js";
@@ -52,14 +53,17 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
   let db: StateDb | undefined;
   let workers: RunningWorkers | undefined;
+  let stopPruning: (() => void) | undefined;
   if (runsWorkers && compiled.size > 0) {
     db = await openStateDb({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL });
+    const store = createDeliveryStore(db);
+    stopPruning = schedulePrune(store, env.DEDUP_RETENTION, logger);
     workers = await startWorkers({
       env,
       table,
       compiled,
       logger,
-      store: createDeliveryStore(db),
+      store,
       tokens: createSqlTokenStore(db),
     });
   }
@@ -94,6 +98,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await serverClosed;
         clearTimeout(force);
         await Promise.all([sink?.close(env.SHUTDOWN_TIMEOUT_MS), workers?.close(env.SHUTDOWN_TIMEOUT_MS)]);
+        stopPruning?.();
         await db?.destroy();
         logger.info("shut down cleanly");
       })();

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryStore } from "../../../src/state/delivery-store.js";
+import { openStateDb, type StateDb } from "../../../src/state/state-db.js";
+import { createSqlTokenStore } from "../../../src/state/token-store.js";
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+// The same Kysely queries on both engines: embedded SQLite by default, PostgreSQL when several
+// worker machines share dedup records.
+describe.each([
+  ["SQLite in DATA_DIR", () => ({ dataDir: mkdtempSync(join(tmpdir(), "wr-state-")) })],
+  ["PostgreSQL", () => ({ dataDir: "unused", databaseUrl: POSTGRES_URL })],
+])("the state store on %s", (_name, options) => {
+  let db: StateDb;
+  const route = `route-${randomUUID()}`;
+
+  beforeAll(async () => {
+    db = await openStateDb(options());
+  });
+  afterAll(async () => {
+    await db?.deleteFrom("delivered").where("route_id", "=", route).execute();
+    await db?.destroy();
+  });
+
+  it("remembers delivered (route, event id) pairs, per route", async () => {
+    const store = createDeliveryStore(db);
+    expect(await store.isDelivered(route, "evt-1")).toBe(false);
+    await store.markDelivered(route, "evt-1", "INV-145");
+    expect(await store.isDelivered(route, "evt-1")).toBe(true);
+    expect(await store.isDelivered(`${route}-other`, "evt-1")).toBe(false);
+  });
+
+  it("marking twice is harmless (two workers racing on a redelivery)", async () => {
+    const store = createDeliveryStore(db);
+    await store.markDelivered(route, "evt-2", undefined);
+    await expect(store.markDelivered(route, "evt-2", undefined)).resolves.toBeUndefined();
+  });
+
+  it("forgets records older than the retention", async () => {
+    const store = createDeliveryStore(db);
+    await db
+      .insertInto("delivered")
+      .values({ route_id: route, event_id: "evt-old", target_id: null, delivered_at: Date.now() - 40 * 86_400_000 })
+      .execute();
+    expect(await store.prune(30 * 86_400_000)).toBeGreaterThanOrEqual(1);
+    expect(await store.isDelivered(route, "evt-old")).toBe(false);
+    expect(await store.isDelivered(route, "evt-1")).toBe(true);
+  });
+
+  it("keeps the latest rotating token", async () => {
+    const tokens = createSqlTokenStore(db);
+    const key = `quickbooks:${route}:refresh`;
+    expect(await tokens.get(key)).toBeUndefined();
+    await tokens.set(key, "first");
+    await tokens.set(key, "second");
+    expect(await tokens.get(key)).toBe("second");
+    await db.deleteFrom("tokens").where("key", "=", key).execute();
+  });
+});
