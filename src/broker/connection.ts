@@ -4,6 +4,8 @@ import { redactUrl } from "../config/env.js";
 
 export interface BrokerConnectionOptions {
   readonly url: string;
+  /** `publish` or `workers`: names the connection in RabbitMQ's UI and in every log line. */
+  readonly name: string;
   readonly logger: Logger;
   /**
    * Runs after every (re)connect, before the connection counts as up: declare topology and open
@@ -22,10 +24,10 @@ const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3, 
  * and reports not-ready while the broker is unreachable, instead of crash-looping.
  */
 export async function connectBroker(options: BrokerConnectionOptions): Promise<RecoveringChannelModel> {
-  const { logger } = options;
+  const logger = options.logger.child({ connection: options.name });
   const where = redactUrl(options.url);
   const connection = await amqplib.connect(withHeartbeat(options.url), {
-    clientProperties: { connection_name: "webhook-router" },
+    clientProperties: { connection_name: `webhook-router ${options.name}` },
     recovery: { ...RECOVERY, waitForConnect: false, setup: options.setup },
   });
   connection.on("connect", () => logger.info({ broker: where }, "connected to the broker"));

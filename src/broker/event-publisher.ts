@@ -66,6 +66,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
 
   const connection: RecoveringChannelModel = await connectBroker({
     url: options.url,
+    name: "publish",
     logger,
     setup: async (model) => {
       current = model;

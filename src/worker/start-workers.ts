@@ -72,6 +72,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   };
   const connection = await connectBroker({
     url: env.AMQP_URL,
+    name: "workers",
     logger,
     setup,
     onDisconnect: () => {
