@@ -7,6 +7,7 @@ import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
+import { createMetrics } from "./ops/metrics.js";
 import type { Readiness } from "./ingress/health.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
@@ -51,6 +52,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
   };
   const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
+  const metrics = createMetrics({
+    ...(sink ? { spoolDepth: () => sink.depth() } : {}),
+    ...(runsWorkers ? { deadLetterDepth: () => workers?.deadLetterDepth() ?? Promise.resolve(new Map()) } : {}),
+  });
   let db: StateDb | undefined;
   let workers: RunningWorkers | undefined;
   let stopPruning: (() => void) | undefined;
@@ -65,6 +70,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       logger,
       store,
       tokens: createSqlTokenStore(db),
+      onOutcome: (outcome, { routeId }) => metrics.delivery(routeId, outcome),
     });
   }
 
@@ -73,6 +79,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     pipelines,
     sink,
     readiness: readiness(sink, () => workers, runsWorkers),
+    metrics,
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,

@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { HttpError } from "../errors.js";
+import type { Metrics } from "../ops/metrics.js";
 import type { EventSink } from "./event-sink.js";
 import { healthz, readyz, type Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
@@ -11,6 +12,7 @@ export interface IngressAppDeps {
   /** Absent in a worker-only process: no webhook routes are mounted. */
   readonly sink: EventSink | undefined;
   readonly readiness: Readiness;
+  readonly metrics: Metrics;
   readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
   readonly trustProxy: boolean | number | string[];
@@ -30,6 +32,9 @@ export function createIngressApp(deps: IngressAppDeps): Express {
 
   app.get("/healthz", healthz);
   app.get("/readyz", readyz(deps.readiness, deps.isShuttingDown));
+  app.get("/metrics", async (_request, response) => {
+    response.set("Content-Type", deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
 
   if (deps.sink) {
     const webhook = createWebhookHandler({ ...deps, sink: deps.sink });

@@ -4,6 +4,7 @@ import { BrokerUnavailableError } from "../broker/broker-errors.js";
 import { HttpError } from "../errors.js";
 import type { NormalizedEvent } from "../events/normalize.js";
 import { VerificationError } from "../verify/verifier.js";
+import type { Metrics } from "../ops/metrics.js";
 import type { EventSink } from "./event-sink.js";
 import { readBody } from "./read-body.js";
 import type { SourcePipeline } from "./source-pipeline.js";
@@ -12,6 +13,7 @@ export interface WebhookHandlerDeps {
   readonly pipelines: ReadonlyMap<string, SourcePipeline>;
   readonly sink: EventSink;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /** Seconds a sender should wait before retrying when we cannot take events (503). */
@@ -23,7 +25,7 @@ const RETRY_AFTER_UNAVAILABLE = "5";
  * it is verified, and nothing is acknowledged before it is safe.
  */
 export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
-  const { pipelines, sink, logger } = deps;
+  const { pipelines, sink, logger, metrics } = deps;
 
   return async (request: Request, response: Response) => {
     const started = performance.now();
@@ -43,6 +45,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
       });
       await accept(sink, event);
       response.status(202).json({ id: event.id });
+      metrics.webhook(sourceId, 202, "accepted", elapsed(started) / 1000);
       logger.info(
         { source: sourceId, type: event.type, id: event.id, status: 202, ms: elapsed(started) },
         "webhook accepted",
@@ -51,6 +54,10 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
       const failure = error instanceof HttpError ? error : new HttpError("internal", "internal error");
       if (failure.code === "unavailable") response.set("Retry-After", RETRY_AFTER_UNAVAILABLE);
       if (!response.headersSent) response.status(failure.status).json(failure.toBody());
+      // Only configured sources become label values: a scan of random URLs cannot grow the series.
+      const label = pipelines.has(sourceId) ? sourceId : "unknown";
+      metrics.webhook(label, failure.status, failure.code, elapsed(started) / 1000);
+      if (typeof failure.detail?.verification === "string") metrics.verificationFailure(label, failure.detail.verification);
       const line = {
         source: sourceId,
         ...(event ? { type: event.type, id: event.id } : {}),

@@ -10,12 +10,17 @@ import { retryDelay } from "./retry-policy.js";
 /** Why an event went to the dead-letter queue. Stable words: headers, logs, alerts, metrics. */
 export type DeadReason = "poison" | "mapping" | "permanent" | "credentials" | "exhausted";
 
+/** How long the target (or the enrichment) took to answer, when it was called. */
+interface Timed {
+  readonly targetMs?: number | undefined;
+}
+
 export type Outcome =
-  | { readonly kind: "delivered"; readonly receipt: DeliveryReceipt }
+  | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
   | { readonly kind: "duplicate" }
   | { readonly kind: "filtered" }
-  | { readonly kind: "retry"; readonly next: number; readonly delayMs: number; readonly error: string; readonly status?: number | undefined }
-  | { readonly kind: "dead"; readonly reason: DeadReason; readonly error: string; readonly status?: number | undefined };
+  | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number; readonly error: string; readonly status?: number | undefined } & Timed)
+  | ({ readonly kind: "dead"; readonly reason: DeadReason; readonly error: string; readonly status?: number | undefined } & Timed);
 
 export interface ProcessDeps {
   readonly compiled: CompiledRoute;
@@ -32,11 +37,13 @@ export interface ProcessDeps {
  */
 export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number): Promise<Outcome> {
   const { route } = deps.compiled;
+  let calledAt: number | undefined;
   try {
     if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
     const enrichment = await deps.enrich(event);
     const result = await applyRoute(deps.compiled, event, enrichment);
     if (result.filtered) return { kind: "filtered" };
+    calledAt = performance.now();
     const receipt = await deps.adapter.deliver({
       eventId: event.id,
       routeId: route.id,
@@ -45,10 +52,14 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
       attempt,
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
+    const targetMs = performance.now() - calledAt;
     await deps.store.markDelivered(route.id, event.id, receipt.targetId);
-    return { kind: "delivered", receipt };
+    return { kind: "delivered", receipt, targetMs };
   } catch (error) {
-    return decide(deps, error, attempt);
+    const outcome = decide(deps, error, attempt);
+    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered"
+      ? outcome
+      : { ...outcome, targetMs: performance.now() - calledAt };
   }
 }
 

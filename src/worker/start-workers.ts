@@ -1,10 +1,10 @@
-import type { ChannelModel } from "amqplib";
+import type { Channel, ChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { createAdapter } from "../adapters/index.js";
 import type { Adapter } from "../adapters/port.js";
 import type { TokenStore } from "../adapters/token-store.js";
 import { connectBroker, watchChannel } from "../broker/connection.js";
-import { declareRouteTopology } from "../broker/route-topology.js";
+import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
 import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
@@ -25,6 +25,8 @@ export interface WorkerOptions {
 export interface RunningWorkers {
   /** True while connected with every route consuming. */
   readonly consuming: boolean;
+  /** Messages waiting in each route's dead-letter queue, asked of the broker now. */
+  deadLetterDepth(): Promise<ReadonlyMap<string, number>>;
   close(ms: number): Promise<void>;
 }
 
@@ -53,8 +55,11 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
 
   let workers: RouteWorker[] = [];
   let consuming = false;
+  let stats: Channel | undefined;
   const setup = async (model: ChannelModel) => {
     const started: RouteWorker[] = [];
+    stats = await model.createChannel();
+    watchChannel(stats, logger, "stats");
     for (const route of routes) {
       const channel = await model.createConfirmChannel();
       watchChannel(channel, logger, `route ${route.compiled.route.id}`);
@@ -78,12 +83,22 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     onDisconnect: () => {
       consuming = false;
       workers = [];
+      stats = undefined;
     },
   });
 
   return {
     get consuming() {
       return consuming || routes.length === 0;
+    },
+    async deadLetterDepth() {
+      const depths = new Map<string, number>();
+      if (!stats) return depths;
+      for (const { compiled } of routes) {
+        const { messageCount } = await stats.checkQueue(routeQueues(env.QUEUE_PREFIX, compiled.route.id).dead);
+        depths.set(compiled.route.id, messageCount);
+      }
+      return depths;
     },
     async close(ms) {
       await Promise.all(workers.map((worker) => worker.stop(ms)));

@@ -77,3 +77,6 @@ export function alertKey(alert: Alert): string {
 export function alertEventId(alert: Alert): string | undefined {
   return alert.kind === "dead_lettered" || alert.kind === "credentials" ? alert.eventId : undefined;
 }
+
+/** Stands in for the id of a message that could not be read (a poison message may have none). */
+export const UNKNOWN_EVENT_ID = "(unknown id)";

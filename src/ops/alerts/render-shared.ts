@@ -35,7 +35,7 @@ export function duration(ms: number): string {
 
 /** "at T" for one alert, "between T1 and T2" for a digest. */
 export function span(batch: AlertBatch): string {
-  return batch.firstAt.getTime() === batch.lastAt.getTime() || batch.alerts === 1
+  return batch.firstAt.getTime() === batch.lastAt.getTime()
     ? `at ${time(batch.firstAt)}`
     : `between ${time(batch.firstAt)} and ${time(batch.lastAt)}`;
 }

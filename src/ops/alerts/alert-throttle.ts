@@ -1,0 +1,94 @@
+import { type AlertBatch, addToBatch, mergeInto, requeued, startBatch } from "./alert-batch.js";
+import { type Alert, alertKey } from "./alert.js";
+
+export interface ThrottleOptions {
+  readonly windowMs: number;
+  /** Distinct streams held at once; bounds memory whatever the callers send. */
+  readonly maxStreams: number;
+  /** Called with each batch that is due for an email: a first alert, or a window's digest. */
+  readonly emit: (batch: AlertBatch) => void;
+}
+
+export interface AlertThrottle {
+  /** Emits the alert at once if its stream is quiet, else folds it into the stream's next digest. False when refused (too many streams). */
+  add(alert: Alert, at: Date): boolean;
+  /** Puts a batch whose email failed back into its stream's next digest. */
+  requeue(batch: AlertBatch): void;
+  /** Stops every window and hands back what is pending (shutdown). */
+  drain(): AlertBatch[];
+}
+
+/** One stream of emails: its window timer and what arrived since the last email. */
+interface Lane {
+  timer?: NodeJS.Timeout | undefined;
+  pending?: AlertBatch | undefined;
+}
+
+/**
+ * Throttles per (kind, route/source): the first alert is emitted at once and opens a window;
+ * alerts inside it are folded into one batch, emitted as a digest when the window ends, which
+ * opens the next. A window that ends with nothing pending closes the stream, so the next alert
+ * is immediate again. Memory: one fixed-size batch per stream.
+ */
+export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
+  const lanes = new Map<string, Lane>();
+
+  function openWindow(key: string, lane: Lane): void {
+    lane.timer = setTimeout(() => endWindow(key), options.windowMs);
+    // A window must not keep the process alive; the alerter's close() drains what is pending.
+    lane.timer.unref();
+  }
+
+  function endWindow(key: string): void {
+    const lane = lanes.get(key);
+    if (!lane) return;
+    lane.timer = undefined;
+    if (!lane.pending) {
+      lanes.delete(key);
+      return;
+    }
+    const batch = lane.pending;
+    lane.pending = undefined;
+    openWindow(key, lane);
+    options.emit(batch);
+  }
+
+  return {
+    add(alert, at) {
+      const key = alertKey(alert);
+      const lane = lanes.get(key);
+      if (lane) {
+        if (lane.pending) addToBatch(lane.pending, alert, at);
+        else lane.pending = startBatch(alert, at, true);
+        return true;
+      }
+      if (lanes.size >= options.maxStreams) return false;
+      const fresh: Lane = {};
+      lanes.set(key, fresh);
+      openWindow(key, fresh);
+      options.emit(startBatch(alert, at, false));
+      return true;
+    },
+
+    requeue(batch) {
+      let lane = lanes.get(batch.key);
+      if (!lane) {
+        lane = {};
+        lanes.set(batch.key, lane);
+      }
+      if (lane.pending) mergeInto(lane.pending, batch);
+      else lane.pending = requeued(batch);
+      if (!lane.timer) openWindow(batch.key, lane);
+    },
+
+    drain() {
+      const pending: AlertBatch[] = [];
+      for (const lane of lanes.values()) {
+        clearTimeout(lane.timer);
+        if (lane.pending) pending.push(lane.pending);
+      }
+      lanes.clear();
+      return pending;
+    },
+  };
+}

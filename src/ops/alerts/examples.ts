@@ -1,0 +1,73 @@
+import { fileURLToPath } from "node:url";
+import { type AlertBatch, addToBatch, startBatch } from "./alert-batch.js";
+import type { Alert } from "./alert.js";
+import { createCommands } from "./commands.js";
+import { DEFAULT_DIGEST_WINDOW_MS } from "./create-alerter.js";
+import { type RenderedEmail, renderEmail } from "./render-email.js";
+
+/**
+ * One email of each kind, as operators receive them, for the README and for review. Run
+ * `npx tsx src/ops/alerts/examples.ts` to print them.
+ */
+export function exampleEmails(): Record<string, RenderedEmail> {
+  const context = { commands: createCommands(), windowMs: DEFAULT_DIGEST_WINDOW_MS };
+  const t0 = Date.parse("2025-06-03T10:02:00Z");
+  const at = (seconds: number): Date => new Date(t0 + seconds * 1000);
+  const route = { routeId: "orders-to-quickbooks", destination: "quickbooks-prod" };
+
+  const deadLettered: Alert = {
+    kind: "dead_lettered",
+    ...route,
+    eventId: "ord_8f3a2c",
+    reason: "permanent",
+    status: 400,
+    attempts: 1,
+    error: 'QuickBooks answered 400: ValidationFault "Invalid Reference Id: Customer 58 does not exist" (code 2500)',
+  };
+  const outage = Array.from({ length: 37 }, (_, i): Alert => ({
+    kind: "dead_lettered",
+    ...route,
+    eventId: `ord_${(0x9000 + i).toString(16)}`,
+    reason: i < 35 ? "exhausted" : "permanent",
+    status: 503,
+    attempts: 5,
+    error: "QuickBooks answered 503: Service Unavailable (after 5 attempts)",
+  }));
+  const credentials: Alert = {
+    kind: "credentials",
+    ...route,
+    eventId: "ord_8f3b01",
+    status: 401,
+    error: "QuickBooks answered 401: AuthenticationFailed: Token expired: [redacted]",
+  };
+  const spooling: Alert = { kind: "spooling", since: at(0), depth: 1234 };
+  const verification: Alert = {
+    kind: "verification_failures",
+    sourceId: "tracktile",
+    count: 20,
+    reasons: { bad_signature: 18, timestamp_out_of_tolerance: 2 },
+    firstAt: at(0),
+  };
+
+  return {
+    dead_lettered: renderEmail(startBatch(deadLettered, at(5), false), context),
+    dead_lettered_digest: renderEmail(batchOf(outage, at(60), 20), context),
+    credentials: renderEmail(startBatch(credentials, at(7), false), context),
+    spooling: renderEmail(startBatch(spooling, at(12 * 60), false), context),
+    verification_failures: renderEmail(startBatch(verification, at(41), false), context),
+  };
+}
+
+function batchOf(alerts: readonly Alert[], start: Date, everySeconds: number): AlertBatch {
+  const [first, ...rest] = alerts;
+  if (!first) throw new Error("batchOf needs an alert");
+  const batch = startBatch(first, start, true);
+  rest.forEach((alert, i) => addToBatch(batch, alert, new Date(start.getTime() + (i + 1) * everySeconds * 1000)));
+  return batch;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [name, email] of Object.entries(exampleEmails())) {
+    console.log(`===== ${name} =====\nSubject: ${email.subject}\n\n${email.text}\n`);
+  }
+}

@@ -1,0 +1,113 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Outcome } from "../worker/process-event.js";
+
+/** What the process can tell about itself when scraped (each optional: roles differ). */
+export interface MetricSources {
+  /** Events waiting in the local spool. */
+  readonly spoolDepth?: () => { count: number; bytes: number };
+  /** Messages in each route's dead-letter queue, asked of the broker at scrape time. */
+  readonly deadLetterDepth?: () => Promise<ReadonlyMap<string, number>>;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** One answered webhook. `source` must be a configured id (or "unknown"): labels stay bounded. */
+  webhook(source: string, status: number, reason: string, seconds: number): void;
+  verificationFailure(source: string, reason: string): void;
+  delivery(routeId: string, outcome: Outcome): void;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const TARGET_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Prometheus metrics, prefixed `webhook_router_`. Labels are sources, routes, statuses and reason
+ * words — never event ids or URLs — so the number of series is bounded by the routing table.
+ */
+export function createMetrics(sources: MetricSources = {}): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "webhook_router_" });
+  const registers = [registry];
+
+  const requests = new Counter({
+    name: "webhook_router_requests_total",
+    help: "Webhook requests answered, by source, HTTP status and reason (accepted or the error code).",
+    labelNames: ["source", "status", "reason"] as const,
+    registers,
+  });
+  const verification = new Counter({
+    name: "webhook_router_verification_failures_total",
+    help: "Requests that failed signature/secret verification, by source and reason.",
+    labelNames: ["source", "reason"] as const,
+    registers,
+  });
+  const ackLatency = new Histogram({
+    name: "webhook_router_ack_duration_seconds",
+    help: "Time from request start to the answer (for 202: until the broker confirmed or the spool fsync'd).",
+    labelNames: ["source", "status"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const deliveries = new Counter({
+    name: "webhook_router_deliveries_total",
+    help: "Processed messages by route and outcome: delivered, duplicate, filtered, retry, dead.",
+    labelNames: ["route", "outcome"] as const,
+    registers,
+  });
+  const attempts = new Counter({
+    name: "webhook_router_delivery_attempts_total",
+    help: "Calls made to targets (and enrichment), by route.",
+    labelNames: ["route"] as const,
+    registers,
+  });
+  const deadLettered = new Counter({
+    name: "webhook_router_dead_lettered_total",
+    help: "Events sent to a dead-letter queue by this process, by route and reason.",
+    labelNames: ["route", "reason"] as const,
+    registers,
+  });
+  const targetLatency = new Histogram({
+    name: "webhook_router_target_duration_seconds",
+    help: "Time the target (with enrichment) took per attempt, by route and outcome.",
+    labelNames: ["route", "outcome"] as const,
+    buckets: TARGET_BUCKETS,
+    registers,
+  });
+  if (sources.spoolDepth) {
+    const depth = sources.spoolDepth;
+    new Gauge({ name: "webhook_router_spool_events", help: "Events in the local spool.", registers, collect() { this.set(depth().count); } });
+    new Gauge({ name: "webhook_router_spool_bytes", help: "Bytes of events in the local spool.", registers, collect() { this.set(depth().bytes); } });
+  }
+  if (sources.deadLetterDepth) {
+    const depth = sources.deadLetterDepth;
+    new Gauge({
+      name: "webhook_router_dead_letter_depth",
+      help: "Messages waiting in each route's dead-letter queue (asked of the broker at scrape time).",
+      labelNames: ["route"] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const [route, count] of await depth().catch(() => new Map<string, number>())) this.set({ route }, count);
+      },
+    });
+  }
+
+  return {
+    registry,
+    webhook(source, status, reason, seconds) {
+      requests.inc({ source, status: String(status), reason });
+      ackLatency.observe({ source, status: String(status) }, seconds);
+    },
+    verificationFailure(source, reason) {
+      verification.inc({ source, reason });
+    },
+    delivery(route, outcome) {
+      deliveries.inc({ route, outcome: outcome.kind });
+      if (outcome.kind === "dead") deadLettered.inc({ route, reason: outcome.reason });
+      if ("targetMs" in outcome && outcome.targetMs !== undefined) {
+        attempts.inc({ route });
+        targetLatency.observe({ route, outcome: outcome.kind }, outcome.targetMs / 1000);
+      }
+    },
+  };
+}
