@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
+import { dlq } from "./dlq.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
 import { tail } from "./tail.js";
@@ -13,6 +14,8 @@ Commands:
   start [--role all|ingress|worker]       run the router until SIGTERM/SIGINT (default role: all)
   check                                   validate routes/, compile every mapping, run every route's examples
   tail [pattern]                          print events from the exchange as they arrive (default pattern: #)
+  dlq list|replay|purge                   dead letters: inspect, send back to their route's queue, or drop
+      [--route R] [--id EVENT_ID] [--reason KIND] [--dry-run]
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
 
@@ -29,6 +32,10 @@ async function run(argv: string[]): Promise<number> {
       event: { type: "string" },
       url: { type: "string" },
       role: { type: "string", default: "all" },
+      route: { type: "string" },
+      id: { type: "string" },
+      reason: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -49,6 +56,11 @@ async function run(argv: string[]): Promise<number> {
       return check();
     case "tail":
       return tail(rest[0] ?? "#");
+    case "dlq": {
+      const action = rest[0];
+      if (action !== "list" && action !== "replay" && action !== "purge") throw new UsageError("dlq needs list, replay or purge");
+      return dlq({ action, route: values.route, id: values.id, reason: values.reason, dryRun: values["dry-run"] === true });
+    }
     case "send": {
       const [sourceId, fixture] = rest;
       if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");

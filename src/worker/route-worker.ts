@@ -44,6 +44,8 @@ export class RouteWorker {
     if (this.#consumerTag) await this.channel.cancel(this.#consumerTag).catch(() => {});
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
     await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
+    // A graceful channel close lets the broker process the last acks before the connection goes.
+    await this.channel.close().catch(() => {});
   }
 
   async #handle(message: ConsumeMessage): Promise<void> {

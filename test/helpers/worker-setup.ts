@@ -19,6 +19,7 @@ export interface WorkerHarness {
   readonly exchange: string;
   readonly prefix: string;
   readonly dataDir: string;
+  readonly routesDir: string;
   /** Posts JSON to the `app` source. */
   post(body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Publishes raw bytes straight to the exchange (for poison messages). */
@@ -50,6 +51,7 @@ export async function startWorkerHarness(yaml: string, env: Record<string, strin
     exchange,
     prefix,
     dataDir,
+    routesDir,
     async post(body) {
       const response = await fetch(`${router.url}/webhooks/app`, { method: "POST", headers: { "x-token": "app-secret" }, body: JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -7,6 +7,8 @@ export interface ThrottleOptions {
   readonly maxStreams: number;
   /** Called with each batch that is due for an email: a first alert, or a window's digest. */
   readonly emit: (batch: AlertBatch) => void;
+  /** False while the stream's previous email is still being sent: its digest then waits a window. */
+  readonly canEmit: (key: string) => boolean;
 }
 
 export interface AlertThrottle {
@@ -27,8 +29,9 @@ interface Lane {
 /**
  * Throttles per (kind, route/source): the first alert is emitted at once and opens a window;
  * alerts inside it are folded into one batch, emitted as a digest when the window ends, which
- * opens the next. A window that ends with nothing pending closes the stream, so the next alert
- * is immediate again. Memory: one fixed-size batch per stream.
+ * opens the next. A window that ends with nothing pending (and no email of the stream still
+ * being sent) closes the stream, so the next alert is immediate again. Memory: one fixed-size
+ * batch per stream, and at most `maxStreams` streams.
  */
 export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
   const lanes = new Map<string, Lane>();
@@ -43,6 +46,12 @@ export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
     const lane = lanes.get(key);
     if (!lane) return;
     lane.timer = undefined;
+    // One email in flight per stream, so a hanging server cannot pile up sends: the stream stays
+    // open (later alerts wait in its digest) until that email is done.
+    if (!options.canEmit(key)) {
+      openWindow(key, lane);
+      return;
+    }
     if (!lane.pending) {
       lanes.delete(key);
       return;

@@ -60,14 +60,26 @@ export function createAlerter(options: AlerterOptions): Alerter {
   const commands = options.commands ?? createCommands();
   const now = options.now ?? (() => new Date());
   const inFlight = new Set<Promise<void>>();
+  const sending = new Map<string, number>();
   const shutdown = new AbortController();
   let closed = false;
-  const throttle = createAlertThrottle({ windowMs, maxStreams: options.maxStreams ?? 1000, emit: dispatch });
+  const throttle = createAlertThrottle({
+    windowMs,
+    maxStreams: options.maxStreams ?? 1000,
+    emit: dispatch,
+    canEmit: (key) => !sending.has(key),
+  });
 
   function dispatch(batch: AlertBatch): void {
+    sending.set(batch.key, (sending.get(batch.key) ?? 0) + 1);
     const work = send(batch)
       .catch((error: unknown) => logger.error({ stream: batch.key, err: transport.scrub(String(error)) }, "alert email could not be built"))
-      .finally(() => inFlight.delete(work));
+      .finally(() => {
+        inFlight.delete(work);
+        const left = (sending.get(batch.key) ?? 1) - 1;
+        if (left > 0) sending.set(batch.key, left);
+        else sending.delete(batch.key);
+      });
     inFlight.add(work);
   }
 
@@ -85,7 +97,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
       onRetry: (attempt, err, delayMs) => logger.warn({ ...line, attempt, delayMs, err }, "alert email failed; retrying"),
     });
     if (error === undefined) {
-      logger.info({ ...line, recipients: email.to.length, via: transport.description }, "alert email sent");
+      if (!logOnly) logger.info({ ...line, recipients: email.to.length, via: transport.description }, "alert email sent");
     } else if (closed) {
       // Nothing will run after shutdown: the log line is the alert's last record, so it carries the text.
       logger.error({ ...line, err: error, text: email.text }, "alert email not sent before shutdown");

@@ -81,7 +81,7 @@ export function footer(batch: AlertBatch, context: RenderContext): string {
   const lead = batch.digest
     ? `This is a digest of the alerts that followed the last email on this ${noun(batch)}.`
     : `Further alerts like this one are collected into at most one digest every ${window}.`;
-  return `--\n${lead}\nSent by webhook-router. Event ids, routes and destinations are ids from routes/; no configuration values are included.`;
+  return `--\n${lead}\nSent by webhook-router. Routes, destinations and events are named by id; credentials are never included.`;
 }
 
 function noun(batch: AlertBatch): string {

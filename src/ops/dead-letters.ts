@@ -1,0 +1,117 @@
+import type { ConfirmChannel, GetMessage, Options } from "amqplib";
+import type { RouteQueues } from "../broker/route-topology.js";
+import { ATTEMPT_HEADER } from "../worker/route-worker.js";
+
+/** What a dead-lettered message says about itself (its headers, written by the worker). */
+export interface DeadLetter {
+  readonly routeId: string;
+  readonly eventId: string | undefined;
+  readonly type: string | undefined;
+  readonly reason: string;
+  readonly error: string;
+  readonly status: number | undefined;
+  readonly attempts: number | undefined;
+  readonly failedAt: string | undefined;
+}
+
+export interface DeadLetterFilter {
+  /** One event id. */
+  readonly id?: string | undefined;
+  /** `x-error-kind`: exhausted, permanent, credentials, mapping, poison (or the broker's delivery_limit). */
+  readonly reason?: string | undefined;
+}
+
+export type Decision = "keep" | "replay" | "purge";
+
+export interface WalkResult {
+  readonly seen: number;
+  readonly replayed: number;
+  readonly purged: number;
+}
+
+/**
+ * Visits every message in a route's dead-letter queue once, in order. Each is re-published —
+ * to the route's queue (replay), to the back of the dead-letter queue (keep), or nowhere (purge) —
+ * and acked only after the broker confirmed the copy, so a crash mid-walk loses nothing.
+ * Messages are never nacked back: on a quorum queue every requeue counts toward a delivery limit.
+ * Only the messages present when the walk starts are visited; new dead letters wait.
+ */
+export async function walkDeadLetters(
+  channel: ConfirmChannel,
+  routeId: string,
+  queues: RouteQueues,
+  decide: (letter: DeadLetter) => Decision,
+  onProgress?: (done: number, total: number) => void,
+): Promise<WalkResult> {
+  const { messageCount } = await channel.checkQueue(queues.dead);
+  let replayed = 0;
+  let purged = 0;
+  let seen = 0;
+  for (; seen < messageCount; seen += 1) {
+    const message = await channel.get(queues.dead, { noAck: false });
+    if (!message) break;
+    const decision = decide(describe(routeId, message));
+    if (decision === "replay") {
+      await copy(channel, queues.main, message, replayHeaders(message));
+      replayed += 1;
+    } else if (decision === "keep") {
+      await copy(channel, queues.dead, message, message.properties.headers ?? {});
+    } else {
+      purged += 1;
+    }
+    channel.ack(message);
+    onProgress?.(seen + 1, messageCount);
+  }
+  return { seen, replayed, purged };
+}
+
+export function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
+  return (filter.id === undefined || letter.eventId === filter.id) && (filter.reason === undefined || letter.reason === filter.reason);
+}
+
+function describe(routeId: string, message: GetMessage): DeadLetter {
+  const headers = message.properties.headers ?? {};
+  const death = (headers["x-death"] as Array<{ reason?: string }> | undefined)?.[0];
+  return {
+    routeId,
+    eventId: message.properties.messageId as string | undefined,
+    type: message.properties.type as string | undefined,
+    // Dead-lettered by the broker itself (a message that crashed its worker 20 times) has no x-error-kind.
+    reason: String(headers["x-error-kind"] ?? death?.reason ?? "unknown"),
+    error: String(headers["x-error"] ?? (death ? `dead-lettered by the broker: ${death.reason}` : "")),
+    status: typeof headers["x-target-status"] === "number" ? headers["x-target-status"] : undefined,
+    attempts: typeof headers["x-attempts"] === "number" ? headers["x-attempts"] : undefined,
+    failedAt: typeof headers["x-failed-at"] === "string" ? headers["x-failed-at"] : undefined,
+  };
+}
+
+// A replayed event starts its retry policy afresh; the failure that sent it here is kept for the record.
+function replayHeaders(message: GetMessage): Record<string, unknown> {
+  const {
+    [ATTEMPT_HEADER]: _attempt,
+    "x-death": _death,
+    "x-delivery-count": _count,
+    "x-first-death-exchange": _exchange,
+    "x-first-death-queue": _queue,
+    "x-first-death-reason": _reason,
+    ...rest
+  } = message.properties.headers ?? {};
+  const replays = typeof rest["x-replays"] === "number" ? rest["x-replays"] : 0;
+  return { ...rest, "x-replays": replays + 1, "x-replayed-at": new Date().toISOString() };
+}
+
+function copy(channel: ConfirmChannel, queue: string, message: GetMessage, headers: Record<string, unknown>): Promise<void> {
+  const { properties } = message;
+  const options: Options.Publish = {
+    persistent: true,
+    messageId: properties.messageId,
+    type: properties.type,
+    contentType: properties.contentType,
+    timestamp: properties.timestamp,
+    appId: properties.appId,
+    headers,
+  };
+  return new Promise((resolve, reject) =>
+    channel.sendToQueue(queue, message.content, options, (error: unknown) => (error ? reject(error) : resolve())),
+  );
+}
