@@ -7,7 +7,7 @@ import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
-import { createMetrics } from "./ops/metrics.js";
+import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
@@ -52,10 +52,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
   };
   const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
-  const metrics = createMetrics({
+  const ops = createOperations(env, table, logger, {
     ...(sink ? { spoolDepth: () => sink.depth() } : {}),
     ...(runsWorkers ? { deadLetterDepth: () => workers?.deadLetterDepth() ?? Promise.resolve(new Map()) } : {}),
   });
+  if (sink) ops.watchSpool(sink);
   let db: StateDb | undefined;
   let workers: RunningWorkers | undefined;
   let stopPruning: (() => void) | undefined;
@@ -70,7 +71,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       logger,
       store,
       tokens: createSqlTokenStore(db),
-      onOutcome: (outcome, { routeId }) => metrics.delivery(routeId, outcome),
+      onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
     });
   }
 
@@ -79,7 +80,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     pipelines,
     sink,
     readiness: readiness(sink, () => workers, runsWorkers),
-    metrics,
+    metrics: ops.metrics,
+    onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
@@ -107,6 +109,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await Promise.all([sink?.close(env.SHUTDOWN_TIMEOUT_MS), workers?.close(env.SHUTDOWN_TIMEOUT_MS)]);
         stopPruning?.();
         await db?.destroy();
+        await ops.close(env.SHUTDOWN_TIMEOUT_MS);
         logger.info("shut down cleanly");
       })();
       return closing;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { byteSizeSchema } from "./byte-size.js";
 import { durationSchema } from "./duration.js";
+import { alertEnvSchema } from "../ops/alerts/alert-env.js";
 import { ConfigError } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,7 +19,7 @@ const trustProxy = z
   });
 
 /** Infrastructure settings, read once from the environment (twelve-factor). */
-export const envSchema = z.object({
+const coreEnvSchema = z.object({
   /** HTTP port for webhooks and health. @defaultValue 8080 */
   PORT: port.default(8080),
   /** Address to listen on. @defaultValue 0.0.0.0 */
@@ -55,6 +56,13 @@ export const envSchema = z.object({
   SPOOL_RELAY_TIMEOUT_MS: positiveMs.default(30_000),
   /** Spooled events the relay publishes at a time, their confirms outstanding together. @defaultValue 256 */
   SPOOL_RELAY_WINDOW: z.coerce.number().int().min(1).max(10_000).default(256),
+});
+
+/** The core settings plus the failure-email settings, which the alerts module owns. */
+export const envSchema = coreEnvSchema.extend({
+  ...alertEnvSchema.shape,
+  /** How long ingress may be spooling (broker unreachable) before ops get an email. @defaultValue 5m */
+  ALERT_SPOOLING_AFTER: durationSchema.default(5 * 60_000),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

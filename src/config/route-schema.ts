@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { emailAddress } from "./email-address.js";
 import { urlTemplate } from "../adapters/common-schema.js";
 import { durationSchema } from "./duration.js";
 
@@ -77,6 +78,8 @@ export const routeSchema = z
     /** Messages processed at once by one worker process (the queue's prefetch). @defaultValue 8 */
     concurrency: z.number().int().min(1).max(256).default(8),
     examples: z.array(exampleSchema).default([]),
+    /** Who else gets this route's failure emails, besides ALERT_EMAIL_TO (like TrackTik's failureEmail). */
+    failureEmails: z.array(emailAddress).default([]),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { emailAddress } from "./email-address.js";
 import { verificationSchema } from "../verify/schema.js";
 import { byteSizeSchema } from "./byte-size.js";
 
@@ -51,6 +52,8 @@ export const sourceSchema = z
     verify: verificationSchema,
     event: eventSchema.default({ type: ["url"], id: ["hash"], subject: [], time: [], stripPrefix: [] }),
     limits: limitsSchema.default({ body: 1024 * 1024, rateLimit: { windowSeconds: 60, max: 6000 } }),
+    /** Who else gets this source's alerts (verification-failure bursts), besides ALERT_EMAIL_TO. */
+    failureEmails: z.array(emailAddress).default([]),
   })
   .strict();
 

@@ -13,6 +13,7 @@ export interface IngressAppDeps {
   readonly sink: EventSink | undefined;
   readonly readiness: Readiness;
   readonly metrics: Metrics;
+  readonly onVerificationFailure: (sourceId: string, reason: string) => void;
   readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
   readonly trustProxy: boolean | number | string[];

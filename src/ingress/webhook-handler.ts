@@ -14,6 +14,8 @@ export interface WebhookHandlerDeps {
   readonly sink: EventSink;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Told of every failed verification (metrics, burst alerts). */
+  readonly onVerificationFailure: (sourceId: string, reason: string) => void;
 }
 
 /** Seconds a sender should wait before retrying when we cannot take events (503). */
@@ -25,7 +27,7 @@ const RETRY_AFTER_UNAVAILABLE = "5";
  * it is verified, and nothing is acknowledged before it is safe.
  */
 export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
-  const { pipelines, sink, logger, metrics } = deps;
+  const { pipelines, sink, logger, metrics, onVerificationFailure } = deps;
 
   return async (request: Request, response: Response) => {
     const started = performance.now();
@@ -57,7 +59,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
       // Only configured sources become label values: a scan of random URLs cannot grow the series.
       const label = pipelines.has(sourceId) ? sourceId : "unknown";
       metrics.webhook(label, failure.status, failure.code, elapsed(started) / 1000);
-      if (typeof failure.detail?.verification === "string") metrics.verificationFailure(label, failure.detail.verification);
+      if (typeof failure.detail?.verification === "string") onVerificationFailure(label, failure.detail.verification);
       const line = {
         source: sourceId,
         ...(event ? { type: event.type, id: event.id } : {}),
