@@ -5,7 +5,7 @@ import type { Metrics } from "../ops/metrics.js";
 import type { EventSink } from "./event-sink.js";
 import { healthz, readyz, type Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
-import { createWebhookHandler } from "./webhook-handler.js";
+import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 
 export interface IngressAppDeps {
   readonly pipelines: ReadonlyMap<string, SourcePipeline>;
@@ -14,6 +14,7 @@ export interface IngressAppDeps {
   readonly readiness: Readiness;
   readonly metrics: Metrics;
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
+  readonly onAccepted?: WebhookHandlerDeps["onAccepted"];
   readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
   readonly trustProxy: boolean | number | string[];

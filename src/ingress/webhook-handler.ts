@@ -5,7 +5,7 @@ import { HttpError } from "../errors.js";
 import type { NormalizedEvent } from "../events/normalize.js";
 import { VerificationError } from "../verify/verifier.js";
 import type { Metrics } from "../ops/metrics.js";
-import type { EventSink } from "./event-sink.js";
+import type { AcceptedVia, EventSink } from "./event-sink.js";
 import { readBody } from "./read-body.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 
@@ -14,6 +14,8 @@ export interface WebhookHandlerDeps {
   readonly sink: EventSink;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Told of every accepted event and where it went (the delivery log). */
+  readonly onAccepted?: (sourceId: string, event: NormalizedEvent, via: AcceptedVia) => void;
   /** Told of every failed verification (metrics, burst alerts). */
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
 }
@@ -45,11 +47,12 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): RequestHandler {
         urlEventName: request.params.eventName === undefined ? undefined : String(request.params.eventName),
         receivedAt: new Date(),
       });
-      await accept(sink, event);
+      const via = await accept(sink, event);
       response.status(202).json({ id: event.id });
+      deps.onAccepted?.(sourceId, event, via);
       metrics.webhook(sourceId, 202, "accepted", elapsed(started) / 1000);
       logger.info(
-        { source: sourceId, type: event.type, id: event.id, status: 202, ms: elapsed(started) },
+        { source: sourceId, type: event.type, id: event.id, status: 202, via, ms: elapsed(started) },
         "webhook accepted",
       );
     } catch (error) {
@@ -84,9 +87,9 @@ function verify(pipeline: SourcePipeline, rawBody: Buffer, request: Request): vo
   }
 }
 
-async function accept(sink: EventSink, event: NormalizedEvent): Promise<void> {
+async function accept(sink: EventSink, event: NormalizedEvent): Promise<AcceptedVia> {
   try {
-    await sink.accept(event);
+    return await sink.accept(event);
   } catch (error) {
     if (!(error instanceof BrokerUnavailableError)) throw error;
     throw new HttpError("unavailable", "cannot take events right now; retry later", { broker: error.reason });

@@ -3,7 +3,7 @@ import { BrokerUnavailableError } from "../broker/broker-errors.js";
 import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
 import type { NormalizedEvent } from "../events/normalize.js";
-import type { EventSink } from "../ingress/event-sink.js";
+import type { AcceptedVia, EventSink } from "../ingress/event-sink.js";
 import { openSpool, type OpenedSpool, type SpoolProblem } from "./open-spool.js";
 import { Relay } from "./relay.js";
 import { SpoolFullError, SpoolUnavailableError, SpoolWriteError } from "./spool-errors.js";
@@ -101,10 +101,11 @@ export async function createIngressSink(
     relay?.spooled();
   }
 
-  async function accept(event: NormalizedEvent): Promise<void> {
+  async function accept(event: NormalizedEvent): Promise<AcceptedVia> {
     if (direct()) {
       try {
-        return await publisher.publish(event);
+        await publisher.publish(event);
+        return "broker";
       } catch (error) {
         if (!(error instanceof BrokerUnavailableError)) throw error;
         lastBrokerFailure = error.reason;
@@ -114,9 +115,10 @@ export async function createIngressSink(
       lastBrokerFailure = "not_connected";
     }
     await toSpool(event, lastBrokerFailure);
+    return "spool";
   }
 
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
   let closing = false;
   return {
     accept(event) {
