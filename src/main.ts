@@ -7,13 +7,14 @@ import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { createIngressApp } from "./ingress/app.js";
+import { adminOptionsFromEnv, createAdminApp, createDeadLetterService, startAdminServer, type RunningAdmin } from "./ops/admin/index.js";
+import { openStateAndLog } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
-import { openStateDb, type StateDb } from "./state/state-db.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./worker/compile-routes.js";
 import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
@@ -32,6 +33,8 @@ export interface RouterOptions {
 export interface RunningRouter {
   /** The port actually bound (useful with PORT=0). */
   readonly port: number;
+  /** The admin API's port (ADMIN_PORT=0 picks one); undefined when it is off or could not listen. */
+  readonly adminPort: number | undefined;
   /** Graceful stop: refuse new work, finish in-flight requests and deliveries, close the broker. */
   close(): Promise<void>;
 }
@@ -42,6 +45,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const role = options.role ?? "all";
   const runsIngress = role !== "worker";
   const runsWorkers = role !== "ingress";
+  // Checked before anything connects: an admin API exposed without a token stops the start.
+  const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
 
@@ -52,16 +57,20 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
   };
   const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
-  const ops = createOperations(env, table, logger, {
-    ...(sink ? { spoolDepth: () => sink.depth() } : {}),
-    ...(runsWorkers ? { deadLetterDepth: () => workers?.deadLetterDepth() ?? Promise.resolve(new Map()) } : {}),
-  });
-  if (sink) ops.watchSpool(sink);
-  let db: StateDb | undefined;
+  const needsStore = runsWorkers && compiled.size > 0;
+  const { db, deliveryLog } = await openStateAndLog(env, table, logger, needsStore);
   let workers: RunningWorkers | undefined;
+  const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
+  const ops = createOperations(
+    env,
+    table,
+    logger,
+    { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) },
+    deliveryLog,
+  );
+  if (sink) ops.watchSpool(sink);
   let stopPruning: (() => void) | undefined;
-  if (runsWorkers && compiled.size > 0) {
-    db = await openStateDb({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL });
+  if (db && needsStore) {
     const store = createDeliveryStore(db);
     stopPruning = schedulePrune(store, env.DEDUP_RETENTION, logger);
     workers = await startWorkers({
@@ -82,6 +91,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     readiness: readiness(sink, () => workers, runsWorkers),
     metrics: ops.metrics,
     onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
+    onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
@@ -93,10 +103,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     { port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
     "webhook-router started",
   );
+  let adminServer: RunningAdmin | undefined;
+  if (admin) {
+    const deadLetters = createDeadLetterService({
+      amqpUrl: env.AMQP_URL,
+      queuePrefix: env.QUEUE_PREFIX,
+      routeIds: [...table.routes.keys()],
+      onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
+    });
+    const adminApp = createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin.token, logger });
+    adminServer = await startAdminServer(adminApp, admin, logger);
+  }
 
   let closing: Promise<void> | undefined;
   return {
     port,
+    adminPort: adminServer?.port,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -106,8 +128,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         server.closeIdleConnections();
         await serverClosed;
         clearTimeout(force);
-        await Promise.all([sink?.close(env.SHUTDOWN_TIMEOUT_MS), workers?.close(env.SHUTDOWN_TIMEOUT_MS)]);
+        await Promise.all([
+          sink?.close(env.SHUTDOWN_TIMEOUT_MS),
+          workers?.close(env.SHUTDOWN_TIMEOUT_MS),
+          adminServer?.close(env.SHUTDOWN_TIMEOUT_MS),
+        ]);
         stopPruning?.();
+        // The last outcomes are in the log's queue: written before the store closes.
+        await deliveryLog?.close(env.SHUTDOWN_TIMEOUT_MS);
         await db?.destroy();
         await ops.close(env.SHUTDOWN_TIMEOUT_MS);
         logger.info("shut down cleanly");

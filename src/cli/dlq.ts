@@ -27,6 +27,7 @@ export async function dlq(options: DlqOptions, print: (line: string) => void = c
   }
   const routeIds = options.route === undefined ? [...table.routes.keys()] : [options.route];
   const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router dlq" } });
+  connection.on("error", (error: Error) => console.error(`webhook-router: broker connection error: ${error.message}`));
   const channel = await connection.createConfirmChannel();
   const listing = options.action === "list" || options.dryRun;
   const progress = progressPrinter(options.action);

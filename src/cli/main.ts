@@ -4,6 +4,7 @@ import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
 import { dlq } from "./dlq.js";
+import { events } from "./events.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
 import { tail } from "./tail.js";
@@ -16,6 +17,9 @@ Commands:
   tail [pattern]                          print events from the exchange as they arrive (default pattern: #)
   dlq list|replay|purge                   dead letters: inspect, send back to their route's queue, or drop
       [--route R] [--id EVENT_ID] [--reason KIND] [--dry-run]
+  events [--source S] [--type T]          the delivery log: one line per event with each route's state,
+      [--status pending|delivered|filtered|retrying|dead] [--route R]
+      [--since 1h|ISO] [--until 1h|ISO] [--limit N] [--id EVENT_ID]   (--id: that event's whole journey)
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
 
@@ -36,6 +40,12 @@ async function run(argv: string[]): Promise<number> {
       id: { type: "string" },
       reason: { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      source: { type: "string" },
+      type: { type: "string" },
+      status: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      limit: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -60,6 +70,10 @@ async function run(argv: string[]): Promise<number> {
       const action = rest[0];
       if (action !== "list" && action !== "replay" && action !== "purge") throw new UsageError("dlq needs list, replay or purge");
       return dlq({ action, route: values.route, id: values.id, reason: values.reason, dryRun: values["dry-run"] === true });
+    }
+    case "events": {
+      const { source, type, status, route, since, until, id, limit } = values;
+      return events({ source, type, status, route, since, until, id, limit });
     }
     case "send": {
       const [sourceId, fixture] = rest;

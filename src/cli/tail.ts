@@ -9,6 +9,7 @@ import { loadEnv, redactUrl } from "../config/env.js";
 export async function tail(pattern: string, print: (line: string) => void = console.log): Promise<number> {
   const env = loadEnv();
   const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } });
+  connection.on("error", (error: Error) => console.error(`webhook-router: broker connection error: ${error.message}`));
   const channel = await connection.createChannel();
   await channel.assertExchange(env.AMQP_EXCHANGE, "topic", { durable: true });
   const { queue } = await channel.assertQueue("", { exclusive: true });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { byteSizeSchema } from "./byte-size.js";
 import { durationSchema } from "./duration.js";
 import { alertEnvSchema } from "../ops/alerts/alert-env.js";
+import { adminPortSchema } from "../ops/admin/admin-env.js";
 import { ConfigError } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -56,6 +57,19 @@ const coreEnvSchema = z.object({
   SPOOL_RELAY_TIMEOUT_MS: positiveMs.default(30_000),
   /** Spooled events the relay publishes at a time, their confirms outstanding together. @defaultValue 256 */
   SPOOL_RELAY_WINDOW: z.coerce.number().int().min(1).max(10_000).default(256),
+  // --- delivery log and admin API (operations) ---
+  /** Keep every event's journey (receipt, attempts, per-route state) in the state store. @defaultValue true */
+  DELIVERY_LOG: z.stringbool().default(true),
+  /** How long delivery-log rows are kept; pruned hourly. @defaultValue 14d */
+  DELIVERY_LOG_RETENTION: durationSchema.default(14 * 86_400_000),
+  /** Also store each CloudEvent body. Off by default: payloads may hold personal data. @defaultValue false */
+  DELIVERY_LOG_PAYLOADS: z.stringbool().default(false),
+  /** Port of the admin API; `0` picks a free one, `off` disables it. @defaultValue 9090 */
+  ADMIN_PORT: adminPortSchema.default(9090),
+  /** Address the admin API listens on; anything but loopback requires ADMIN_TOKEN. @defaultValue 127.0.0.1 */
+  ADMIN_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** Bearer token every admin request must carry (`Authorization: Bearer …`). @defaultValue (none) */
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional(),
 });
 
 /** The core settings plus the failure-email settings, which the alerts module owns. */

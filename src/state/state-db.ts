@@ -17,9 +17,48 @@ export interface StateTables {
     value: string;
     updated_at: number;
   };
+  /** Delivery log: one row per event id (a stub, source null, when only a worker saw it). */
+  log_events: {
+    event_id: string;
+    source_id: string | null;
+    type: string | null;
+    subject: string | null;
+    event_time: string | null;
+    received_at: number;
+    /** `broker` or `spool`; null for a stub. */
+    via: string | null;
+    /** Times the ingress accepted this id (a sender's retry repeats it); 0 for a stub. */
+    receipts: number;
+    /** The CloudEvent body, only with DELIVERY_LOG_PAYLOADS. */
+    payload: string | null;
+  };
+  /** Delivery log: one row per processed message (attempt) of an event on a route. */
+  log_attempts: {
+    event_id: string;
+    route_id: string;
+    attempt: number;
+    at: number;
+    outcome: string;
+    status: number | null;
+    latency_ms: number | null;
+    error: string | null;
+    reason: string | null;
+    delay_ms: number | null;
+  };
+  /** Delivery log: each route's current state for an event. */
+  log_routes: {
+    event_id: string;
+    route_id: string;
+    state: string;
+    attempts: number;
+    updated_at: number;
+  };
 }
 
 export type StateDb = Kysely<StateTables>;
+
+/** Any key, the same in every process: the advisory lock that serializes migrations. */
+const MIGRATION_LOCK = 727_301;
 
 /**
  * Opens the state store: embedded SQLite in `DATA_DIR/state.sqlite` by default, or PostgreSQL
@@ -28,7 +67,12 @@ export type StateDb = Kysely<StateTables>;
  */
 export async function openStateDb(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<StateDb> {
   const db = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
-  await migrate(db);
+  await db.transaction().execute(async (trx) => {
+    // CREATE … IF NOT EXISTS is not race-free on PostgreSQL: processes starting together against
+    // one database take turns (DDL is transactional there, so the lock covers it).
+    if (options.databaseUrl) await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+    await migrate(trx);
+  });
   return db;
 }
 
@@ -66,5 +110,53 @@ async function migrate(db: StateDb): Promise<void> {
     .addColumn("value", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
+  await migrateDeliveryLog(db);
   await sql`select 1`.execute(db);
+}
+
+/** The delivery log's tables (see src/ops/delivery-log); bigint epoch ms like the rest. */
+async function migrateDeliveryLog(db: StateDb): Promise<void> {
+  await db.schema
+    .createTable("log_events")
+    .ifNotExists()
+    .addColumn("event_id", "varchar(255)", (c) => c.primaryKey())
+    .addColumn("source_id", "varchar(100)")
+    .addColumn("type", "varchar(255)")
+    .addColumn("subject", "varchar(255)")
+    .addColumn("event_time", "varchar(64)")
+    .addColumn("received_at", "bigint", (c) => c.notNull())
+    .addColumn("via", "varchar(16)")
+    .addColumn("receipts", "integer", (c) => c.notNull())
+    .addColumn("payload", "text")
+    .execute();
+  await db.schema.createIndex("log_events_received_idx").ifNotExists().on("log_events").columns(["received_at"]).execute();
+  await db.schema.createIndex("log_events_source_idx").ifNotExists().on("log_events").columns(["source_id", "received_at"]).execute();
+  await db.schema
+    .createTable("log_attempts")
+    .ifNotExists()
+    .addColumn("event_id", "varchar(255)", (c) => c.notNull())
+    .addColumn("route_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("attempt", "integer", (c) => c.notNull())
+    .addColumn("at", "bigint", (c) => c.notNull())
+    .addColumn("outcome", "varchar(16)", (c) => c.notNull())
+    .addColumn("status", "integer")
+    .addColumn("latency_ms", "double precision")
+    .addColumn("error", "text")
+    .addColumn("reason", "varchar(32)")
+    .addColumn("delay_ms", "bigint")
+    .execute();
+  await db.schema.createIndex("log_attempts_event_idx").ifNotExists().on("log_attempts").columns(["event_id", "at"]).execute();
+  await db.schema.createIndex("log_attempts_at_idx").ifNotExists().on("log_attempts").columns(["at"]).execute();
+  await db.schema
+    .createTable("log_routes")
+    .ifNotExists()
+    .addColumn("event_id", "varchar(255)", (c) => c.notNull())
+    .addColumn("route_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("state", "varchar(16)", (c) => c.notNull())
+    .addColumn("attempts", "integer", (c) => c.notNull())
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("log_routes_pk", ["event_id", "route_id"])
+    .execute();
+  await db.schema.createIndex("log_routes_state_idx").ifNotExists().on("log_routes").columns(["route_id", "state"]).execute();
+  await db.schema.createIndex("log_routes_updated_idx").ifNotExists().on("log_routes").columns(["updated_at"]).execute();
 }

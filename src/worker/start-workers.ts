@@ -55,11 +55,10 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
 
   let workers: RouteWorker[] = [];
   let consuming = false;
-  let stats: Channel | undefined;
+  let current: ChannelModel | undefined;
   const setup = async (model: ChannelModel) => {
     const started: RouteWorker[] = [];
-    stats = await model.createChannel();
-    watchChannel(stats, logger, "stats");
+    current = model;
     for (const route of routes) {
       const channel = await model.createConfirmChannel();
       watchChannel(channel, logger, `route ${route.compiled.route.id}`);
@@ -83,7 +82,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     onDisconnect: () => {
       consuming = false;
       workers = [];
-      stats = undefined;
+      current = undefined;
     },
   });
 
@@ -93,10 +92,17 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     },
     async deadLetterDepth() {
       const depths = new Map<string, number>();
-      if (!stats) return depths;
-      for (const { compiled } of routes) {
-        const { messageCount } = await stats.checkQueue(routeQueues(env.QUEUE_PREFIX, compiled.route.id).dead);
-        depths.set(compiled.route.id, messageCount);
+      if (!current) return depths;
+      // A channel of its own per question: a failed check (queue deleted by hand) closes only it.
+      const channel: Channel = await current.createChannel();
+      watchChannel(channel, logger, "stats");
+      try {
+        for (const { compiled } of routes) {
+          const { messageCount } = await channel.checkQueue(routeQueues(env.QUEUE_PREFIX, compiled.route.id).dead);
+          depths.set(compiled.route.id, messageCount);
+        }
+      } finally {
+        await channel.close().catch(() => {});
       }
       return depths;
     },

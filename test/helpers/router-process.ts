@@ -31,6 +31,7 @@ export async function startRouterProcess(
       AMQP_URL,
       ROUTES_DIR: "routes",
       LOG_LEVEL: "debug",
+      ADMIN_PORT: "off",
       ...EXAMPLE_SECRETS,
       ...env,
       ENV_FILE: "",

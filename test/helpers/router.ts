@@ -61,6 +61,7 @@ export async function startTestRouter(env: Record<string, string>, options: Test
     AMQP_URL,
     ROUTES_DIR: "routes",
     QUEUE_PREFIX: `test.${randomUUID().slice(0, 8)}.`,
+    ADMIN_PORT: "off",
     DATA_DIR: mkdtempSync(join(tmpdir(), "wr-data-")),
     ...EXAMPLE_SECRETS,
     ...env,
@@ -76,7 +77,7 @@ export async function startTestRouter(env: Record<string, string>, options: Test
   const table = loadRoutes(merged.ROUTES_DIR, merged);
   const router = await startRouter({ env: loadEnv(merged), table, logger, role: options.role ?? "ingress" });
   const url = `http://127.0.0.1:${router.port}`;
-  if (options.waitUntilReady ?? true) await untilReady(url);
+  if (options.waitUntilReady ?? true) await untilConnected(url);
   const close = async () => {
     await router.close();
     await deleteRouteQueues(merged.QUEUE_PREFIX, table);
@@ -84,12 +85,22 @@ export async function startTestRouter(env: Record<string, string>, options: Test
   return { ...router, close, url, logs };
 }
 
-async function untilReady(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if ((await fetch(`${url}/readyz`)).status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Until the router is ready AND connected to the broker (publishing directly, workers consuming):
+ * ready alone may mean "spooling", and a test that closes a router whose topology is still being
+ * declared races the broker.
+ */
+async function untilConnected(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const response = await fetch(`${url}/readyz`);
+    const body = (await response.json()) as { events?: string; workers?: string };
+    // `spool_error` stays after a damaged spool was salvaged, even once publishing directly.
+    const publishing = body.events === undefined || body.events === "broker" || body.events === "spool_error";
+    const connected = publishing && body.workers !== "disconnected";
+    if (response.status === 200 && connected) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`router at ${url} did not become ready`);
+  throw new Error(`router at ${url} did not connect to the broker`);
 }
 
 /** The last log line about a webhook request (skipping broker and lifecycle lines). */

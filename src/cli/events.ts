@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { loadEnv } from "../config/env.js";
+import {
+  createDeliveryLogReader,
+  describeIssues,
+  eventFilterSchema,
+  type AttemptRecord,
+  type EventJourney,
+  type EventSummary,
+} from "../ops/delivery-log/index.js";
+import { openStateDb } from "../state/state-db.js";
+
+/** The flags as given (strings); checked here with the admin API's own rules. */
+export interface EventsOptions {
+  readonly source?: string | undefined;
+  readonly type?: string | undefined;
+  readonly status?: string | undefined;
+  readonly route?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly id?: string | undefined;
+  readonly limit?: string | undefined;
+}
+
+/**
+ * `webhook-router events [--source S] [--type T] [--status S] [--route R] [--since 1h|ISO]
+ * [--until …] [--id ID] [--limit N]`: reads the delivery log straight from the state store
+ * (DATA_DIR's SQLite, or DATABASE_URL) — one line per event with its routes' states, or with
+ * `--id` the event's whole journey. Returns the exit code.
+ */
+export async function events(options: EventsOptions, print: (line: string) => void = console.log): Promise<number> {
+  const env = loadEnv();
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const parsed = eventFilterSchema().safeParse(given);
+  if (!parsed.success) {
+    console.error(`webhook-router events: ${describeIssues(parsed.error)}`);
+    return 2;
+  }
+  const file = join(env.DATA_DIR, "state.sqlite");
+  if (!env.DATABASE_URL && !existsSync(file)) {
+    console.error(`webhook-router events: no state store at ${file} (DATA_DIR); run this where the router keeps its data, or set DATABASE_URL`);
+    return 1;
+  }
+  const db = await openStateDb({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL });
+  try {
+    const log = createDeliveryLogReader(db);
+    const filter = parsed.data;
+    if (filter.id !== undefined) {
+      const journey = await log.journey(filter.id);
+      if (!journey) {
+        console.error(`webhook-router events: no event "${filter.id}" in the delivery log`);
+        return 1;
+      }
+      for (const line of formatJourney(journey)) print(line);
+      return 0;
+    }
+    const found = await log.search(filter);
+    for (const event of found) print(formatSummary(event));
+    print(`${found.length} event(s)${found.length === filter.limit ? ` (the newest ${filter.limit}: --limit for more)` : ""}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** `<received>  <id>  <type>  <via>  <route>=<state>(<attempts>) …` */
+export function formatSummary(event: EventSummary): string {
+  const routes = event.routes.map((route) => `${route.route}=${route.state}(${route.attempts})`).join(" ");
+  return [event.receivedAt, event.id, event.type ?? "-", event.via ?? "-", routes || "(no routes)"].join("  ");
+}
+
+export function formatJourney(journey: EventJourney): string[] {
+  const lines = [
+    `event ${journey.id}  type ${journey.type ?? "-"}  source ${journey.source ?? "-"}  subject ${journey.subject ?? "-"}  time ${journey.time ?? "-"}`,
+    journey.via === null
+      ? `first seen ${journey.receivedAt} (no receipt in this log)`
+      : `received ${journey.receivedAt} via ${journey.via} (${journey.receipts} receipt(s))`,
+  ];
+  for (const route of journey.routes) {
+    lines.push(`route ${route.route}: ${route.state} (attempt ${route.attempts}, ${route.updatedAt})`);
+    for (const attempt of route.history) lines.push(`  ${formatAttempt(attempt)}`);
+  }
+  if (journey.routes.length === 0) lines.push("no routes");
+  if (journey.payload !== null) lines.push(`payload ${journey.payload}`);
+  return lines;
+}
+
+/** `#2  <at>  retry  503  12.5ms  next in 100ms  <error>` */
+function formatAttempt(attempt: AttemptRecord): string {
+  return [
+    `#${attempt.attempt}`,
+    attempt.at,
+    attempt.outcome,
+    attempt.status ?? "-",
+    attempt.latencyMs === null ? "-" : `${attempt.latencyMs}ms`,
+    ...(attempt.delayMs === null ? [] : [`next in ${attempt.delayMs}ms`]),
+    ...(attempt.reason === null ? [] : [`reason ${attempt.reason}`]),
+    ...(attempt.error === null ? [] : [oneLine(attempt.error)]),
+  ].join("  ");
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}

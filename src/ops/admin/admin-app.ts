@@ -1,0 +1,79 @@
+import express, { type ErrorRequestHandler, type Express } from "express";
+import type { Logger } from "pino";
+import type { RoutingTable } from "../../config/load-routes.js";
+import type { DeliveryLog } from "../delivery-log/index.js";
+import { requireBearer } from "./admin-auth.js";
+import { AdminError } from "./admin-errors.js";
+import { deadLetterActionRoute, listDeadLettersRoute } from "./dead-letter-routes.js";
+import type { DeadLetterService } from "./dead-letter-service.js";
+import { journeyRoute, searchRoute } from "./events-routes.js";
+import { openApiDocument } from "./openapi-document.js";
+import { statusRoute } from "./status-route.js";
+
+export interface AdminAppDeps {
+  readonly table: RoutingTable;
+  /** Absent when the delivery log is off (or its store could not be opened). */
+  readonly log: DeliveryLog | undefined;
+  readonly deadLetters: DeadLetterService;
+  /** Present where the worker role runs. */
+  readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token: string | undefined;
+  readonly logger: Logger;
+}
+
+/** The admin API (see docs/admin-openapi.yaml): JSON in, JSON out, errors as `{error, message}`. */
+export function createAdminApp(deps: AdminAppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.use((request, response, next) => {
+    const started = performance.now();
+    response.on("finish", () => {
+      // An audit line for every change (replay, purge); reads only at debug.
+      const line = { admin: true, method: request.method, path: request.path, status: response.statusCode, ms: Math.round(performance.now() - started) };
+      if (request.method === "GET") deps.logger.debug(line, "admin request");
+      else deps.logger.info(line, "admin request");
+    });
+    next();
+  });
+  if (deps.token) app.use(requireBearer(deps.token));
+  // Any content type: `curl -d '{"route":"r"}'` sends form-urlencoded, and the body is small JSON anyway.
+  app.use(express.json({ limit: "16kb", type: () => true }));
+
+  app.get("/openapi.json", (_request, response) => {
+    response.json(openApiDocument);
+  });
+  app.get("/status", statusRoute(deps));
+  app.get("/events", searchRoute(deps.log));
+  app.get("/events/:id", journeyRoute(deps.log));
+  app.get("/dead-letters", listDeadLettersRoute(deps.deadLetters));
+  app.post("/dead-letters/replay", deadLetterActionRoute(deps.deadLetters, "replay"));
+  app.post("/dead-letters/purge", deadLetterActionRoute(deps.deadLetters, "purge"));
+
+  app.use((_request, response) => {
+    const error = new AdminError("not_found", "no such endpoint; see GET /openapi.json");
+    response.status(error.status).json(error.toBody());
+  });
+  app.use(answerError(deps.logger));
+  return app;
+}
+
+function answerError(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, request, response, _next) => {
+    let failure: AdminError;
+    if (error instanceof AdminError) failure = error;
+    else if (isBodyError(error)) failure = new AdminError("invalid_request", `the body must be JSON: ${error.message}`);
+    else {
+      logger.error({ err: error, method: request.method, path: request.path }, "admin request failed");
+      failure = new AdminError("internal", "internal error; see the router's log");
+    }
+    if (!response.headersSent) response.status(failure.status).json(failure.toBody());
+  };
+}
+
+/** body-parser's errors: malformed JSON, too large, bad charset. */
+function isBodyError(error: unknown): error is Error & { status: number } {
+  const status = (error as { status?: unknown }).status;
+  return error instanceof Error && typeof status === "number" && status >= 400 && status < 500 && typeof (error as { type?: unknown }).type === "string";
+}

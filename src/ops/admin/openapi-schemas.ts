@@ -1,0 +1,150 @@
+/** The admin API's response shapes (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
+
+const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
+const counts = {
+  received: { type: "integer", description: "sources: events received; routes: events routed to it" },
+  pending: { type: "integer" },
+  delivered: { type: "integer" },
+  filtered: { type: "integer" },
+  retrying: { type: "integer" },
+  dead: { type: "integer" },
+};
+const STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
+
+export const schemas = {
+  Error: {
+    type: "object",
+    required: ["error", "message"],
+    properties: {
+      error: { type: "string", enum: ["unauthorized", "invalid_request", "not_found", "unknown_route", "delivery_log_disabled", "broker_unavailable", "internal"] },
+      message: { type: "string" },
+    },
+  },
+  Status: {
+    type: "object",
+    required: ["since", "deliveryLog", "sources", "routes"],
+    properties: {
+      since: { type: "string", format: "date-time", description: "counts cover events received since then" },
+      deliveryLog: {
+        type: ["object", "null"],
+        description: "null when the delivery log is off in this process",
+        properties: {
+          engine: { type: "string", enum: ["sqlite", "postgresql"] },
+          retentionMs: { type: "integer" },
+          payloads: { type: "boolean" },
+          queued: { type: "integer", description: "rows waiting to be written" },
+          written: { type: "integer" },
+          dropped: { type: "integer", description: "rows dropped because the write queue was full" },
+          failed: { type: "integer", description: "rows lost to failed writes" },
+        },
+      },
+      sources: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string" }, ...counts } } },
+      routes: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "destination", "deadLetterDepth"],
+          properties: {
+            id: { type: "string" },
+            destination: { type: "string" },
+            events: { type: "array", items: { type: "string" } },
+            ...counts,
+            deadLetterDepth: nullable("integer", { description: "messages in the dead-letter queue; null where no worker runs in this process" }),
+          },
+        },
+      },
+    },
+  },
+  RouteStatus: {
+    type: "object",
+    required: ["route", "state", "attempts", "updatedAt"],
+    properties: {
+      route: { type: "string" },
+      state: { type: "string", enum: STATES },
+      attempts: { type: "integer", description: "attempt number of the last outcome (0 while pending)" },
+      updatedAt: { type: "string", format: "date-time" },
+    },
+  },
+  EventSummary: {
+    type: "object",
+    required: ["id", "source", "type", "subject", "time", "receivedAt", "via", "receipts", "routes"],
+    properties: {
+      id: { type: "string" },
+      source: nullable("string", { description: "null when this log never saw the receipt (a worker-only SQLite log)" }),
+      type: nullable("string"),
+      subject: nullable("string"),
+      time: nullable("string", { description: "the CloudEvents time" }),
+      receivedAt: { type: "string", format: "date-time" },
+      via: { type: ["string", "null"], enum: ["broker", "spool", null] },
+      receipts: { type: "integer", description: "times the ingress accepted this id" },
+      routes: { type: "array", items: { $ref: "#/components/schemas/RouteStatus" } },
+    },
+  },
+  Attempt: {
+    type: "object",
+    required: ["attempt", "at", "outcome", "status", "latencyMs", "error", "reason", "delayMs"],
+    properties: {
+      attempt: { type: "integer" },
+      at: { type: "string", format: "date-time" },
+      outcome: { type: "string", enum: ["delivered", "duplicate", "filtered", "retry", "dead"] },
+      status: nullable("integer", { description: "the target's HTTP status" }),
+      latencyMs: nullable("number"),
+      error: nullable("string"),
+      reason: { type: ["string", "null"], enum: ["poison", "mapping", "permanent", "credentials", "exhausted", null] },
+      delayMs: nullable("integer", { description: "for a retry: the delay before the next attempt" }),
+    },
+  },
+  EventJourney: {
+    allOf: [{ $ref: "#/components/schemas/EventSummary" }],
+    type: "object",
+    required: ["payload"],
+    properties: {
+      payload: nullable("string", { description: "the CloudEvent as received; only with DELIVERY_LOG_PAYLOADS=true" }),
+      routes: {
+        type: "array",
+        items: {
+          allOf: [{ $ref: "#/components/schemas/RouteStatus" }],
+          type: "object",
+          properties: { history: { type: "array", items: { $ref: "#/components/schemas/Attempt" } } },
+        },
+      },
+    },
+  },
+  DeadLetter: {
+    type: "object",
+    required: ["routeId", "reason", "error"],
+    properties: {
+      routeId: { type: "string" },
+      eventId: nullable("string"),
+      type: nullable("string"),
+      reason: { type: "string", description: "x-error-kind: exhausted, permanent, credentials, mapping, poison (or the broker's delivery_limit)" },
+      error: { type: "string" },
+      status: nullable("integer"),
+      attempts: nullable("integer"),
+      failedAt: nullable("string", { format: "date-time" }),
+    },
+  },
+  DeadLetterReport: {
+    type: "object",
+    required: ["action", "dryRun", "matched", "replayed", "purged", "letters", "truncated"],
+    properties: {
+      action: { type: "string", enum: ["list", "replay", "purge"] },
+      dryRun: { type: "boolean" },
+      matched: { type: "integer" },
+      replayed: { type: "integer" },
+      purged: { type: "integer" },
+      letters: { type: "array", items: { $ref: "#/components/schemas/DeadLetter" } },
+      truncated: { type: "boolean", description: "more letters matched than are listed" },
+    },
+  },
+  DeadLetterAction: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      route: { type: "string", description: "one route; every route when absent" },
+      id: { type: "string", description: "one event id" },
+      reason: { type: "string", description: "x-error-kind" },
+      dryRun: { type: "boolean", default: false },
+    },
+  },
+} as const;

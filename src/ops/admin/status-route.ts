@@ -1,0 +1,48 @@
+import type { RequestHandler } from "express";
+import { z } from "zod";
+import type { RoutingTable } from "../../config/load-routes.js";
+import { emptyCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
+import { parseInput } from "./parse-input.js";
+
+export interface StatusDeps {
+  readonly table: RoutingTable;
+  readonly log: DeliveryLog | undefined;
+  /** Present where the worker role runs: each route's dead-letter queue depth, from the broker. */
+  readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+}
+
+/** Counts cover the events received in the last day unless `since` says otherwise. */
+const DEFAULT_WINDOW_MS = 86_400_000;
+
+/**
+ * `GET /status`: every configured source and route with its counts from the delivery log, and
+ * per route the dead-letter queue's depth (null where this process runs no workers, or the
+ * broker cannot be asked right now).
+ */
+export function statusRoute(deps: StatusDeps): RequestHandler {
+  return async (request, response) => {
+    const { since = Date.now() - DEFAULT_WINDOW_MS } = parseInput(z.object({ since: pointInTime().optional() }).strict(), request.query);
+    const [counts, depths] = await Promise.all([
+      deps.log?.counts(since),
+      deps.deadLetterDepth?.().catch(() => undefined),
+    ]);
+    response.json({
+      since: new Date(since).toISOString(),
+      deliveryLog: deps.log ? logInfo(deps.log) : null,
+      sources: [...deps.table.sources.keys()].map((id) => ({ id, ...(counts?.sources.get(id) ?? emptyCounts()) })),
+      routes: [...deps.table.routes.values()].map((route) => ({
+        id: route.id,
+        destination: route.destination,
+        events: route.events,
+        ...(counts?.routes.get(route.id) ?? emptyCounts()),
+        deadLetterDepth: depths?.get(route.id) ?? null,
+      })),
+    });
+  };
+}
+
+/** Where the log is kept and how its write queue is doing (dropped or failed rows mean gaps). */
+function logInfo(log: DeliveryLog) {
+  const { engine, retentionMs, payloads, writer } = log.info;
+  return { engine, retentionMs, payloads, ...writer };
+}
