@@ -10,21 +10,6 @@ import { FakeOdoo, FakeQuickBooks, FakeShipBob, type FakeServer } from "./helper
 const PORTS = { tracktile: 9101, quickbooks: 9102, odoo: 9103, shipbob: 9104 };
 
 const tracktile = await startFakeTracktileApi("api-dev-token", PORTS.tracktile);
-tracktile.orders.set("ord_8841", {
-  id: "ord_8841",
-  shortId: "PO-8841",
-  customerId: "cus_100",
-  currency: "USD",
-  orderItems: [
-    { productId: "prd_widget", quantity: 5, price: 12.5 },
-    { productId: "prd_gadget", quantity: 1, price: 40 },
-  ],
-});
-tracktile.shipments.set("shp_456", {
-  id: "shp_456",
-  recipient: { name: "Dana Whitfield", email: "dana@example.com", address: { line1: "100 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } },
-  items: [{ sku: "SKU-001", name: "Widget", quantity: 5 }],
-});
 const quickbooks = await new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(PORTS.quickbooks);
 const odoo = await new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(PORTS.odoo);
 const shipbob = await new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(PORTS.shipbob);

@@ -1,4 +1,5 @@
-import type { ConfirmChannel, GetMessage, Options } from "amqplib";
+import type { ConfirmChannel, GetMessage } from "amqplib";
+import { copyMessage, withoutBrokerHeaders } from "../broker/copy-message.js";
 import type { RouteQueues } from "../broker/route-topology.js";
 import { ATTEMPT_HEADER } from "../worker/route-worker.js";
 
@@ -52,10 +53,10 @@ export async function walkDeadLetters(
     if (!message) break;
     const decision = decide(describe(routeId, message));
     if (decision === "replay") {
-      await copy(channel, queues.main, message, replayHeaders(message));
+      await copyMessage(channel, queues.main, message, replayHeaders(message));
       replayed += 1;
     } else if (decision === "keep") {
-      await copy(channel, queues.dead, message, message.properties.headers ?? {});
+      await copyMessage(channel, queues.dead, message, message.properties.headers ?? {});
     } else {
       purged += 1;
     }
@@ -87,31 +88,7 @@ function describe(routeId: string, message: GetMessage): DeadLetter {
 
 // A replayed event starts its retry policy afresh; the failure that sent it here is kept for the record.
 function replayHeaders(message: GetMessage): Record<string, unknown> {
-  const {
-    [ATTEMPT_HEADER]: _attempt,
-    "x-death": _death,
-    "x-delivery-count": _count,
-    "x-first-death-exchange": _exchange,
-    "x-first-death-queue": _queue,
-    "x-first-death-reason": _reason,
-    ...rest
-  } = message.properties.headers ?? {};
+  const { [ATTEMPT_HEADER]: _attempt, ...rest } = withoutBrokerHeaders(message.properties.headers);
   const replays = typeof rest["x-replays"] === "number" ? rest["x-replays"] : 0;
   return { ...rest, "x-replays": replays + 1, "x-replayed-at": new Date().toISOString() };
-}
-
-function copy(channel: ConfirmChannel, queue: string, message: GetMessage, headers: Record<string, unknown>): Promise<void> {
-  const { properties } = message;
-  const options: Options.Publish = {
-    persistent: true,
-    messageId: properties.messageId,
-    type: properties.type,
-    contentType: properties.contentType,
-    timestamp: properties.timestamp,
-    appId: properties.appId,
-    headers,
-  };
-  return new Promise((resolve, reject) =>
-    channel.sendToQueue(queue, message.content, options, (error: unknown) => (error ? reject(error) : resolve())),
-  );
 }

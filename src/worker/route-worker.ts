@@ -1,4 +1,5 @@
-import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
+import type { ConfirmChannel, ConsumeMessage } from "amqplib";
+import { copyMessage, withoutBrokerHeaders } from "../broker/copy-message.js";
 import type { Logger } from "pino";
 import type { RouteQueues } from "../broker/route-topology.js";
 import { parseEventMessage } from "./parse-event-message.js";
@@ -89,24 +90,10 @@ export class RouteWorker {
     this.channel.ack(message);
   }
 
-  /** Publishes a copy (same body and properties, more headers) and waits for the broker's confirm. */
+  /** A copy with more headers, confirmed by the broker (see copyMessage). */
   #copyTo(queue: string, message: ConsumeMessage, headers: Record<string, unknown>, expiration?: string): Promise<void> {
-    const { properties } = message;
-    const options: Options.Publish = {
-      persistent: true,
-      messageId: properties.messageId,
-      type: properties.type,
-      contentType: properties.contentType,
-      timestamp: properties.timestamp,
-      appId: properties.appId,
-      headers: { ...withoutBrokerHeaders(properties.headers), ...headers, "x-original-routing-key": originalRoutingKey(message) },
-      ...(expiration === undefined ? {} : { expiration }),
-    };
-    return new Promise((resolve, reject) => {
-      this.channel.sendToQueue(queue, message.content, options, (error: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
-      );
-    });
+    const merged = { ...withoutBrokerHeaders(message.properties.headers), ...headers, "x-original-routing-key": originalRoutingKey(message) };
+    return copyMessage(this.channel, queue, message, merged, expiration);
   }
 
   #log(outcome: Outcome, routeId: string, eventId: string | undefined, attempt: number): void {
@@ -125,13 +112,6 @@ export class RouteWorker {
         return logger.error({ ...line, reason: outcome.reason, status: outcome.status, err: outcome.error }, "event dead-lettered");
     }
   }
-}
-
-// The broker's own bookkeeping (x-death, x-delivery-count) describes the old message, not the copy.
-function withoutBrokerHeaders(headers: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { "x-death": _death, "x-delivery-count": _count, "x-first-death-exchange": _e, "x-first-death-queue": _q, "x-first-death-reason": _r, ...rest } =
-    headers ?? {};
-  return rest;
 }
 
 function originalRoutingKey(message: ConsumeMessage): string {

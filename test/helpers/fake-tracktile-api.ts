@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -18,10 +19,14 @@ export interface FakeTracktileApi {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the stand-in with the sample order `ord_8841` and shipment `shp_456` from
+ * test/fixtures/tracktile-api (what the shipped routes' examples enrich with).
+ */
 export async function startFakeTracktileApi(token = "api-test-token", port = 0): Promise<FakeTracktileApi> {
   const requests: FakeTracktileApi["requests"] = [];
-  const orders = new Map<string, unknown>();
-  const shipments = new Map<string, unknown>();
+  const orders = new Map<string, unknown>(Object.entries(readJson("orders.json")));
+  const shipments = new Map<string, unknown>(Object.entries(readJson("shipments.json")));
   let failures: { count: number; status: number } = { count: 0, status: 500 };
 
   const server: Server = createServer((request: IncomingMessage, response) => {
@@ -55,4 +60,8 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0):
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function readJson(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/tracktile-api/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
 }

@@ -24,21 +24,6 @@ describe("the shipped example routes, end to end", () => {
       FakeOdoo.start(),
       FakeShipBob.start(),
     ]);
-    tracktile.orders.set("ord_8841", {
-      id: "ord_8841",
-      shortId: "PO-8841",
-      customerId: "cus_100",
-      currency: "USD",
-      orderItems: [
-        { productId: "prd_widget", quantity: 5, price: 12.5 },
-        { productId: "prd_gadget", quantity: 1, price: 40 },
-      ],
-    });
-    tracktile.shipments.set("shp_456", {
-      id: "shp_456",
-      recipient: { name: "Dana Whitfield", email: "dana@example.com", address: { line1: "100 Main St", city: "Springfield", region: "IL", postalCode: "62701", country: "US" } },
-      items: [{ sku: "SKU-001", name: "Widget", quantity: 5 }],
-    });
     router = await startTestRouter(
       {
         AMQP_EXCHANGE: `test.events.${randomUUID()}`,
