@@ -3,6 +3,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import { withStatementCache } from "./statement-cache.js";
 
 /** Tables of the state store. Timestamps are epoch milliseconds, the same on both engines. */
 export interface StateTables {
@@ -84,7 +85,7 @@ function openSqlite(dataDir: string): StateDb {
   // only means an idempotent call is repeated.
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
-  return new Kysely<StateTables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 function openPostgres(url: string): StateDb {
