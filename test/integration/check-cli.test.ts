@@ -1,0 +1,36 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const check = (routesDir: string) =>
+  run(process.execPath, ["dist/cli/main.js", "check"], { env: { PATH: process.env.PATH, ENV_FILE: "", ROUTES_DIR: routesDir } }).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+describe("webhook-router check", () => {
+  it("passes on the shipped routes, without their secrets set, naming what start will need", async () => {
+    const result = await check("routes");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/note: not set here \(fine for check, required by start\): .*TRACKTILE_WEBHOOK_SECRET/);
+    expect(result.stdout).toMatch(/✓ tracktile-order-completed-to-quickbooks › a completed order with two lines/);
+    expect(result.stdout).toMatch(/examples: 8 passed, 0 failed/);
+  });
+
+  it("fails on a broken example, printing a diff per mismatch and every example that cannot reach its route", async () => {
+    const result = await check("test/fixtures/routes/broken-example");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✓ orders › a completed order in cents/);
+    expect(result.stdout).toMatch(/✗ orders › a wrong expectation\n {4}amount: expected 3, got 300/);
+    expect(result.stdout).toMatch(/✓ orders › a draft is filtered out/);
+    expect(result.stdout).toMatch(/✗ orders › an example its route never sees\n {4}type "app.invoice.paid" matches none of the route's events/);
+    expect(result.stdout).toMatch(/examples: 2 passed, 2 failed/);
+  });
+
+  it("stops with the file, route and position of a JSONata syntax error", async () => {
+    const result = await check("test/fixtures/routes/bad-jsonata");
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/routes\.yaml at routes\.orders\.mapping: JSONata syntax error at position \d+/);
+  });
+});
