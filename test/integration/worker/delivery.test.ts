@@ -57,10 +57,11 @@ describe("the worker delivers mapped events to the target", () => {
     const times = sink.requests.map((request) => request.receivedAt);
     expect(times).toHaveLength(4);
     const gaps = times.slice(1).map((time, i) => time - times[i]!);
-    // Policy: 200 ms, 400 ms, 800 ms (no jitter). Broker hops add a little; the doubling must show.
+    // Policy: 200 ms, 400 ms, 800 ms (no jitter). A delay queue never releases early (a few ms of
+    // clock granularity aside); a busy machine can only make the gaps longer.
     expect(gaps[0]).toBeGreaterThanOrEqual(190);
-    expect(gaps[1]).toBeGreaterThan(gaps[0]! * 1.5);
-    expect(gaps[2]).toBeGreaterThan(gaps[1]! * 1.5);
+    expect(gaps[1]).toBeGreaterThanOrEqual(390);
+    expect(gaps[2]).toBeGreaterThanOrEqual(790);
   });
 
   it("422: dead-lettered at once, the reason in its headers", async () => {
