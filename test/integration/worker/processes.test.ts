@@ -82,6 +82,12 @@ describe("workers as separate processes", () => {
       [1, 2].map(() => startRouterProcess({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), "wr-data-")) }, { role: "worker" })),
     );
     processes.push(...workers);
+    // A worker-only process is ready once it consumes: both must, or one could take everything.
+    for (const worker of workers) {
+      for (let attempt = 0; attempt < 200 && (await fetch(`${worker.url}/readyz`)).status !== 200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
     expect((await fetch(`${workers[0]!.url}/webhooks/app`, { method: "POST", body: "{}" })).status).toBe(404);
 
     const ids = Array.from({ length: 40 }, (_, i) => `evt-split-${i}`);
