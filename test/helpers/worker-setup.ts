@@ -88,3 +88,19 @@ export async function eventually(check: () => boolean, ms = 5000, what = "condit
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * The routing table most worker tests need: one route `to-sink` taking every `app` event to an
+ * `http` destination `sink` at `{sinkUrl}/in`, retrying twice within a second.
+ */
+export function routeToSink(sinkUrl: string, baseDelay = "50ms"): string {
+  return `
+destinations:
+  sink: { kind: http, url: "${sinkUrl}/in" }
+routes:
+  to-sink:
+    events: app.#
+    destination: sink
+    retry: { attempts: 2, baseDelay: ${baseDelay}, maxDelay: 1s, jitter: 0 }
+`;
+}

@@ -2,19 +2,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHttpSink } from "../helpers/fakes/index.js";
-import { eventually, startWorkerHarness, type WorkerHarness } from "../helpers/worker-setup.js";
+import { eventually, startWorkerHarness, type WorkerHarness, routeToSink } from "../helpers/worker-setup.js";
 
 const run = promisify(execFile);
-
-const routes = (sinkUrl: string) => `
-destinations:
-  sink: { kind: http, url: "${sinkUrl}/in" }
-routes:
-  to-sink:
-    events: app.#
-    destination: sink
-    retry: { attempts: 2, baseDelay: 50ms, maxDelay: 1s, jitter: 0 }
-`;
 
 describe("webhook-router dlq, as an operator uses it after an outage", () => {
   let sink: FakeHttpSink;
@@ -27,7 +17,7 @@ describe("webhook-router dlq, as an operator uses it after an outage", () => {
 
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
-    harness = await startWorkerHarness(routes(sink.url));
+    harness = await startWorkerHarness(routeToSink(sink.url));
     // The target is down: three events exhaust their two attempts.
     await sink.down();
     for (const id of ["dl-1", "dl-2", "dl-3"]) await harness.post({ kind: "thing.happened", id });

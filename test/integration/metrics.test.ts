@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHttpSink } from "../helpers/fakes/index.js";
-import { eventually, startWorkerHarness, type WorkerHarness } from "../helpers/worker-setup.js";
-
-const routes = (sinkUrl: string) => `
-destinations:
-  sink: { kind: http, url: "${sinkUrl}/in" }
-routes:
-  to-sink:
-    events: app.#
-    destination: sink
-    retry: { attempts: 2, baseDelay: 50ms, maxDelay: 1s, jitter: 0 }
-`;
+import { eventually, startWorkerHarness, type WorkerHarness, routeToSink } from "../helpers/worker-setup.js";
 
 /** Reads one sample's value from the Prometheus text format. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -29,7 +19,7 @@ describe("/metrics after a scripted scenario", () => {
 
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
-    harness = await startWorkerHarness(routes(sink.url));
+    harness = await startWorkerHarness(routeToSink(sink.url));
     // 3 accepted and delivered, 1 rejected by the target (dead-lettered), 2 bad signatures, 1 unknown source.
     for (const id of ["m1", "m2", "m3"]) await harness.post({ kind: "thing.happened", id });
     await eventually(() => sink.records.length === 3, 5000, "three deliveries");

@@ -3,19 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../../../src/ops/admin/index.js";
 import type { EventJourney } from "../../../src/ops/delivery-log/index.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
-import { eventually, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
+import { eventually, startWorkerHarness, type WorkerHarness, routeToSink } from "../../helpers/worker-setup.js";
 
 const TOKEN = "admin-test-token-0123456789";
-
-const routes = (sinkUrl: string) => `
-destinations:
-  sink: { kind: http, url: "${sinkUrl}/in" }
-routes:
-  to-sink:
-    events: app.#
-    destination: sink
-    retry: { attempts: 2, baseDelay: 30ms, maxDelay: 1s, jitter: 0 }
-`;
 
 interface Answer {
   status: number;
@@ -38,7 +28,7 @@ describe("the admin API, after a scripted scenario", () => {
 
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
-    harness = await startWorkerHarness(routes(sink.url), { ADMIN_PORT: "0", ADMIN_TOKEN: TOKEN });
+    harness = await startWorkerHarness(routeToSink(sink.url, "30ms"), { ADMIN_PORT: "0", ADMIN_TOKEN: TOKEN });
     // 2 delivered; 1 rejected by the target (dead: permanent); then the target is down: 2 exhaust their attempts.
     for (const name of ["ok-1", "ok-2"]) await harness.post({ kind: "order.created", id: id(name) });
     await eventually(() => sink.records.length === 2, 5000, "two deliveries");
