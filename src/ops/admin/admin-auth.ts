@@ -1,22 +1,18 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
+import { createSecretMatcher } from "../../verify/timing-safe.js";
 import { AdminError } from "./admin-errors.js";
 
 /**
- * Requires `Authorization: Bearer <token>` on every request. Both sides are hashed before the
- * constant-time compare, so neither the token's content nor its length leaks through timing.
+ * Requires `Authorization: Bearer <token>` on every request, compared with the same constant-time
+ * matcher the webhook verifiers use (neither the token's content nor its length leaks).
  */
 export function requireBearer(token: string): RequestHandler {
-  const expected = digest(token);
+  const matches = createSecretMatcher([Buffer.from(token, "utf8")]);
   return (request, response, next) => {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.get("authorization") ?? "");
-    if (match && timingSafeEqual(digest(match[1]!), expected)) return next();
+    if (match && matches(Buffer.from(match[1]!, "utf8"))) return next();
     response.set("WWW-Authenticate", 'Bearer realm="webhook-router admin"');
     const error = new AdminError("unauthorized", match ? "wrong bearer token" : "send Authorization: Bearer <ADMIN_TOKEN>");
     response.status(error.status).json(error.toBody());
   };
-}
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
 }
