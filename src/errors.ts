@@ -30,6 +30,8 @@ export class HttpError extends Error {
     message: string,
     /** Extra detail for the log line only — never sent to the client. */
     readonly detail?: Record<string, unknown>,
+    /** Seconds the client should wait before retrying: sent as `Retry-After` (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.status = httpErrors[code].status;

@@ -6,11 +6,11 @@ import type { Logger } from "pino";
 import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
-import { createIngressApp } from "./ingress/app.js";
 import { adminOptionsFromEnv, createAdminApp, createDeadLetterService, startAdminServer, type RunningAdmin } from "./ops/admin/index.js";
 import { openStateAndLog } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
+import { createIngressServer } from "./ingress/server.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
@@ -85,7 +85,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   }
 
   let shuttingDown = false;
-  const app = createIngressApp({
+  const server: Server = createIngressServer({
     pipelines,
     sink,
     readiness: readiness(sink, () => workers, runsWorkers),
@@ -96,7 +96,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
   });
-  const server: Server = app.listen(env.PORT, env.HOST);
+  server.listen(env.PORT, env.HOST);
   await once(server, "listening");
   const port = (server.address() as AddressInfo).port;
   logger.info(

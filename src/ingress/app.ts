@@ -1,39 +1,41 @@
 import express, { type Express } from "express";
-import type { Logger } from "pino";
 import { HttpError } from "../errors.js";
 import type { Metrics } from "../ops/metrics.js";
-import type { EventSink } from "./event-sink.js";
 import { healthz, readyz, type Readiness } from "./health.js";
-import type { SourcePipeline } from "./source-pipeline.js";
-import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
+import type { WebhookHandler } from "./webhook-handler.js";
+import type { TrustProxy } from "./client-address.js";
 
 export interface IngressAppDeps {
-  readonly pipelines: ReadonlyMap<string, SourcePipeline>;
   /** Absent in a worker-only process: no webhook routes are mounted. */
-  readonly sink: EventSink | undefined;
+  readonly webhook: WebhookHandler | undefined;
   readonly readiness: Readiness;
   readonly metrics: Metrics;
-  readonly onVerificationFailure: (sourceId: string, reason: string) => void;
-  readonly onAccepted?: WebhookHandlerDeps["onAccepted"];
-  readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
-  readonly trustProxy: boolean | number | string[];
+  readonly trustProxy: TrustProxy;
   readonly isShuttingDown: () => boolean;
 }
 
+/**
+ * Everything but the plain-URL webhook POSTs, which ingress/server.ts hands straight to the
+ * webhook handler: health, metrics, 404/405 answers, and webhook URLs in an unusual spelling
+ * (percent-escapes, capitals), which express matches and passes to the same handler.
+ */
 export function createIngressApp(deps: IngressAppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
   app.set("trust proxy", deps.trustProxy);
-  // Webhook URLs carry no query worth parsing on the hot path.
   app.set("query parser", false);
 
-  // The webhook routes come first: they are nearly all the traffic.
-  if (deps.sink) {
-    const webhook = createWebhookHandler({ ...deps, sink: deps.sink });
-    app.post("/webhooks/:sourceId", webhook);
-    app.post("/webhooks/:sourceId/:eventName", webhook);
+  const { webhook } = deps;
+  if (webhook) {
+    const viaExpress: express.RequestHandler = (request, response) =>
+      webhook(request, response, {
+        sourceId: String(request.params.sourceId),
+        eventName: request.params.eventName === undefined ? undefined : String(request.params.eventName),
+      });
+    app.post("/webhooks/:sourceId", viaExpress);
+    app.post("/webhooks/:sourceId/:eventName", viaExpress);
     app.all("/webhooks/{*rest}", (request, response, next) => {
       if (request.method === "POST") return next();
       const error = new HttpError("method_not_allowed", "webhooks are delivered with POST");

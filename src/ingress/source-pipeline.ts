@@ -1,16 +1,15 @@
-import type { RequestHandler } from "express";
 import type { RoutingTable, Source } from "../config/load-routes.js";
 import { createNormalizer, type Normalizer } from "../events/normalize.js";
 import { createVerifier } from "../verify/index.js";
 import type { Verifier } from "../verify/verifier.js";
-import { createRateLimit } from "./rate-limit.js";
+import { createRateLimit, type RateLimit } from "./rate-limit.js";
 
 /** Everything the ingress needs per source, built once at start-up. */
 export interface SourcePipeline {
   readonly source: Source;
   readonly verifier: Verifier;
   readonly normalize: Normalizer;
-  readonly rateLimit: RequestHandler | undefined;
+  readonly rateLimit: RateLimit | undefined;
 }
 
 export function buildPipelines(table: RoutingTable): ReadonlyMap<string, SourcePipeline> {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishedBy, tapExchange, type QueueTap } from "../helpers/rabbit.js";
-import { postSigned, type PostResult } from "../helpers/post.js";
+import { post, postSigned, signFor, type PostResult } from "../helpers/post.js";
 import { startTestRouter, type TestRouter } from "../helpers/router.js";
 
 const fixture = (path: string) => readFileSync(`test/fixtures/${path}`, "utf8");
@@ -90,5 +90,16 @@ describe("a signed webhook from each example source", () => {
     expect(line).toMatchObject({ source: "tracktile", status: 202, type: "tracktile.shipment.status.changed" });
     expect(typeof line!.ms).toBe("number");
     expect(JSON.stringify(router.logs)).not.toContain("test-tracktile-secret");
+  });
+
+  it("a webhook URL in an unusual spelling (capitals, percent-escapes, trailing slash) is taken the same way", async () => {
+    const body = fixture("tracktile/order.status.changed.json");
+    for (const path of ["/Webhooks/tracktile", "/webhooks/track%74ile", "/webhooks/tracktile/", "/webhooks/tracktile?via=proxy"]) {
+      const { answer, arrived } = await publishedBy(tap, () =>
+        post(`${router.url}${path}`, body, { "content-type": "application/json", ...signFor("tracktile", body) }),
+      );
+      expect(answer.status, path).toBe(202);
+      expect(arrived[0]?.fields.routingKey, path).toBe("tracktile.order.status.changed");
+    }
   });
 });

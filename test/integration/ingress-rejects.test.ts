@@ -139,4 +139,23 @@ describe("rate limiting", () => {
       await tap.close();
     }
   });
+
+  it("behind a trusted proxy, each forwarded client has its own budget", async () => {
+    const routes = `${process.cwd()}/test/fixtures/routes/rate-limited`;
+    const router = await startTestRouter({ ROUTES_DIR: routes, TRUST_PROXY: "loopback" });
+    try {
+      const send = (client: string) =>
+        fetch(`${router.url}/webhooks/limited`, {
+          method: "POST",
+          body: JSON.stringify({ kind: "ping" }),
+          headers: { "x-token": "limited-secret", "x-forwarded-for": client },
+        }).then((response) => response.status);
+      const first = [];
+      for (let i = 0; i < 4; i += 1) first.push(await send("203.0.113.9"));
+      expect(first).toEqual([202, 202, 202, 429]);
+      expect(await send("198.51.100.7")).toBe(202);
+    } finally {
+      await router.close();
+    }
+  });
 });
