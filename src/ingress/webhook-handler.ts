@@ -39,6 +39,10 @@ const RETRY_AFTER_UNAVAILABLE = 5;
  */
 export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
   const { pipelines, sink, logger, metrics, onVerificationFailure } = deps;
+  // The accepted line is six scalars built right here, so there is nothing to redact in it; the
+  // root logger's wildcard redaction paths (ops/logger.ts) cost more than the rest of the line
+  // (~8 of ~14 µs). Rejections and errors, which carry error details, keep the full redaction.
+  const acceptedLog = logger.child({}, { redact: { paths: [] } });
 
   return async (request, response, { sourceId, eventName }) => {
     const started = performance.now();
@@ -55,7 +59,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       deps.onAccepted?.(sourceId, event, via);
       const ms = elapsed(started);
       metrics.webhook(sourceId, 202, "accepted", ms / 1000);
-      logger.info({ source: sourceId, type: event.type, id: event.id, status: 202, via, ms }, "webhook accepted");
+      acceptedLog.info({ source: sourceId, type: event.type, id: event.id, status: 202, via, ms }, "webhook accepted");
     } catch (error) {
       const failure = error instanceof HttpError ? error : new HttpError("internal", "internal error");
       if (failure.retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(failure.retryAfterSeconds));
