@@ -20,8 +20,12 @@ export interface EventPublisherOptions {
   readonly onConnectedChange?: (connected: boolean) => void;
 }
 
-/** What a publish needs of an event: a spooled event carries these too. */
-export type PublishableEvent = Pick<NormalizedEvent, "id" | "type" | "routingKey" | "body">;
+/**
+ * What a publish needs of an event: a spooled event carries these too, with the time it was
+ * accepted, so the message's AMQP `timestamp` says when the sender's call arrived — not when a
+ * relay published it after an outage.
+ */
+export type PublishableEvent = Pick<NormalizedEvent, "id" | "type" | "routingKey" | "body"> & { readonly receivedAt?: number };
 
 /** Publishes normalized events to the topic exchange and says whether it can right now. */
 export interface EventPublisher {
@@ -85,7 +89,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         messageId: event.id,
         type: event.type,
         contentType: CLOUDEVENTS_CONTENT_TYPE,
-        timestamp: Math.floor(Date.now() / 1000),
+        timestamp: Math.floor((event.receivedAt ?? Date.now()) / 1000),
         appId: "webhook-router",
       };
       return confirms.publish(exchange, event.routingKey, event.body, properties, timeoutMs);

@@ -68,6 +68,20 @@ describe("when the link to the broker is cut, stalls or slows down", () => {
     expect(router.logs.some((line) => line.msg === "spool drained: publishing directly again")).toBe(true);
   });
 
+  it("a relayed event's AMQP timestamp is when it was accepted, not when the relay published it", async () => {
+    const run = randomUUID();
+    proxy.cut();
+    const acceptedBy = Math.ceil(Date.now() / 1000);
+    const [spooled] = await sendSeries(router.url, run, 1);
+    expect(spooled?.status).toBe(202);
+    // Long enough that a relay-time stamp would be at least two seconds later.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    proxy.restore();
+    await eventually(() => delivered([spooled!.id]), 15_000, "the spooled event relayed");
+    const message = tap.messages.find((m) => m.properties.messageId === spooled!.id);
+    expect(message?.properties.timestamp).toBeLessThanOrEqual(acceptedBy);
+  });
+
   it("spools after PUBLISH_TIMEOUT_MS when the broker hangs, and delivers everything (at least once) when it resumes", async () => {
     const run = randomUUID();
     proxy.pause();
