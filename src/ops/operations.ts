@@ -59,14 +59,28 @@ export function createOperations(
     },
     watchSpool(sink) {
       let since: Date | undefined;
+      let peakDepth = 0;
+      let alerted = false;
       spoolTimer = setInterval(() => {
-        if (sink.state !== "spool" && sink.state !== "spool_full") {
+        const state = sink.state;
+        if (state === "broker") {
+          // Whoever got "spooling" hears that it is over; a short blip that never alerted stays quiet.
+          if (since && alerted) alerter.notify({ kind: "spool_recovered", since, until: new Date(), peakDepth });
           since = undefined;
+          peakDepth = 0;
+          alerted = false;
           return;
         }
+        // A failing spool disk is a problem of its own (/readyz); it neither starts nor ends an outage.
+        if (state !== "spool" && state !== "spool_full") return;
         since ??= new Date();
+        const depth = sink.depth().count;
+        peakDepth = Math.max(peakDepth, depth);
         // The alerter throttles: one email, then at most one digest per window while it lasts.
-        if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) alerter.notify({ kind: "spooling", since, depth: sink.depth().count });
+        if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) {
+          alerter.notify({ kind: "spooling", since, depth });
+          alerted = true;
+        }
       }, Math.min(SPOOL_CHECK_MS, env.ALERT_SPOOLING_AFTER)).unref();
     },
     async close(ms) {

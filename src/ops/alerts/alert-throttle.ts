@@ -1,5 +1,5 @@
 import { type AlertBatch, addToBatch, mergeInto, requeued, startBatch } from "./alert-batch.js";
-import { type Alert, alertKey } from "./alert.js";
+import { type Alert, alertKey, supersededKey } from "./alert.js";
 
 export interface ThrottleOptions {
   readonly windowMs: number;
@@ -64,6 +64,11 @@ export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
 
   return {
     add(alert, at) {
+      const stale = supersededKey(alert);
+      if (stale) {
+        const superseded = lanes.get(stale);
+        if (superseded) superseded.pending = undefined;
+      }
       const key = alertKey(alert);
       const lane = lanes.get(key);
       if (lane) {

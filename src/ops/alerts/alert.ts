@@ -42,6 +42,16 @@ export interface SpoolingAlert extends AlertBase {
   readonly depth: number;
 }
 
+/** The spool has drained after a spooling alert: the broker confirms again, nothing is held locally. */
+export interface SpoolRecoveredAlert extends AlertBase {
+  readonly kind: "spool_recovered";
+  /** When the spooling began and when publishing went direct again. */
+  readonly since: Date;
+  readonly until: Date;
+  /** The most events seen in the spool at one check during the outage. */
+  readonly peakDepth: number;
+}
+
 /** A burst of requests that failed signature verification on one source. */
 export interface VerificationFailuresAlert extends AlertBase {
   readonly kind: "verification_failures";
@@ -52,7 +62,7 @@ export interface VerificationFailuresAlert extends AlertBase {
   readonly firstAt: Date;
 }
 
-export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | VerificationFailuresAlert;
+export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | SpoolRecoveredAlert | VerificationFailuresAlert;
 export type AlertKind = Alert["kind"];
 
 /** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
@@ -64,6 +74,7 @@ export function alertSubject(alert: Alert): string {
     case "verification_failures":
       return alert.sourceId;
     case "spooling":
+    case "spool_recovered":
       return "ingress";
   }
 }
@@ -71,6 +82,14 @@ export function alertSubject(alert: Alert): string {
 /** Throttling key: one stream of emails per kind and route/source. */
 export function alertKey(alert: Alert): string {
   return `${alert.kind}:${alertSubject(alert)}`;
+}
+
+/**
+ * The stream whose pending digest this alert makes stale: once the spool has drained, a "still
+ * spooling" digest sent after the recovery email would only mislead.
+ */
+export function supersededKey(alert: Alert): string | undefined {
+  return alert.kind === "spool_recovered" ? "spooling:ingress" : undefined;
 }
 
 /** The event id an alert is about, if it is about one event. */

@@ -1,6 +1,6 @@
 import type { AlertBatch } from "./alert-batch.js";
 import { renderCredentials, renderDeadLettered } from "./render-delivery.js";
-import { renderSpooling, renderVerificationFailures } from "./render-ingress.js";
+import { renderSpooling, renderSpoolRecovered, renderVerificationFailures } from "./render-ingress.js";
 import type { RenderContext, RenderedEmail } from "./render-shared.js";
 
 export type { RenderContext, RenderedEmail } from "./render-shared.js";
@@ -15,6 +15,8 @@ export function renderEmail(batch: AlertBatch, context: RenderContext): Rendered
       return renderCredentials(batch, alert, context);
     case "spooling":
       return renderSpooling(batch, alert, context);
+    case "spool_recovered":
+      return renderSpoolRecovered(batch, alert, context);
     case "verification_failures":
       return renderVerificationFailures(batch, alert, context);
   }

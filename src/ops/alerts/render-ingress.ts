@@ -1,5 +1,5 @@
 import type { AlertBatch } from "./alert-batch.js";
-import type { SpoolingAlert, VerificationFailuresAlert } from "./alert.js";
+import type { SpoolingAlert, SpoolRecoveredAlert, VerificationFailuresAlert } from "./alert.js";
 import {
   type RenderContext,
   type RenderedEmail,
@@ -46,6 +46,32 @@ export function renderSpooling(batch: AlertBatch, alert: SpoolingAlert, context:
     "     then that this host can reach it on the address in AMQP_URL (firewall, DNS, credentials),",
     "     and RabbitMQ's own alarms (disk or memory) that block publishers.",
     "  3. When the broker is back, watch the spool drain: the depth falls to 0 and /readyz reports the broker.",
+    "",
+    footer(batch, context),
+  ].join("\n");
+  return { subject, text };
+}
+
+export function renderSpoolRecovered(batch: AlertBatch, alert: SpoolRecoveredAlert, context: RenderContext): RenderedEmail {
+  const { commands } = context;
+  const outage = duration(alert.until.getTime() - alert.since.getTime());
+  const subject = `${SUBJECT_PREFIX} recovered: broker reachable again, spool drained after ${outage}`;
+  const text = [
+    `Ingress publishes to RabbitMQ directly again. Every event it spooled from ${time(alert.since)} to ${time(alert.until)}`,
+    "has been published to the broker and confirmed, in the order it arrived, and the local spool is empty.",
+    "Workers are catching up on the backlog now; nothing needs to be replayed by hand.",
+    "",
+    facts([
+      ["Spooling from", time(alert.since)],
+      ["Direct again by", time(alert.until)],
+      ["Outage", outage],
+      ["Most events in spool", alert.peakDepth],
+    ]),
+    "",
+    "What to check",
+    "  1. Ingress readiness reports the broker again:",
+    `       ${commands.readyz()}`,
+    "  2. The route queues drain as workers catch up (RabbitMQ management UI, or the metrics).",
     "",
     footer(batch, context),
   ].join("\n");

@@ -57,6 +57,20 @@ describe("alert throttling", () => {
     expect(transport.sent.map((email) => email.subject.match(/\d+ events?/)?.[0])).toEqual(["1 event", "9 events", "10 events", "10 events"]);
   });
 
+  it("drops a pending 'still spooling' digest once the recovery email goes out", async () => {
+    const { transport, alerter } = setup({ windowMs: 1000 });
+    const since = new Date();
+    alerter.notify({ kind: "spooling", since, depth: 10 });
+    await vi.advanceTimersByTimeAsync(300);
+    alerter.notify({ kind: "spooling", since, depth: 50 });
+    alerter.notify({ kind: "spool_recovered", since, until: new Date(), peakDepth: 50 });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(transport.sent.map((email) => email.subject.split(":")[0])).toEqual([
+      "[webhook-router] broker unreachable",
+      "[webhook-router] recovered",
+    ]);
+  });
+
   it("emails at once again after a quiet window", async () => {
     const { transport, alerter } = setup({ windowMs: 500 });
     alerter.notify(deadLettered({ eventId: "a" }));

@@ -62,6 +62,16 @@ describe("alert emails", () => {
     expect(text).toContain("rabbitmq-diagnostics -q check_running");
   });
 
+  it("say when spooling ended, how long it lasted and the most it held, once the spool has drained", () => {
+    const recovered = { kind: "spool_recovered", since: new Date("2025-06-03T09:50:00Z"), until: new Date("2025-06-03T10:13:00Z"), peakDepth: 4817 } as const;
+    const { subject, text } = renderEmail(startBatch(recovered, at, false), context);
+    expect(subject).toBe("[webhook-router] recovered: broker reachable again, spool drained after 23 min");
+    expect(text).toMatch(/Spooling from:\s+2025-06-03T09:50:00Z/);
+    expect(text).toMatch(/Direct again by:\s+2025-06-03T10:13:00Z/);
+    expect(text).toMatch(/Most events in spool:\s+4817/);
+    expect(text).toContain("nothing needs to be replayed by hand");
+  });
+
   it("count a source's failed verifications by reason and say what to do", () => {
     const { subject, text } = render({ kind: "verification_failures", sourceId: "tracktile", count: 20, reasons: { bad_signature: 18, missing_signature: 2 }, firstAt: new Date("2025-06-03T10:01:30Z") });
     expect(subject).toBe("[webhook-router] 20 failed signature verifications on source tracktile");
