@@ -1,4 +1,5 @@
-import type { StateDb } from "./state-db.js";
+import type { Database } from "better-sqlite3";
+import { sqliteHandle, type StateDb } from "./state-db.js";
 
 /**
  * Remembers which (route, event id) pairs were delivered, so a redelivered message — after a
@@ -12,6 +13,35 @@ export interface DeliveryStore {
 }
 
 export function createDeliveryStore(db: StateDb): DeliveryStore {
+  const sqlite = sqliteHandle(db);
+  const prune = async (olderThanMs: number) => {
+    const result = await db.deleteFrom("delivered").where("delivered_at", "<", Date.now() - olderThanMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+  return sqlite ? sqliteStore(sqlite, prune) : kyselyStore(db, prune);
+}
+
+/**
+ * SQLite: two statements prepared once and run synchronously. markDelivered has committed (its
+ * own implicit transaction, WAL) when it returns, so the ack that follows it is safe.
+ */
+function sqliteStore(database: Database, prune: DeliveryStore["prune"]): DeliveryStore {
+  const select = database.prepare<[string, string]>("select 1 from delivered where route_id = ? and event_id = ?").pluck();
+  const insert = database.prepare<[string, string, string | null, number]>(
+    "insert into delivered (route_id, event_id, target_id, delivered_at) values (?, ?, ?, ?) on conflict (route_id, event_id) do nothing",
+  );
+  return {
+    async isDelivered(routeId, eventId) {
+      return select.get(routeId, eventId) !== undefined;
+    },
+    async markDelivered(routeId, eventId, targetId) {
+      insert.run(routeId, eventId, targetId ?? null, Date.now());
+    },
+    prune,
+  };
+}
+
+function kyselyStore(db: StateDb, prune: DeliveryStore["prune"]): DeliveryStore {
   return {
     async isDelivered(routeId, eventId) {
       const row = await db
@@ -29,9 +59,6 @@ export function createDeliveryStore(db: StateDb): DeliveryStore {
         .onConflict((conflict) => conflict.columns(["route_id", "event_id"]).doNothing())
         .execute();
     },
-    async prune(olderThanMs) {
-      const result = await db.deleteFrom("delivered").where("delivered_at", "<", Date.now() - olderThanMs).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    prune,
   };
 }
