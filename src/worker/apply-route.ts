@@ -1,5 +1,6 @@
 import type { CloudEvent } from "../events/cloud-event.js";
 import type { CompiledRoute } from "./compile-route.js";
+import { BAIL, type FastExpression } from "./fast-expression.js";
 
 /** The filter or mapping failed on this event: the event cannot be fixed by retrying. */
 export class MappingError extends Error {
@@ -19,13 +20,20 @@ export async function applyRoute(
   enrichment: Readonly<Record<string, unknown>>,
 ): Promise<RouteResult> {
   if (compiled.filter) {
-    const keep = await evaluate(compiled.filter, "filter", event, enrichment);
+    let keep = runFast(compiled.fast.filter, event, enrichment);
+    if (keep === BAIL) keep = await evaluate(compiled.filter, "filter", event, enrichment);
     // JSONata yields undefined for a path that is absent: such an event does not match.
     if (!keep) return { filtered: true };
   }
-  const payload = await evaluate(compiled.mapping, "mapping", event, enrichment);
+  let payload = runFast(compiled.fast.mapping, event, enrichment);
+  if (payload === BAIL) payload = await evaluate(compiled.mapping, "mapping", event, enrichment);
   if (payload === undefined) throw new MappingError("the mapping produced nothing (undefined) for this event");
   return { filtered: false, payload: toPlain(payload) };
+}
+
+/** The synchronous evaluator when the expression has one; BAIL sends the event to jsonata. */
+function runFast(fast: FastExpression | undefined, event: CloudEvent, enrichment: Readonly<Record<string, unknown>>): unknown {
+  return fast ? fast(event, enrichment) : BAIL;
 }
 
 async function evaluate(
