@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from "undici";
+import type { OriginPools } from "./origin-pools.js";
 import { DeliveryError } from "./port.js";
 import type { HttpAnswer } from "./http-errors.js";
 import { nextStep } from "./http-errors.js";
@@ -24,7 +25,7 @@ export interface CallContext {
  * transient DeliveryError when there is no answer: refused, reset, DNS, timeout or abort.
  * Redirects are not followed: a POST silently turned into a GET would lose the delivery.
  */
-export async function callHttp(call: HttpCall, context: CallContext): Promise<HttpAnswer> {
+export async function callHttp(call: HttpCall, context: CallContext, pools?: OriginPools): Promise<HttpAnswer> {
   // One controller and one timer: AbortSignal.timeout() + AbortSignal.any() per call showed up in
   // the worker's profile (bench/README.md), and so did fetch's web streams — undici's own
   // `request` is the same client without them.
@@ -43,12 +44,8 @@ export async function callHttp(call: HttpCall, context: CallContext): Promise<Ht
       call.body instanceof URLSearchParams && !hasHeader(call.headers, "content-type")
         ? { ...call.headers, "content-type": "application/x-www-form-urlencoded;charset=UTF-8" }
         : call.headers;
-    const response = await request(call.url, {
-      method: call.method as Dispatcher.HttpMethod,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: controller.signal,
-    });
+    const options = { method: call.method as Dispatcher.HttpMethod, headers, ...(body === undefined ? {} : { body }), signal: controller.signal };
+    const response = await send(call.url, options, pools);
     const text = await response.body.text();
     return { status: response.statusCode, headers: toHeaders(response.headers), text };
   } catch (error) {
@@ -57,6 +54,22 @@ export async function callHttp(call: HttpCall, context: CallContext): Promise<Ht
     clearTimeout(timer);
     context.signal.removeEventListener("abort", forward);
   }
+}
+
+/**
+ * `request(url)` through the destination's own pool when it has one: the same URL parsing and
+ * path undici's `request` derives (pathname + search), without the global Agent in between.
+ */
+function send(url: string, options: Omit<Dispatcher.RequestOptions, "origin" | "path">, pools: OriginPools | undefined) {
+  if (pools) {
+    const parsed = new URL(url);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      const path = parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname;
+      return pools.get(parsed.origin).request({ ...options, origin: parsed.origin, path });
+    }
+  }
+  // Anything else (another scheme) gets undici's own answer, as before.
+  return request(url, options);
 }
 
 function noAnswer(error: unknown, context: CallContext, timedOut: boolean): DeliveryError {

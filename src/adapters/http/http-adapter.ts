@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
+import { OriginPools } from "../origin-pools.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
@@ -20,16 +21,20 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
   const auth = createAuth(config.auth, scrubber);
   const url = compileTemplate(config.url, encodeURIComponent);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const label = `http destination "${id}"`;
+  const pools = new OriginPools();
 
   return {
     kind: "http",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
-      const label = `http destination "${id}"`;
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
       const context: CallContext = {
         signal: delivery.signal,
         timeoutMs: config.timeoutMs,
-        target: `${label} (${describeCall(config.method, target)})`,
+        // Only messages read it: parsing the URL for every delivery showed in the profile.
+        get target() {
+          return `${label} (${describeCall(config.method, target)})`;
+        },
       };
       const headers: Record<string, string> = {
         "content-type": "application/json",
@@ -44,6 +49,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         const answer = await callHttp(
           { method: config.method, url: target, headers: { ...headers, ...credentials }, ...(body === undefined ? {} : { body }) },
           context,
+          pools,
         );
         return { answer, credentials };
       };
@@ -55,6 +61,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
       if (answer.status >= 200 && answer.status < 300) return { status: answer.status, ...createdId(answer.text) };
       throw errorFromAnswer(answer, { target: context.target, scrubber });
     },
+    close: () => pools.close(),
   };
 }
 
