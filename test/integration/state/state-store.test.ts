@@ -90,4 +90,29 @@ describe("the SQLite dedup store", () => {
       await db.destroy();
     }
   });
+
+  it("commits marks made together in one transaction, and resolves each only once committed", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wr-state-"));
+    const db = await openStateDb({ dataDir });
+    const other = new SQLite(join(dataDir, "state.sqlite"), { readonly: true });
+    try {
+      const store = createDeliveryStore(db);
+      const marks = Array.from({ length: 50 }, (_, i) => store.markDelivered("orders", `evt-${i}`, `T-${i}`));
+      expect(other.prepare("select count(*) from delivered").pluck().get()).toBe(0);
+      await Promise.all(marks);
+      expect(other.prepare("select count(*) from delivered").pluck().get()).toBe(50);
+      expect(await store.isDelivered("orders", "evt-49")).toBe(true);
+    } finally {
+      other.close();
+      await db.destroy();
+    }
+  });
+
+  it("rejects every mark of a commit that fails (the events are retried)", async () => {
+    const db = await openStateDb({ dataDir: mkdtempSync(join(tmpdir(), "wr-state-")) });
+    const store = createDeliveryStore(db);
+    const marks = [store.markDelivered("orders", "evt-1", undefined), store.markDelivered("orders", "evt-2", undefined)];
+    await db.destroy();
+    for (const mark of marks) await expect(mark).rejects.toThrow();
+  });
 });
