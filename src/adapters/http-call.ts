@@ -47,7 +47,7 @@ export async function callHttp(call: HttpCall, context: CallContext, pools?: Ori
     const options = { method: call.method as Dispatcher.HttpMethod, headers, ...(body === undefined ? {} : { body }), signal: controller.signal };
     const response = await send(call.url, options, pools);
     const text = await response.body.text();
-    return { status: response.statusCode, headers: toHeaders(response.headers), text };
+    return new Answer(response.statusCode, response.headers, text);
   } catch (error) {
     throw noAnswer(error, context, timedOut);
   } finally {
@@ -81,6 +81,25 @@ function noAnswer(error: unknown, context: CallContext, timedOut: boolean): Deli
   return new DeliveryError("transient", `${context.target}: ${why} — transient, ${nextStep("transient")}`, {
     cause: error,
   });
+}
+
+/** An answer whose Headers object is built only when read: most answers (2xx) never are. */
+class Answer implements HttpAnswer {
+  #raw: Record<string, string | string[] | undefined>;
+  #headers: Headers | undefined;
+
+  constructor(
+    readonly status: number,
+    raw: Record<string, string | string[] | undefined>,
+    readonly text: string,
+  ) {
+    this.#raw = raw;
+  }
+
+  get headers(): Headers {
+    this.#headers ??= toHeaders(this.#raw);
+    return this.#headers;
+  }
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

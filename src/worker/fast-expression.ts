@@ -99,9 +99,14 @@ function compileNode(node: Node): Eval {
   const known = KNOWN_KEYS[node.type];
   if (!known || Object.keys(node).some((key) => !known.includes(key))) throw new Unsupported(node.type);
   const inner = compileInner(node);
-  // evaluate()'s last step in jsonata: a sequence leaves a node as undefined, its single item, or itself.
+  // evaluate()'s last step in jsonata: a sequence leaves a node as undefined, its single item, or
+  // itself. Only paths, names, variables and functions can yield a sequence here; the other nodes
+  // build numbers, strings, booleans, objects and plain arrays, or pass on a finished value.
+  if (!YIELDS_SEQUENCES.has(node.type)) return inner;
   return (input, scope) => finish(inner(input, scope));
 }
+
+const YIELDS_SEQUENCES = new Set(["path", "name", "variable", "function"]);
 
 function compileInner(node: Node): Eval {
   switch (node.type) {

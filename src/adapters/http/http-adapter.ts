@@ -28,14 +28,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
     kind: "http",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
-      const context: CallContext = {
-        signal: delivery.signal,
-        timeoutMs: config.timeoutMs,
-        // Only messages read it: parsing the URL for every delivery showed in the profile.
-        get target() {
-          return `${label} (${describeCall(config.method, target)})`;
-        },
-      };
+      const context = new DeliveryContext(delivery.signal, config.timeoutMs, label, config.method, target);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/json, */*;q=0.5",
@@ -63,6 +56,24 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
     },
     close: () => pools.close(),
   };
+}
+
+/**
+ * A CallContext whose `target` (a URL parse) is only built when a message needs it. The getter
+ * lives on the prototype: copy fields by name, a spread would lose it.
+ */
+class DeliveryContext implements CallContext {
+  constructor(
+    readonly signal: AbortSignal,
+    readonly timeoutMs: number,
+    private readonly label: string,
+    private readonly method: string,
+    private readonly url: string,
+  ) {}
+
+  get target(): string {
+    return `${this.label} (${describeCall(this.method, this.url)})`;
+  }
 }
 
 /** The target's id for what it created, when it answers a JSON object with an `id`. */
