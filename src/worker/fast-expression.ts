@@ -174,7 +174,7 @@ function compilePath(node: Node): Eval {
   const compiled = steps.map(compileNode);
   const absolute = steps[0]!.type === "variable";
   const last = compiled.length - 1;
-  return (input, scope) => {
+  const general: Eval = (input, scope) => {
     // evaluatePath: an array input is iterated, anything else is a one-item sequence.
     let inputSequence: unknown[] = Array.isArray(input) && !absolute ? input : sequenceOf(input);
     let resultSequence: unknown[] = inputSequence;
@@ -184,6 +184,34 @@ function compilePath(node: Node): Eval {
       inputSequence = resultSequence;
     }
     return resultSequence;
+  };
+  const names = steps.slice(absolute ? 1 : 0);
+  if (!names.every((step) => step.type === "name")) return general;
+  return compileNameChain(names.map((step) => String(step.value)), absolute ? compiled[0]! : undefined, general);
+}
+
+/**
+ * `a.b.c` (or `$x.b.c`) while every value on the way is an object, not an array: each step is
+ * then a one-item sequence, so the path is plain property reads — the common case, without the
+ * sequences. An array on the way (flattening) or a sequence at the end goes the general way.
+ */
+function compileNameChain(keys: readonly string[], start: Eval | undefined, general: Eval): Eval {
+  return (input, scope) => {
+    let value = start ? start(input, scope) : input;
+    for (const key of keys) {
+      if (Array.isArray(value)) return general(input, scope);
+      if (value === null || typeof value !== "object") {
+        if (typeof value === "function") throw bail;
+        return undefined;
+      }
+      if (isFunction(value)) throw bail;
+      if (!Object.hasOwn(value, key)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    if (value === undefined) return undefined;
+    if (isFunction(value)) throw bail;
+    if (isSequence(value)) return general(input, scope);
+    return value;
   };
 }
 

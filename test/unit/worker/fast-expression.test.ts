@@ -205,7 +205,12 @@ describe("the fast path of JSONata expressions", () => {
     ["($x := 1; ($x := 2; $x) + $x)", [{}]],
     ["$order.items.{ \"q\": qty * price }", [{}]],
     ["{ \"1\": a, \"b\": 2, \"0\": c }", [{ a: 1, c: [1] }, {}]],
-    ["a.b.c", [{ a: [{ b: [{ c: 1 }, { c: [2, 3] }] }, { b: { c: [[4]] } }] }, { a: { b: { c: [5] } } }]],
+    ["a.b.c", [{ a: [{ b: [{ c: 1 }, { c: [2, 3] }] }, { b: { c: [[4]] } }] }, { a: { b: { c: [5] } } }, { a: { b: "s" } }, { a: null }, { a: { b: { c: [] } } }]],
+    // Sequences kept in variables and objects, then read by a path.
+    ["($s := a.b; { \"c\": $s.c, \"k\": $s })", [{ a: [{ b: { c: 1 } }, { b: { c: 2 } }] }, { a: { b: { c: [3] } } }, { a: [{ b: 1 }] }]],
+    ["($o := { \"k\": a.b }; [$o.k, $o.k.c])", [{ a: [{ b: 1 }, { b: 2 }] }, { a: { b: 1 } }, { a: [{ b: [1] }] }, { a: [{ b: { c: 1 } }, { b: { c: 2 } }] }]],
+    // Data that looks like a JSONata function to jsonata.
+    ["a.b", [{ a: { _jsonata_function: true, b: 1 } }, { a: { b: { _jsonata_lambda: true } } }]],
   ];
 
   it("agrees with jsonata on hand-picked edge cases of sequences, undefined and errors", async () => {
