@@ -1,5 +1,7 @@
 import type { CloudEvent } from "../events/cloud-event.js";
 import type { CompiledRoute } from "./compile-route.js";
+import { BAIL, type FastExpression } from "./fast-expression.js";
+import { plainCopy } from "./plain-copy.js";
 
 /** The filter or mapping failed on this event: the event cannot be fixed by retrying. */
 export class MappingError extends Error {
@@ -19,13 +21,22 @@ export async function applyRoute(
   enrichment: Readonly<Record<string, unknown>>,
 ): Promise<RouteResult> {
   if (compiled.filter) {
-    const keep = await evaluate(compiled.filter, "filter", event, enrichment);
+    let keep = runFast(compiled.fast.filter, event, enrichment);
+    if (keep === BAIL) keep = await evaluate(compiled.filter, "filter", event, enrichment);
     // JSONata yields undefined for a path that is absent: such an event does not match.
     if (!keep) return { filtered: true };
   }
-  const payload = await evaluate(compiled.mapping, "mapping", event, enrichment);
+  let payload = runFast(compiled.fast.mapping, event, enrichment);
+  if (payload === BAIL) payload = await evaluate(compiled.mapping, "mapping", event, enrichment);
   if (payload === undefined) throw new MappingError("the mapping produced nothing (undefined) for this event");
-  return { filtered: false, payload: toPlain(payload) };
+  // JSONata marks its arrays with extra properties (`sequence`, `keepSingleton`); the adapters and
+  // the examples compare against plain data, as a JSON round trip leaves it.
+  return { filtered: false, payload: plainCopy(payload) };
+}
+
+/** The synchronous evaluator when the expression has one; BAIL sends the event to jsonata. */
+function runFast(fast: FastExpression | undefined, event: CloudEvent, enrichment: Readonly<Record<string, unknown>>): unknown {
+  return fast ? fast(event, enrichment) : BAIL;
 }
 
 async function evaluate(
@@ -40,10 +51,4 @@ async function evaluate(
     const { code, message } = error as { code?: string; message: string };
     throw new MappingError(`${what} failed${code ? ` (${code})` : ""}: ${message}`);
   }
-}
-
-// JSONata marks its arrays with extra properties (`sequence`, `keepSingleton`); a JSON round trip
-// leaves the plain data the adapters and the examples compare against.
-function toPlain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value));
 }

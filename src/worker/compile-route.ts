@@ -1,6 +1,7 @@
 import jsonata from "jsonata";
 import type { Route } from "../config/load-routes.js";
 import type { ConfigProblem } from "../config/config-error.js";
+import { compileFast, type FastExpression } from "./fast-expression.js";
 
 export type Expression = ReturnType<typeof jsonata>;
 
@@ -9,6 +10,8 @@ export interface CompiledRoute {
   readonly route: Route;
   readonly filter: Expression | undefined;
   readonly mapping: Expression;
+  /** Synchronous evaluators of the same expressions, when they fit fast-expression.ts's subset. */
+  readonly fast: { readonly filter?: FastExpression | undefined; readonly mapping?: FastExpression | undefined };
 }
 
 /**
@@ -19,7 +22,7 @@ export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledR
   const filter = route.filter === undefined ? undefined : compile(route, "filter", route.filter, problems);
   const mapping = compile(route, "mapping", route.mapping, problems);
   if (mapping === undefined || (route.filter !== undefined && filter === undefined)) return undefined;
-  return { route, filter, mapping };
+  return { route, filter, mapping, fast: { filter: filter && compileFast(filter.ast()), mapping: compileFast(mapping.ast()) } };
 }
 
 function compile(route: Route, field: "filter" | "mapping", source: string, problems: ConfigProblem[]): Expression | undefined {

@@ -29,7 +29,8 @@ export class ClientCredentials {
     if (!this.#pending) {
       // Shared by every waiting delivery, so one caller's abort must not fail the others:
       // the token call is bounded by the timeout alone.
-      const shared = { ...context, signal: new AbortController().signal, scrubber: this.scrubber };
+      // Named fields, not a spread: the http adapter's context computes `target` in a getter.
+      const shared = { timeoutMs: context.timeoutMs, target: context.target, signal: new AbortController().signal, scrubber: this.scrubber };
       this.#pending = requestToken(
         {
           tokenUrl: this.settings.tokenUrl,

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
+import { OriginPools } from "../origin-pools.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
@@ -20,17 +21,14 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
   const auth = createAuth(config.auth, scrubber);
   const url = compileTemplate(config.url, encodeURIComponent);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const label = `http destination "${id}"`;
+  const pools = new OriginPools();
 
   return {
     kind: "http",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
-      const label = `http destination "${id}"`;
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
-      const context: CallContext = {
-        signal: delivery.signal,
-        timeoutMs: config.timeoutMs,
-        target: `${label} (${describeCall(config.method, target)})`,
-      };
+      const context = new DeliveryContext(delivery.signal, config.timeoutMs, label, config.method, target);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/json, */*;q=0.5",
@@ -44,6 +42,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         const answer = await callHttp(
           { method: config.method, url: target, headers: { ...headers, ...credentials }, ...(body === undefined ? {} : { body }) },
           context,
+          pools,
         );
         return { answer, credentials };
       };
@@ -55,7 +54,26 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
       if (answer.status >= 200 && answer.status < 300) return { status: answer.status, ...createdId(answer.text) };
       throw errorFromAnswer(answer, { target: context.target, scrubber });
     },
+    close: () => pools.close(),
   };
+}
+
+/**
+ * A CallContext whose `target` (a URL parse) is only built when a message needs it. The getter
+ * lives on the prototype: copy fields by name, a spread would lose it.
+ */
+class DeliveryContext implements CallContext {
+  constructor(
+    readonly signal: AbortSignal,
+    readonly timeoutMs: number,
+    private readonly label: string,
+    private readonly method: string,
+    private readonly url: string,
+  ) {}
+
+  get target(): string {
+    return `${this.label} (${describeCall(this.method, this.url)})`;
+  }
 }
 
 /** The target's id for what it created, when it answers a JSON object with an `id`. */

@@ -1,10 +1,21 @@
 import type { Logger } from "pino";
-import type { StateDb } from "../../state/state-db.js";
+import { sqliteHandle, type StateDb } from "../../state/state-db.js";
 
 const EVERY_MS = 60 * 60 * 1000;
 
 /** Deletes delivery-log rows older than `cutoff` (epoch ms); returns how many rows went. */
 export async function pruneLog(db: StateDb, cutoff: number): Promise<number> {
+  const sqlite = sqliteHandle(db);
+  if (sqlite) {
+    // Synchronous on SQLite: the worker's dedup store shares the connection, and its records
+    // must not land in a transaction left open across an await (see sqlite-batch.ts).
+    return sqlite.transaction(
+      () =>
+        sqlite.prepare("delete from log_attempts where at < ?").run(cutoff).changes +
+        sqlite.prepare("delete from log_routes where updated_at < ?").run(cutoff).changes +
+        sqlite.prepare("delete from log_events where received_at < ?").run(cutoff).changes,
+    )();
+  }
   const results = await db.transaction().execute(async (trx) => [
     await trx.deleteFrom("log_attempts").where("at", "<", cutoff).executeTakeFirst(),
     await trx.deleteFrom("log_routes").where("updated_at", "<", cutoff).executeTakeFirst(),

@@ -1,17 +1,36 @@
 import type { Transaction } from "kysely";
-import type { StateDb, StateTables } from "../../state/state-db.js";
+import { sqliteHandle, type StateDb, type StateTables } from "../../state/state-db.js";
 import type { AttemptRow, LogRow, ReceiptRow, StateRow } from "./log-rows.js";
+import { writeSqliteBatch } from "./sqlite-batch.js";
 
 /** Rows per INSERT: far below SQLite's and PostgreSQL's limits on bound parameters. */
 const CHUNK = 100;
 
 /**
- * Writes a batch of log rows in one transaction, with the same SQL on SQLite and PostgreSQL.
+ * Writes a batch of log rows in one transaction: Kysely queries on PostgreSQL, the same SQL as
+ * statements prepared once on SQLite (sqlite-batch.ts).
  * Rows for one key are merged first: PostgreSQL refuses an upsert that touches a row twice.
  * Every write is an upsert or an append, so rows from several processes (a shared PostgreSQL)
  * can arrive in any order and still converge.
  */
 export async function writeBatch(db: StateDb, rows: readonly LogRow[]): Promise<void> {
+  const plan = planBatch(rows);
+  const sqlite = sqliteHandle(db);
+  if (sqlite) writeSqliteBatch(sqlite, plan);
+  else await writeKyselyBatch(db, plan);
+}
+
+/** A batch merged and split by table, in the order it is written. */
+export interface BatchPlan {
+  readonly receipts: readonly (ReceiptRow & { count: number })[];
+  /** Event id → time of the stub `log_events` row (for events whose receipt is not in this batch). */
+  readonly stubs: ReadonlyMap<string, number>;
+  readonly attempts: readonly AttemptRow[];
+  readonly latest: readonly StateRow[];
+  readonly ifNew: readonly StateRow[];
+}
+
+function planBatch(rows: readonly LogRow[]): BatchPlan {
   const receipts = mergeReceipts(rows);
   const attempts = rows.filter((row): row is AttemptRow => row.kind === "attempt");
   const { latest, ifNew } = mergeStates(rows);
@@ -21,8 +40,12 @@ export async function writeBatch(db: StateDb, rows: readonly LogRow[]): Promise<
   for (const row of [...attempts, ...latest, ...ifNew]) {
     if (!receipts.has(row.eventId) && !stubs.has(row.eventId)) stubs.set(row.eventId, row.at);
   }
+  return { receipts: [...receipts.values()], stubs, attempts, latest, ifNew };
+}
+
+async function writeKyselyBatch(db: StateDb, { receipts, stubs, attempts, latest, ifNew }: BatchPlan): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const chunk of chunks([...receipts.values()])) await upsertReceipts(trx, chunk);
+    for (const chunk of chunks(receipts)) await upsertReceipts(trx, chunk);
     for (const chunk of chunks([...stubs])) {
       await trx
         .insertInto("log_events")

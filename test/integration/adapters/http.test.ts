@@ -126,6 +126,9 @@ describe("http adapter: OAuth2 client credentials", () => {
     const error = await failureOf(adapter.deliver(deliveryOf({})));
     expect(error).toMatchObject({ kind: "credentials", status: 401 });
     expect(error.message).toContain("invalid_client");
+    // Names who was called: the destination, its call, then the token endpoint.
+    expect(error.message).toContain('http destination "crm" (POST 127.0.0.1');
+    expect(error.message).toContain("/in) token endpoint");
     expect(error.message).not.toContain("wrong-client-secret");
     expect(sink.requestsTo("/in")).toEqual([]);
   });

@@ -2,10 +2,13 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryLog } from "../../../src/ops/delivery-log/index.js";
 import { createDeliveryStore } from "../../../src/state/delivery-store.js";
 import { openStateDb, type StateDb } from "../../../src/state/state-db.js";
 import { createSqlTokenStore } from "../../../src/state/token-store.js";
+import { captureLogs, tableOf } from "../../unit/delivery-log/fixtures.js";
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 
@@ -59,5 +62,57 @@ describe.each([
     await tokens.set(key, "second");
     expect(await tokens.get(key)).toBe("second");
     await db.deleteFrom("tokens").where("key", "=", key).execute();
+  });
+});
+
+// The worker acks a message right after markDelivered: on SQLite the record must be committed by
+// then, even while the delivery log (same connection) is writing a batch.
+describe("the SQLite dedup store", () => {
+  it("has committed each record when markDelivered resolves, with log batches in between", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wr-state-"));
+    const db = await openStateDb({ dataDir });
+    const other = new SQLite(join(dataDir, "state.sqlite"), { readonly: true });
+    const log = createDeliveryLog({ db, table: tableOf(["src"], { orders: ["src.#"] }), logger: captureLogs().logger, engine: "sqlite", retentionMs: 0, writer: { flushMs: 1, batchRows: 2 } });
+    try {
+      const store = createDeliveryStore(db);
+      for (let i = 0; i < 20; i += 1) {
+        log.outcome({ kind: "delivered", receipt: { status: 200 } }, { routeId: "orders", eventId: `evt-${i}`, attempt: 1 });
+        const flushing = log.flush();
+        await store.markDelivered("orders", `evt-${i}`, undefined);
+        const seen = other.prepare("select count(*) from delivered where route_id = ? and event_id = ?").pluck().get("orders", `evt-${i}`);
+        expect(seen).toBe(1);
+        await flushing;
+      }
+      expect(other.prepare("select count(*) from log_attempts").pluck().get()).toBe(20);
+    } finally {
+      await log.close(1000);
+      other.close();
+      await db.destroy();
+    }
+  });
+
+  it("commits marks made together in one transaction, and resolves each only once committed", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wr-state-"));
+    const db = await openStateDb({ dataDir });
+    const other = new SQLite(join(dataDir, "state.sqlite"), { readonly: true });
+    try {
+      const store = createDeliveryStore(db);
+      const marks = Array.from({ length: 50 }, (_, i) => store.markDelivered("orders", `evt-${i}`, `T-${i}`));
+      expect(other.prepare("select count(*) from delivered").pluck().get()).toBe(0);
+      await Promise.all(marks);
+      expect(other.prepare("select count(*) from delivered").pluck().get()).toBe(50);
+      expect(await store.isDelivered("orders", "evt-49")).toBe(true);
+    } finally {
+      other.close();
+      await db.destroy();
+    }
+  });
+
+  it("rejects every mark of a commit that fails (the events are retried)", async () => {
+    const db = await openStateDb({ dataDir: mkdtempSync(join(tmpdir(), "wr-state-")) });
+    const store = createDeliveryStore(db);
+    const marks = [store.markDelivered("orders", "evt-1", undefined), store.markDelivered("orders", "evt-2", undefined)];
+    await db.destroy();
+    for (const mark of marks) await expect(mark).rejects.toThrow();
   });
 });
