@@ -1,3 +1,4 @@
+import { backoffDelay } from "../backoff.js";
 import type { RetryPolicy } from "../config/route-schema.js";
 
 /**
@@ -6,9 +7,7 @@ import type { RetryPolicy } from "../config/route-schema.js";
  * capped at maxDelay, so a hostile header cannot park an event for a year).
  */
 export function retryDelay(policy: RetryPolicy, next: number, retryAfterMs?: number, random: () => number = Math.random): number {
-  const exponential = Math.min(policy.maxDelay, policy.baseDelay * 2 ** Math.max(0, next - 2));
-  const spread = exponential * policy.jitter;
-  const jittered = exponential - spread + random() * 2 * spread;
+  const jittered = backoffDelay({ baseMs: policy.baseDelay, maxMs: policy.maxDelay, jitter: policy.jitter }, next - 2, random);
   const asked = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, policy.maxDelay);
-  return Math.max(0, Math.round(Math.max(jittered, asked)));
+  return Math.max(jittered, Math.round(asked));
 }
