@@ -36,6 +36,13 @@ export const EXAMPLE_SECRETS = {
   BENCH_SINK_URL: "http://127.0.0.1:9",
 };
 
+/**
+ * The router's Node options as `npm start` and the Dockerfile set them (package.json): the bench
+ * measures the product as shipped. `BENCH_ROUTER_NODE_OPTIONS` replaces them (say, "" for V8's
+ * defaults, to see what the heap ceiling buys).
+ */
+export const ROUTER_NODE_OPTIONS = process.env.BENCH_ROUTER_NODE_OPTIONS ?? "--max-old-space-size=512";
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function freePort() {
@@ -141,6 +148,7 @@ export async function startRouter({ role, routesDir, exchange, queuePrefix, amqp
       DATA_DIR: join(dir, "data"),
       LOG_LEVEL: logLevel,
       ENV_FILE: envFile,
+      NODE_OPTIONS: ROUTER_NODE_OPTIONS,
       ...env,
     },
   });

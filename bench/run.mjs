@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { BenchBroker } from "./broker.mjs";
 import { describeMachine, formatMachine } from "./machine.mjs";
 import { CpuMeter, RssSampler } from "./meters.mjs";
-import { BENCH_DIR, sleep, startLoad } from "./processes.mjs";
+import { BENCH_DIR, ROUTER_NODE_OPTIONS, sleep, startLoad } from "./processes.mjs";
 import { printTable } from "./report.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
 
@@ -34,6 +34,7 @@ const config = {
   workerTimeoutS: number("BENCH_WORKER_TIMEOUT", 180),
   longEvents: number("BENCH_LONG_EVENTS", long ? 1_000_000 : 200_000),
   logLevel: env.BENCH_LOG_LEVEL || "info",
+  routerNodeOptions: ROUTER_NODE_OPTIONS,
   waitQuietS: env.BENCH_WAIT_QUIET ? number("BENCH_WAIT_QUIET", 0) : 0,
   runId: `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`,
 };
