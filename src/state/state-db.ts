@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { withStatementCache } from "./statement-cache.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 
 /** Tables of the state store. Timestamps are epoch milliseconds, the same on both engines. */
 export interface StateTables {
@@ -91,13 +92,15 @@ const sqliteHandles = new WeakMap<StateDb, SQLite.Database>();
 
 function openSqlite(dataDir: string): StateDb {
   mkdirSync(dataDir, { recursive: true });
-  const database = new SQLite(join(dataDir, "state.sqlite"));
+  const path = join(dataDir, "state.sqlite");
+  const database = new SQLite(path);
   database.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode; a dedup record lost to a power cut
   // only means an idempotent call is repeated.
   database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const checkpointer = startWalCheckpointer(database, path);
+  const db = new Kysely<StateTables>({ dialect: new SqliteDialect({ database: withStatementCache(database, () => checkpointer.stop()) }) });
   sqliteHandles.set(db, database);
   return db;
 }

@@ -10,10 +10,11 @@ const MAX_STATEMENTS = 256;
  * Kysely only hands over parameterized SQL, so the same text recurs and its statement can be
  * reused. Oldest entries go first when the cache is full.
  */
-export function withStatementCache(database: Database): SqliteDatabase {
+export function withStatementCache(database: Database, beforeClose?: () => void): SqliteDatabase {
   const cache = new Map<string, Statement>();
   return {
     close: () => {
+      beforeClose?.();
       cache.clear();
       database.close();
     },
