@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// Side by side: two results files of `npm run bench` (say, before and after a change), as the
+// Side by side: results files of `npm run bench` (say, before and after a change), as the
 // markdown tables bench/README.md and the README keep. Each run's ratios are to the reference
-// measured in that same run, so the two columns compare even when the machine's speed differed.
+// measured in that same run, so the columns compare even when the machine's speed differed.
 //
-//   node bench/compare.mjs bench/results/<before>.json bench/results/<after>.json [labelA] [labelB]
+//   node bench/compare.mjs <a.json> <b.json> [more.json …] [--labels "before,after,…"]
 import { readFileSync } from "node:fs";
 
-const [fileA, fileB, labelA = "before", labelB = "after"] = process.argv.slice(2);
-if (!fileA || !fileB) {
-  console.error("usage: node bench/compare.mjs <before.json> <after.json> [labelA] [labelB]");
+const args = process.argv.slice(2);
+const labelsAt = args.indexOf("--labels");
+const files = labelsAt >= 0 ? args.filter((_, i) => i !== labelsAt && i !== labelsAt + 1) : args;
+if (files.length < 2) {
+  console.error('usage: node bench/compare.mjs <a.json> <b.json> [more.json …] [--labels "before,after,…"]');
   process.exit(64);
 }
-const runs = [JSON.parse(readFileSync(fileA, "utf8")), JSON.parse(readFileSync(fileB, "utf8"))];
-const labels = [labelA, labelB];
+const runs = files.map((file) => JSON.parse(readFileSync(file, "utf8")));
+const given = labelsAt >= 0 ? (args[labelsAt + 1] ?? "").split(",") : [];
+const labels = runs.map((run, i) => given[i]?.trim() || run.machine.commit);
 
 const fmt = (n, digits = 0) =>
   n === null || n === undefined || Number.isNaN(n) ? "–" : Number(n).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -35,12 +38,13 @@ const INGRESS = [
   ["3 · 64 KiB, max", "payload64k", "max", "router LOG_LEVEL=info"],
 ];
 
+const cells = (pick) => runs.map((run) => pick(run) ?? "–").join(" | ");
 const lines = [];
-lines.push(`| scenario | figure | ${labels[0]} | ${labels[1]} |`, "|---|---|---:|---:|");
+lines.push(`| scenario | figure | ${labels.join(" | ")} |`, `|---|---|${runs.map(() => "---:").join("|")}|`);
 for (const [title, scenario, job, server] of INGRESS) {
-  const [a, b] = runs.map((run) => ingress(run, scenario, job, run.results[scenario]?.[server] ? server : "router"));
-  if (!a && !b) continue;
-  const row = (figure, pick) => lines.push(`| ${title} | ${figure} | ${a ? pick(a) : "–"} | ${b ? pick(b) : "–"} |`);
+  const rows = runs.map((run) => ingress(run, scenario, job, run.results[scenario]?.[server] ? server : "router"));
+  if (rows.every((x) => !x)) continue;
+  const row = (figure, pick) => lines.push(`| ${title} | ${figure} | ${rows.map((x) => (x ? pick(x) : "–")).join(" | ")} |`);
   if (job === "max") row("req/s (reference)", (x) => `${fmt(x.router.acceptedPerS)} (${fmt(x.reference.acceptedPerS)})`);
   if (job === "max") row("req/s ÷ reference", (x) => `**${ratio(x.router.acceptedPerS, x.reference.acceptedPerS)}**`);
   row("p50 / p99 ms (reference p99)", (x) => `${ms(x.router.latencyMs.p50)} / ${ms(x.router.latencyMs.p99)} (${ms(x.reference.latencyMs.p99)})`);
@@ -48,22 +52,20 @@ for (const [title, scenario, job, server] of INGRESS) {
   row("CPU µs/req (reference)", (x) => `${fmt(x.router.cpu?.server?.usPerRequest)} (${fmt(x.reference.cpu?.server?.usPerRequest)})`);
   if (job === "max") row("peak RSS MiB", (x) => fmt(x.rss));
 }
-const [wa, wb] = runs.map((run) => run.results.worker);
-if (wa || wb) {
-  const row = (figure, pick) => lines.push(`| 4 · worker | ${figure} | ${wa && !wa.error ? pick(wa) : "–"} | ${wb && !wb.error ? pick(wb) : "–"} |`);
-  row("events/s", (w) => `**${fmt(w.eventsPerS)}**`);
-  row("CPU µs/event", (w) => fmt(w.cpu?.server?.usPerRequest));
-  row("peak RSS MiB", (w) => fmt(w.rssMiB?.peak));
+const worker = (pick) => (run) => (run.results.worker && !run.results.worker.error ? pick(run.results.worker) : undefined);
+if (runs.some((run) => run.results.worker)) {
+  lines.push(`| 4 · worker | events/s | ${cells(worker((w) => `**${fmt(w.eventsPerS)}**`))} |`);
+  lines.push(`| 4 · worker | CPU µs/event | ${cells(worker((w) => fmt(w.cpu?.server?.usPerRequest)))} |`);
+  lines.push(`| 4 · worker | peak RSS MiB | ${cells(worker((w) => fmt(w.rssMiB?.peak)))} |`);
 }
-const [la, lb] = runs.map((run) => run.results.longrun);
-if (la || lb) {
-  const row = (figure, pick) => lines.push(`| 5 · long run | ${figure} | ${la && !la.error ? pick(la) : "–"} | ${lb && !lb.error ? pick(lb) : "–"} |`);
-  row("events (req/s)", (l) => `${fmt(l.accepted)} (${fmt(l.acceptedPerS)})`);
-  row("RSS start / peak / end MiB", (l) => `${fmt(l.rssMiB.start)} / ${fmt(l.rssMiB.peak)} / ${fmt(l.rssMiB.end)}`);
+const long = (pick) => (run) => (run.results.longrun && !run.results.longrun.error ? pick(run.results.longrun) : undefined);
+if (runs.some((run) => run.results.longrun)) {
+  lines.push(`| 5 · long run | events (req/s) | ${cells(long((l) => `${fmt(l.accepted)} (${fmt(l.acceptedPerS)})`))} |`);
+  lines.push(`| 5 · long run | RSS start / peak / end MiB | ${cells(long((l) => `${fmt(l.rssMiB.start)} / ${fmt(l.rssMiB.peak)} / ${fmt(l.rssMiB.end)}`))} |`);
 }
 lines.push("");
 for (const [i, run] of runs.entries()) {
   const m = run.machine;
-  lines.push(`${labels[i]}: ${m.commit}, ${m.cores} × ${m.cpu}, Node ${m.node}, RabbitMQ ${m.rabbitmq}, other load before start ${m.otherCoresBeforeStart} cores.`);
+  lines.push(`- ${labels[i]}: ${m.commit}, ${m.cores} × ${m.cpu}, Node ${m.node}, RabbitMQ ${m.rabbitmq}; other load before the start ${m.otherCoresBeforeStart} cores.`);
 }
 console.log(lines.join("\n"));
