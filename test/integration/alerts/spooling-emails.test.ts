@@ -1,44 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
-import { startTestRouter, type TestRouter } from "../../helpers/router.js";
+import type { TestRouter } from "../../helpers/router.js";
 import { startSmtpCapture, type SmtpCapture } from "../../helpers/smtp-capture.js";
-import { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { eventually, readyz, ROUTES_DIR, sendSeries, tempDataDir } from "../spool/spool-events.js";
+import type { TcpProxy } from "../../helpers/tcp-proxy.js";
+import { eventually, readyz, sendSeries, startRouterBehindProxy, type RouterBehindProxy } from "../spool/spool-events.js";
 
 describe("emails about a broker outage", () => {
-  let tap: QueueTap;
-  let proxy: TcpProxy;
+  let setup: RouterBehindProxy;
   let smtp: SmtpCapture;
+  let proxy: TcpProxy;
   let router: TestRouter;
-  let data: ReturnType<typeof tempDataDir>;
 
   beforeAll(async () => {
-    tap = await tapExchange();
-    proxy = new TcpProxy();
-    await proxy.start();
     smtp = await startSmtpCapture();
-    data = tempDataDir();
-    router = await startTestRouter({
-      AMQP_URL: proxy.url(AMQP_URL),
-      AMQP_EXCHANGE: tap.exchange,
-      DATA_DIR: data.dir,
-      ROUTES_DIR,
-      PUBLISH_TIMEOUT_MS: "300",
+    setup = await startRouterBehindProxy({
       SMTP_URL: smtp.url,
       ALERT_EMAIL_TO: "ops@example.com",
       ALERT_EMAIL_FROM: "router@example.com",
       ALERT_SPOOLING_AFTER: "300ms",
     });
-    await eventually(async () => (await readyz(router.url)).body.events === "broker", 10_000, "connected to the broker");
+    ({ proxy, router } = setup);
   });
   afterAll(async () => {
-    proxy?.restore();
-    await router?.close();
-    await proxy?.close();
+    await setup?.close();
     await smtp?.stop();
-    await tap?.close();
-    data?.cleanup();
   });
 
   it("one email when ingress has spooled too long, one more when the spool has drained", async () => {

@@ -1,30 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
-import { startTestRouter, type TestRouter } from "../../helpers/router.js";
-import { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { eventually, expectOrderedPerSource, messageIds, readyz, ROUTES_DIR, sendSeries, tempDataDir } from "./spool-events.js";
+import type { QueueTap } from "../../helpers/rabbit.js";
+import type { TestRouter } from "../../helpers/router.js";
+import type { TcpProxy } from "../../helpers/tcp-proxy.js";
+import { eventually, expectOrderedPerSource, messageIds, readyz, sendSeries, startRouterBehindProxy, type RouterBehindProxy } from "./spool-events.js";
 
 describe("when the link to the broker is cut, stalls or slows down", () => {
+  let setup: RouterBehindProxy;
   let tap: QueueTap;
   let proxy: TcpProxy;
   let router: TestRouter;
-  let data: ReturnType<typeof tempDataDir>;
 
   beforeAll(async () => {
-    tap = await tapExchange();
-    proxy = new TcpProxy();
-    await proxy.start();
-    data = tempDataDir();
-    router = await startTestRouter({
-      AMQP_URL: proxy.url(AMQP_URL),
-      AMQP_EXCHANGE: tap.exchange,
-      DATA_DIR: data.dir,
-      ROUTES_DIR,
-      PUBLISH_TIMEOUT_MS: "300",
-    });
-    // Ready is not connected: with the spool the router takes events before the broker is up.
-    await eventually(async () => (await readyz(router.url)).body.events === "broker", 10_000, "connected to the broker");
+    setup = await startRouterBehindProxy();
+    ({ tap, proxy, router } = setup);
   });
   afterEach(() => {
     // A failed test must not leave the next one behind a broken link.
@@ -33,10 +22,7 @@ describe("when the link to the broker is cut, stalls or slows down", () => {
     proxy.delay(0);
   });
   afterAll(async () => {
-    await router?.close();
-    await proxy?.close();
-    await tap?.close();
-    data?.cleanup();
+    await setup?.close();
   });
 
   const delivered = (ids: readonly string[]) => {

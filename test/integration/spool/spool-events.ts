@@ -5,7 +5,9 @@ import type { ConsumeMessage } from "amqplib";
 import { expect } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { createSigner } from "../../../src/verify/index.js";
-import { EXAMPLE_SECRETS } from "../../helpers/router.js";
+import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
+import { EXAMPLE_SECRETS, startTestRouter, type TestRouter } from "../../helpers/router.js";
+import { TcpProxy } from "../../helpers/tcp-proxy.js";
 
 /** The spool tests' own sources (no routes): the ingress alone, independent of the example routes. */
 export const ROUTES_DIR = "test/integration/spool/routes";
@@ -91,4 +93,45 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 1
 export function tempDataDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "spool-it-"));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A router whose broker link runs through a proxy the test can cut, stall or slow down. */
+export interface RouterBehindProxy {
+  readonly tap: QueueTap;
+  readonly proxy: TcpProxy;
+  readonly router: TestRouter;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one with the spool tests' sources, its own DATA_DIR, a tap on its exchange and a
+ * 300 ms confirm timeout (`env` adds or overrides). Resolves once it publishes to the broker —
+ * ready is not enough: with the spool the router takes events before the broker is up.
+ */
+export async function startRouterBehindProxy(env: Record<string, string> = {}): Promise<RouterBehindProxy> {
+  const tap = await tapExchange();
+  const proxy = new TcpProxy();
+  await proxy.start();
+  const data = tempDataDir();
+  const router = await startTestRouter({
+    AMQP_URL: proxy.url(AMQP_URL),
+    AMQP_EXCHANGE: tap.exchange,
+    DATA_DIR: data.dir,
+    ROUTES_DIR,
+    PUBLISH_TIMEOUT_MS: "300",
+    ...env,
+  });
+  await eventually(async () => (await readyz(router.url)).body.events === "broker", 10_000, "connected to the broker");
+  return {
+    tap,
+    proxy,
+    router,
+    async close() {
+      proxy.restore();
+      await router.close();
+      await proxy.close();
+      await tap.close();
+      data.cleanup();
+    },
+  };
 }

@@ -1,38 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
-import { startTestRouter, type TestRouter } from "../../helpers/router.js";
-import { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { eventually, messageIds, readyz, ROUTES_DIR, sendEvent, SOURCES, tempDataDir } from "./spool-events.js";
+import type { QueueTap } from "../../helpers/rabbit.js";
+import type { TestRouter } from "../../helpers/router.js";
+import type { TcpProxy } from "../../helpers/tcp-proxy.js";
+import { eventually, messageIds, readyz, sendEvent, SOURCES, startRouterBehindProxy, type RouterBehindProxy } from "./spool-events.js";
 
 const MAX_BYTES = 4096;
 
 describe("when the broker is out of reach and the spool fills up", () => {
+  let setup: RouterBehindProxy;
   let tap: QueueTap;
   let proxy: TcpProxy;
   let router: TestRouter;
-  let data: ReturnType<typeof tempDataDir>;
 
   beforeAll(async () => {
-    tap = await tapExchange();
-    proxy = new TcpProxy();
-    await proxy.start();
-    data = tempDataDir();
-    router = await startTestRouter({
-      AMQP_URL: proxy.url(AMQP_URL),
-      AMQP_EXCHANGE: tap.exchange,
-      DATA_DIR: data.dir,
-      ROUTES_DIR,
-      PUBLISH_TIMEOUT_MS: "300",
-      SPOOL_MAX_BYTES: String(MAX_BYTES),
-    });
-    await eventually(async () => (await readyz(router.url)).body.events === "broker", 10_000, "connected to the broker");
+    setup = await startRouterBehindProxy({ SPOOL_MAX_BYTES: String(MAX_BYTES) });
+    ({ tap, proxy, router } = setup);
   });
   afterAll(async () => {
-    await router?.close();
-    await proxy?.close();
-    await tap?.close();
-    data?.cleanup();
+    await setup?.close();
   });
 
   it("answers 503 once full, says so in /readyz, and still delivers everything it accepted", async () => {
