@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { deleteInSlices } from "./delete-in-slices.js";
 import { sqliteHandle, type StateDb } from "./state-db.js";
 
 /**
@@ -15,7 +16,9 @@ export interface DeliveryStore {
 export function createDeliveryStore(db: StateDb): DeliveryStore {
   const sqlite = sqliteHandle(db);
   const prune = async (olderThanMs: number) => {
-    const result = await db.deleteFrom("delivered").where("delivered_at", "<", Date.now() - olderThanMs).executeTakeFirst();
+    const cutoff = Date.now() - olderThanMs;
+    if (sqlite) return deleteInSlices(sqlite, "delivered", "delivered_at", cutoff);
+    const result = await db.deleteFrom("delivered").where("delivered_at", "<", cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);
   };
   return sqlite ? sqliteStore(sqlite, prune) : kyselyStore(db, prune);

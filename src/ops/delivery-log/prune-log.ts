@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { deleteInSlices } from "../../state/delete-in-slices.js";
 import { sqliteHandle, type StateDb } from "../../state/state-db.js";
 
 const EVERY_MS = 60 * 60 * 1000;
@@ -7,14 +8,13 @@ const EVERY_MS = 60 * 60 * 1000;
 export async function pruneLog(db: StateDb, cutoff: number): Promise<number> {
   const sqlite = sqliteHandle(db);
   if (sqlite) {
-    // Synchronous on SQLite: the worker's dedup store shares the connection, and its records
-    // must not land in a transaction left open across an await (see sqlite-batch.ts).
-    return sqlite.transaction(
-      () =>
-        sqlite.prepare("delete from log_attempts where at < ?").run(cutoff).changes +
-        sqlite.prepare("delete from log_routes where updated_at < ?").run(cutoff).changes +
-        sqlite.prepare("delete from log_events where received_at < ?").run(cutoff).changes,
-    )();
+    // Slices of synchronous statements, never a transaction held across an await: the worker's
+    // dedup store shares the connection, and its records must not land in one (sqlite-batch.ts).
+    return (
+      (await deleteInSlices(sqlite, "log_attempts", "at", cutoff)) +
+      (await deleteInSlices(sqlite, "log_routes", "updated_at", cutoff)) +
+      (await deleteInSlices(sqlite, "log_events", "received_at", cutoff))
+    );
   }
   const results = await db.transaction().execute(async (trx) => [
     await trx.deleteFrom("log_attempts").where("at", "<", cutoff).executeTakeFirst(),
