@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
 import { startRouterProcess, type RouterProcess } from "../../helpers/router-process.js";
 import { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { eventually, messageIds, readyz, ROUTES_DIR, sendEvent, SOURCES, tempDataDir } from "./spool-events.js";
+import { allArrived, eventually, readyz, ROUTES_DIR, sendEvent, SOURCES, tempDataDir } from "./spool-events.js";
 
 describe("when the router is killed (SIGKILL) with events in flight and in the spool", () => {
   let tap: QueueTap;
@@ -68,10 +68,7 @@ describe("when the router is killed (SIGKILL) with events in flight and in the s
     expect(leftOver?.spooled).toBeGreaterThan(0);
     proxy.restore();
     await eventually(
-      () => {
-        const arrived = new Set(messageIds(tap.messages));
-        return accepted.every((id) => arrived.has(id));
-      },
+      () => allArrived(tap.messages, accepted),
       15_000,
       `all ${accepted.length} accepted events delivered`,
     );

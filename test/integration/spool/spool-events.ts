@@ -61,6 +61,12 @@ export function messageIds(messages: readonly ConsumeMessage[]): string[] {
   return messages.map((message) => String(message.properties.messageId));
 }
 
+/** Whether every one of `ids` has reached the tap, in any order, duplicates allowed. */
+export function allArrived(messages: readonly ConsumeMessage[], ids: readonly string[]): boolean {
+  const arrived = new Set(messageIds(messages));
+  return ids.every((id) => arrived.has(id));
+}
+
 /**
  * Order per source, allowing duplicates: a redelivered event may repeat an earlier one, but the
  * last copy of each must come after the last copy of every event sent before it.

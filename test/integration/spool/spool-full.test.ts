@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueueTap } from "../../helpers/rabbit.js";
 import type { TestRouter } from "../../helpers/router.js";
 import type { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { eventually, messageIds, readyz, sendEvent, SOURCES, startRouterBehindProxy, type RouterBehindProxy } from "./spool-events.js";
+import { allArrived, eventually, readyz, sendEvent, SOURCES, startRouterBehindProxy, type RouterBehindProxy } from "./spool-events.js";
 
 const MAX_BYTES = 4096;
 
@@ -49,10 +49,7 @@ describe("when the broker is out of reach and the spool fills up", () => {
 
     proxy.restore();
     await eventually(
-      () => {
-        const arrived = new Set(messageIds(tap.messages));
-        return accepted.every((id) => arrived.has(id));
-      },
+      () => allArrived(tap.messages, accepted),
       15_000,
       "every accepted event delivered",
     );
