@@ -26,6 +26,13 @@ export interface Delivery {
   readonly routeId: string;
   /** The mapping's output; each adapter documents the shape it expects. */
   readonly payload: unknown;
+  /**
+   * The payload's exact JSON text, when the route has no mapping: the event's `data` as the sender
+   * wrote it (big integers, `1e400`, `1.50` intact). An adapter that sends the payload as its JSON
+   * body sends this text instead of serializing `payload`; one that builds its own body from the
+   * payload's fields reads `payload`.
+   */
+  readonly payloadJson?: string | undefined;
   readonly event: CloudEvent;
   /** 1 for the first attempt. */
   readonly attempt: number;

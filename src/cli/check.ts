@@ -2,14 +2,16 @@ import { loadEnv } from "../config/env.js";
 import type { StandIns } from "../config/interpolate.js";
 import { loadRoutes } from "../config/load-routes.js";
 import type { CloudEvent } from "../events/cloud-event.js";
-import { applyRoute } from "../worker/apply-route.js";
+import { applyRoute, passesFilter } from "../worker/apply-route.js";
 import { compileRoutes } from "../worker/compile-routes.js";
 import { jsonDiff } from "../worker/json-diff.js";
 import { topicMatches } from "../worker/topic-match.js";
 
 /**
  * `webhook-router check`: validates every routes file, compiles every expression, and runs every
- * route's examples through its filter and mapping — a mapping is tested before it is deployed.
+ * route's examples through its filter, `when` and mapping, in the worker's order and with the
+ * worker's code (the example's `enrichment` stands in for the calls) — a mapping is tested
+ * before it is deployed.
  * Secrets need not be set. Returns the exit code: 0 when everything passes, 1 otherwise.
  */
 export async function check(print: (line: string) => void = console.log): Promise<number> {
@@ -54,11 +56,26 @@ async function runExample(compiled: Compiled, example: Example): Promise<string[
   }
   const event: CloudEvent = { specversion: "1.0", datacontenttype: "application/json", ...example.event } as CloudEvent;
   try {
+    if (!(await passesFilter(compiled, event))) return filteredProblems("filter", example.filtered);
     const result = await applyRoute(compiled, event, example.enrichment);
-    if (result.filtered) return example.filtered ? [] : ["the filter dropped this event, but the example expects a mapped output"];
-    if (example.filtered) return [`the filter let this event through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`];
+    if (result.filtered) return filteredProblems(result.filtered, example.filtered);
+    if (example.filtered !== false) {
+      return [`${expected(example.filtered)} should have dropped this event, but it went through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`];
+    }
     return jsonDiff(example.expect, result.payload);
   } catch (error) {
     return [(error as Error).message];
   }
+}
+
+const STAGE_WORDS = { filter: "`filter` dropped this event (before enrichment)", when: "`when` dropped this event (after enrichment)" } as const;
+
+function filteredProblems(droppedBy: "filter" | "when", wanted: Example["filtered"]): string[] {
+  if (wanted === true || wanted === droppedBy) return [];
+  if (wanted === false) return [`${STAGE_WORDS[droppedBy]}, but the example expects a mapped output`];
+  return [`${STAGE_WORDS[droppedBy]}, but the example expects \`${wanted}\` to drop it`];
+}
+
+function expected(wanted: Example["filtered"]): string {
+  return wanted === true ? "`filter` or `when`" : `\`${String(wanted)}\``;
 }

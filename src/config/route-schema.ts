@@ -52,14 +52,17 @@ const exampleSchema = z
     event: exampleEventSchema,
     /** What each enrichment step would have returned, by its `as` name. */
     enrichment: z.record(z.string(), z.unknown()).default({}),
-    /** The mapped output expected; omit it when `filtered: true`. */
+    /** The mapped output expected; omit it when the event is filtered. */
     expect: z.unknown().optional(),
-    /** True when the route's filter must drop this event. @defaultValue false */
-    filtered: z.boolean().default(false),
+    /**
+     * Which condition must drop this event: `filter` (on the event, before enrichment), `when`
+     * (after enrichment), or `true` for either. @defaultValue false
+     */
+    filtered: z.union([z.boolean(), z.enum(["filter", "when"])]).default(false),
   })
   .strict()
-  .refine((example) => example.filtered || example.expect !== undefined, {
-    message: "an example needs `expect` (the mapped output) or `filtered: true`",
+  .refine((example) => example.filtered !== false || example.expect !== undefined, {
+    message: "an example needs `expect` (the mapped output) or `filtered: filter | when | true`",
   });
 
 export const routeSchema = z
@@ -67,9 +70,14 @@ export const routeSchema = z
     description: z.string().optional(),
     /** Topic patterns the route's queue is bound with. */
     events: z.union([patternSchema, z.array(patternSchema).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
-    /** JSONata expression; the event is delivered when it is true. @defaultValue none (all events) */
+    /**
+     * JSONata over the event alone, evaluated before any enrichment: an event it rejects makes no
+     * call at all. It may not read enrichment results (`$<as>`). @defaultValue none (all events)
+     */
     filter: z.string().min(1).optional(),
     enrich: z.union([enrichmentSchema, z.array(enrichmentSchema)]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
+    /** JSONata evaluated after enrichment, for conditions that need its results. @defaultValue none */
+    when: z.string().min(1).optional(),
     /** JSONata expression producing the adapter's payload. @defaultValue the event's data, unchanged */
     mapping: z.string().min(1).default("data"),
     /** A destination id from `destinations:`. */

@@ -1,6 +1,7 @@
 import jsonata from "jsonata";
 import type { Route } from "../config/load-routes.js";
 import type { ConfigProblem } from "../config/config-error.js";
+import { isDataItself, outsideVariables } from "./expression-variables.js";
 import { compileFast, type FastExpression } from "./fast-expression.js";
 
 export type Expression = ReturnType<typeof jsonata>;
@@ -8,24 +9,63 @@ export type Expression = ReturnType<typeof jsonata>;
 /** A route with its JSONata compiled once, at start-up. */
 export interface CompiledRoute {
   readonly route: Route;
+  /** Over the event alone, before enrichment. */
   readonly filter: Expression | undefined;
+  /** After enrichment, with its results bound. */
+  readonly when: Expression | undefined;
   readonly mapping: Expression;
+  /**
+   * The mapping is `data` (the default): the payload is the event's data unchanged, and the
+   * adapters that send JSON send its original bytes.
+   */
+  readonly identity: boolean;
   /** Synchronous evaluators of the same expressions, when they fit fast-expression.ts's subset. */
-  readonly fast: { readonly filter?: FastExpression | undefined; readonly mapping?: FastExpression | undefined };
+  readonly fast: {
+    readonly filter?: FastExpression | undefined;
+    readonly when?: FastExpression | undefined;
+    readonly mapping?: FastExpression | undefined;
+  };
 }
+
+type Field = "filter" | "when" | "mapping";
 
 /**
- * Compiles a route's filter and mapping. A syntax error is reported with the file, the route, the
- * field and the position in the expression, so it can be fixed before anything is deployed.
+ * Compiles a route's filter, `when` and mapping. A syntax error is reported with the file, the
+ * route, the field and the position in the expression, so it can be fixed before anything is
+ * deployed; so is a filter that reads an enrichment result, which it runs too early to see.
  */
 export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledRoute | undefined {
+  const before = problems.length;
   const filter = route.filter === undefined ? undefined : compile(route, "filter", route.filter, problems);
+  const when = route.when === undefined ? undefined : compile(route, "when", route.when, problems);
   const mapping = compile(route, "mapping", route.mapping, problems);
-  if (mapping === undefined || (route.filter !== undefined && filter === undefined)) return undefined;
-  return { route, filter, mapping, fast: { filter: filter && compileFast(filter.ast()), mapping: compileFast(mapping.ast()) } };
+  if (filter) checkFilterReadsNoEnrichment(route, filter, problems);
+  if (mapping === undefined || problems.length > before) return undefined;
+  return {
+    route,
+    filter,
+    when,
+    mapping,
+    identity: isDataItself(mapping.ast()),
+    fast: { filter: filter && compileFast(filter.ast()), when: when && compileFast(when.ast()), mapping: compileFast(mapping.ast()) },
+  };
 }
 
-function compile(route: Route, field: "filter" | "mapping", source: string, problems: ConfigProblem[]): Expression | undefined {
+function checkFilterReadsNoEnrichment(route: Route, filter: Expression, problems: ConfigProblem[]): void {
+  const read = outsideVariables(filter.ast());
+  for (const step of route.enrich) {
+    if (!read.has(step.as)) continue;
+    problems.push({
+      file: route.file,
+      path: `routes.${route.id}.filter`,
+      message:
+        `the filter reads $${step.as}, which enrichment step "${step.as}" provides, but the filter runs before enrichment; ` +
+        "move this condition to `when` (evaluated after enrichment), and keep in `filter` what the event alone decides",
+    });
+  }
+}
+
+function compile(route: Route, field: Field, source: string, problems: ConfigProblem[]): Expression | undefined {
   try {
     return jsonata(source);
   } catch (error) {

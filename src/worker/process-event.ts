@@ -2,9 +2,10 @@ import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
 import { DeliveryError } from "../adapters/port.js";
 import type { CloudEvent } from "../events/cloud-event.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
-import { applyRoute, MappingError } from "./apply-route.js";
+import { applyRoute, MappingError, passesFilter } from "./apply-route.js";
 import type { CompiledRoute } from "./compile-route.js";
-import type { Enricher } from "./enrich.js";
+import { EnrichmentError, type Enricher } from "./enrich.js";
+import { rawMemberText } from "./raw-member.js";
 import { retryDelay } from "./retry-policy.js";
 
 /** Why an event went to the dead-letter queue. Stable words: headers, logs, alerts, metrics. */
@@ -15,12 +16,22 @@ interface Timed {
   readonly targetMs?: number | undefined;
 }
 
+/** Which call failed, when one did: an enrichment step (which, and what it called) or the destination. */
+export type FailedCall = { readonly stage: "destination" } | { readonly stage: "enrichment"; readonly step: string; readonly call: string };
+
+interface Failure {
+  readonly error: string;
+  readonly status?: number | undefined;
+  readonly failedCall?: FailedCall | undefined;
+}
+
 export type Outcome =
   | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
   | { readonly kind: "duplicate" }
-  | { readonly kind: "filtered" }
-  | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number; readonly error: string; readonly status?: number | undefined } & Timed)
-  | ({ readonly kind: "dead"; readonly reason: DeadReason; readonly error: string; readonly status?: number | undefined } & Timed);
+  /** `filter` dropped it (on the event, before enrichment) or `when` did (after enrichment). */
+  | { readonly kind: "filtered"; readonly stage: "filter" | "when" }
+  | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number } & Failure & Timed)
+  | ({ readonly kind: "dead"; readonly reason: DeadReason } & Failure & Timed);
 
 export interface ProcessDeps {
   readonly compiled: CompiledRoute;
@@ -31,18 +42,21 @@ export interface ProcessDeps {
 }
 
 /**
- * One attempt at one event on one route: dedup → enrich → filter → map → deliver, and the
- * decision of what happens next. Never throws: every failure becomes an Outcome, so no message
- * can block its queue.
+ * One attempt at one event on one route: dedup → filter (the event alone) → enrich → when → map
+ * → deliver, and the decision of what happens next. Never throws: every failure becomes an
+ * Outcome, so no message can block its queue. `messageText` is the message body the event was
+ * parsed from: a route without a mapping sends its `data` member's original bytes.
  */
-export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number): Promise<Outcome> {
+export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number, messageText?: string): Promise<Outcome> {
   const { route } = deps.compiled;
   let calledAt: number | undefined;
   try {
     if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
+    if (!(await passesFilter(deps.compiled, event))) return { kind: "filtered", stage: "filter" };
     const enrichment = await deps.enrich(event);
     const result = await applyRoute(deps.compiled, event, enrichment);
-    if (result.filtered) return { kind: "filtered" };
+    if (result.filtered) return { kind: "filtered", stage: result.filtered };
+    const payloadJson = deps.compiled.identity && messageText !== undefined ? rawMemberText(messageText, "data") : undefined;
     calledAt = performance.now();
     // Like AbortSignal.timeout(), but the timer goes as soon as the call is over: timeout()'s
     // stays armed (with a weak reference) for the whole timeout, thousands of them under load.
@@ -51,7 +65,7 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     timer.unref();
     let receipt: DeliveryReceipt;
     try {
-      receipt = await deps.adapter.deliver({ eventId: event.id, routeId: route.id, payload: result.payload, event, attempt, signal: deadline.signal });
+      receipt = await deps.adapter.deliver({ eventId: event.id, routeId: route.id, payload: result.payload, payloadJson, event, attempt, signal: deadline.signal });
     } finally {
       clearTimeout(timer);
     }
@@ -59,25 +73,32 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     await deps.store.markDelivered(route.id, event.id, receipt.targetId);
     return { kind: "delivered", receipt, targetMs };
   } catch (error) {
-    const outcome = decide(deps, error, attempt);
+    const outcome = decide(deps, error, attempt, calledAt !== undefined);
     return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered"
       ? outcome
       : { ...outcome, targetMs: performance.now() - calledAt };
   }
 }
 
-function decide(deps: ProcessDeps, error: unknown, attempt: number): Outcome {
+function decide(deps: ProcessDeps, error: unknown, attempt: number, calledTarget: boolean): Outcome {
   const { retry } = deps.compiled.route;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof MappingError) return { kind: "dead", reason: "mapping", error: message };
   const failure =
     error instanceof DeliveryError ? error : new DeliveryError("transient", `unexpected error: ${message}`, { cause: error });
+  const failedCall: FailedCall | undefined =
+    error instanceof EnrichmentError
+      ? { stage: "enrichment", step: error.step, call: error.call }
+      : calledTarget && error instanceof DeliveryError
+        ? { stage: "destination" }
+        : undefined;
+  const status = failure.status;
   if (failure.kind === "permanent" || failure.kind === "credentials") {
-    return { kind: "dead", reason: failure.kind, error: failure.message, status: failure.status };
+    return { kind: "dead", reason: failure.kind, error: failure.message, status, failedCall };
   }
   if (attempt >= retry.attempts) {
-    return { kind: "dead", reason: "exhausted", error: `${failure.message} (after ${attempt} attempts)`, status: failure.status };
+    return { kind: "dead", reason: "exhausted", error: `${failure.message} (after ${attempt} attempts)`, status, failedCall };
   }
   const next = attempt + 1;
-  return { kind: "retry", next, delayMs: retryDelay(retry, next, failure.retryAfterMs), error: failure.message, status: failure.status };
+  return { kind: "retry", next, delayMs: retryDelay(retry, next, failure.retryAfterMs), error: failure.message, status, failedCall };
 }

@@ -54,7 +54,7 @@ export class RouteWorker {
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1) || 1;
     const parsed = parseEventMessage(message.content);
     const outcome: Outcome = parsed.ok
-      ? await processEvent(this.deps, parsed.event, attempt)
+      ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
       : { kind: "dead", reason: "poison", error: parsed.error };
     const eventId = parsed.ok ? parsed.event.id : (message.properties.messageId as string | undefined);
     try {
@@ -105,13 +105,20 @@ export class RouteWorker {
       case "duplicate":
         return logger.info(line, "event already delivered; skipped");
       case "filtered":
-        return logger.debug(line, "event filtered out");
+        return logger.info({ ...line, stage: outcome.stage }, `event filtered out by ${outcome.stage}`);
       case "retry":
-        return logger.warn({ ...line, next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error }, "delivery failed; will retry");
+        return logger.warn({ ...line, ...failedCall(outcome), next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error }, "delivery failed; will retry");
       case "dead":
-        return logger.error({ ...line, reason: outcome.reason, status: outcome.status, err: outcome.error }, "event dead-lettered");
+        return logger.error({ ...line, ...failedCall(outcome), reason: outcome.reason, status: outcome.status, err: outcome.error }, "event dead-lettered");
     }
   }
+}
+
+/** `stage` (enrichment or destination) and, for an enrichment, its `step`, on failure lines. */
+function failedCall(outcome: Extract<Outcome, { kind: "retry" | "dead" }>): Record<string, string> {
+  const failed = outcome.failedCall;
+  if (!failed) return {};
+  return failed.stage === "enrichment" ? { stage: failed.stage, step: failed.step } : { stage: failed.stage };
 }
 
 function originalRoutingKey(message: ConsumeMessage): string {

@@ -28,6 +28,25 @@ describe("webhook-router check", () => {
     expect(result.stdout).toMatch(/examples: 2 passed, 2 failed/);
   });
 
+  it("tells the two conditions apart: an example names whether `filter` or `when` dropped it", async () => {
+    const result = await check("test/fixtures/routes/filter-stages");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✓ orders › a completed order in dollars/);
+    expect(result.stdout).toMatch(/✓ orders › a draft is dropped by the filter, before enrichment/);
+    expect(result.stdout).toMatch(/✓ orders › an order in euros is dropped by when/);
+    expect(result.stdout).toMatch(/✗ orders › expects the filter, but when drops it\n {4}`when` dropped this event \(after enrichment\), but the example expects `filter` to drop it/);
+    expect(result.stdout).toMatch(/✓ orders › filtered true accepts either stage/);
+    expect(result.stdout).toMatch(/examples: 4 passed, 1 failed/);
+  });
+
+  it("refuses a filter that reads an enrichment result, naming the route and pointing to `when`", async () => {
+    const result = await check("test/fixtures/routes/filter-reads-enrichment");
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(
+      /routes\.yaml at routes\.orders\.filter: the filter reads \$order, which enrichment step "order" provides, but the filter runs before enrichment; move this condition to `when`/,
+    );
+  });
+
   it("stops with the file, route and position of a JSONata syntax error", async () => {
     const result = await check("test/fixtures/routes/bad-jsonata");
     expect(result.code).toBe(78);

@@ -107,7 +107,7 @@ export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { l
       if (delivery.payload === undefined) {
         throw new DeliveryError("permanent", `${label}: the mapping produced no payload — permanent, fix the route's mapping`);
       }
-      const body = Buffer.from(JSON.stringify(delivery.payload));
+      const body = Buffer.from(delivery.payloadJson ?? JSON.stringify(delivery.payload));
       try {
         await withDeadline(publish(delivery, key, body), delivery.signal, config.timeoutMs, label);
       } catch (error) {

@@ -35,7 +35,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         ...staticHeaders,
       };
       if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = delivery.eventId;
-      const body = delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload);
+      const body = delivery.payloadJson ?? (delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload));
 
       const send = async () => {
         const credentials = await auth.headers(context);

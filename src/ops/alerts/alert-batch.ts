@@ -1,4 +1,4 @@
-import { type Alert, alertEventId, alertKey } from "./alert.js";
+import { type Alert, type DeadLetteredAlert, alertEventId, alertKey } from "./alert.js";
 
 /** Event ids an email lists; the rest are counted, and `dlq list` shows them all. */
 export const MAX_LISTED_IDS = 10;
@@ -53,7 +53,7 @@ export function addToBatch(batch: AlertBatch, alert: Alert, at: Date): void {
   batch.events += alert.kind === "verification_failures" ? alert.count : 1;
   const id = alertEventId(alert);
   if (id !== undefined && batch.eventIds.length < MAX_LISTED_IDS) batch.eventIds.push(id);
-  if (alert.kind === "dead_lettered") countReason(batch, alert.reason, 1);
+  if (alert.kind === "dead_lettered") countReason(batch, deadReasonKey(alert), 1);
   if (alert.kind === "verification_failures") {
     for (const [reason, count] of Object.entries(alert.reasons)) countReason(batch, reason, count);
   }
@@ -85,6 +85,13 @@ export function mergeInto(newer: AlertBatch, older: AlertBatch): void {
 /** A batch that stands for `older` alone, marked as a digest, for re-queueing it. */
 export function requeued(older: AlertBatch): AlertBatch {
   return { ...older, eventIds: [...older.eventIds], reasons: new Map(older.reasons), recipients: new Set(older.recipients), digest: true };
+}
+
+/** An enrichment's failure is counted apart from the destination's: the advice differs. */
+export const ENRICHMENT_REASON_SUFFIX = " (enrichment)";
+
+function deadReasonKey(alert: DeadLetteredAlert): string {
+  return alert.enrichment ? `${alert.reason}${ENRICHMENT_REASON_SUFFIX}` : alert.reason;
 }
 
 function countReason(batch: AlertBatch, reason: string, count: number): void {

@@ -13,7 +13,8 @@ export interface OutcomeContext {
 
 /**
  * The alert a worker outcome calls for, if any: a `credentials` alert for a 401/403 (it names
- * the credential to rotate), a `dead_lettered` alert for every other dead letter. Fits
+ * the credential to rotate), a `dead_lettered` alert for every other dead letter. Either names
+ * the enrichment step when its call, not the destination, is what failed. Fits
  * `RouteWorkerDeps.onOutcome`.
  */
 export function alertFromOutcome(outcome: Outcome, context: OutcomeContext): Alert | undefined {
@@ -21,8 +22,10 @@ export function alertFromOutcome(outcome: Outcome, context: OutcomeContext): Ale
   // A poison message may have no readable id at all; the dead-letter queue still has it.
   const eventId = context.eventId ?? UNKNOWN_EVENT_ID;
   const { routeId, destination, recipients } = context;
+  const failed = outcome.failedCall;
+  const enrichment = failed?.stage === "enrichment" ? { step: failed.step, call: failed.call } : undefined;
   if (outcome.reason === "credentials" && destination !== undefined && outcome.status !== undefined) {
-    return { kind: "credentials", routeId, destination, eventId, status: outcome.status, error: outcome.error, recipients };
+    return { kind: "credentials", routeId, destination, eventId, status: outcome.status, error: outcome.error, recipients, ...(enrichment ? { enrichment } : {}) };
   }
   return {
     kind: "dead_lettered",
@@ -34,5 +37,6 @@ export function alertFromOutcome(outcome: Outcome, context: OutcomeContext): Ale
     attempts: context.attempt,
     destination,
     recipients,
+    ...(enrichment ? { enrichment } : {}),
   };
 }

@@ -9,6 +9,14 @@ interface AlertBase {
   readonly recipients?: readonly string[] | undefined;
 }
 
+/** The route's enrichment call that failed (not the destination, which was then never called). */
+export interface FailedEnrichment {
+  /** The step's `as`. */
+  readonly step: string;
+  /** Method, host and path; never the query or credentials. */
+  readonly call: string;
+}
+
 /** An event went to a route's dead-letter queue: it will not be retried on its own. */
 export interface DeadLetteredAlert extends AlertBase {
   readonly kind: "dead_lettered";
@@ -22,6 +30,8 @@ export interface DeadLetteredAlert extends AlertBase {
   readonly attempts: number;
   /** The destination id the route delivers to. */
   readonly destination?: string | undefined;
+  /** Set when an enrichment call failed, not the destination. */
+  readonly enrichment?: FailedEnrichment | undefined;
 }
 
 /** A target answered 401/403: retrying will not heal it, a person must fix the credential. */
@@ -32,6 +42,8 @@ export interface CredentialsAlert extends AlertBase {
   readonly eventId: string;
   readonly status: number;
   readonly error: string;
+  /** Set when an enrichment call was refused, not the destination. */
+  readonly enrichment?: FailedEnrichment | undefined;
 }
 
 /** Ingress has been writing to its local spool because the broker is unreachable. */

@@ -1,7 +1,7 @@
 import type { DeadReason } from "../../worker/process-event.js";
-import type { AlertBatch } from "./alert-batch.js";
+import { type AlertBatch, ENRICHMENT_REASON_SUFFIX } from "./alert-batch.js";
 import type { AlertCommands } from "./commands.js";
-import { type CredentialsAlert, type DeadLetteredAlert, UNKNOWN_EVENT_ID } from "./alert.js";
+import { type CredentialsAlert, type DeadLetteredAlert, type FailedEnrichment, UNKNOWN_EVENT_ID } from "./alert.js";
 import {
   type RenderContext,
   type RenderedEmail,
@@ -25,22 +25,43 @@ const REASON_ADVICE: Record<DeadReason, string> = {
   exhausted: "Every retry failed: the destination was down or kept erroring. Once it is healthy again, replay.",
 };
 
+/** The same reasons when an enrichment call failed: the destination was never called. */
+const ENRICHMENT_ADVICE: Partial<Record<DeadReason, string>> = {
+  permanent:
+    "The enrichment call answered with an error retrying cannot change (a 4xx such as 404: the record is not at that API; or a body that is not JSON). The destination was not called. Check the record and the step's URL in routes/, then replay.",
+  credentials: "The API the enrichment step calls refused the credentials in the step's headers. Rotate them, then replay.",
+  exhausted: "Every retry of the enrichment call failed: the API the route reads from was down or kept erroring. The destination was not called. Once that API is healthy again, replay.",
+};
+
+function advice(reasonKey: string): string {
+  if (reasonKey.endsWith(ENRICHMENT_REASON_SUFFIX)) {
+    const reason = reasonKey.slice(0, -ENRICHMENT_REASON_SUFFIX.length) as DeadReason;
+    return ENRICHMENT_ADVICE[reason] ?? REASON_ADVICE[reason] ?? "";
+  }
+  return REASON_ADVICE[reasonKey as DeadReason] ?? "";
+}
+
+const describeEnrichment = (failed: FailedEnrichment) => `enrichment "${failed.step}": ${failed.call}`;
+
 export function renderDeadLettered(batch: AlertBatch, alert: DeadLetteredAlert, context: RenderContext): RenderedEmail {
   const { commands } = context;
   const route = alert.routeId;
   const events = plural(batch.events, "event");
   const single = batch.events === 1;
   const subject = `${SUBJECT_PREFIX} ${events} dead-lettered on route ${route}`;
+  const failed = alert.enrichment;
+  // Name the enrichment call as what failed: the destination never saw the event.
+  const cause = failed && single ? `: its enrichment call "${failed.step}" (${failed.call}) failed, so the destination was not called` : "";
   const summary = single
-    ? `Event ${alert.eventId} was dead-lettered on route ${route} ${span(batch)}. It will not be retried on its own.`
+    ? `Event ${alert.eventId} was dead-lettered on route ${route} ${span(batch)}${cause}. It will not be retried on its own.`
     : `${events} were dead-lettered on route ${route} ${span(batch)}. They will not be retried on their own.`;
-  const advice = [...batch.reasons.keys()].map((reason) => `  - ${reason}: ${REASON_ADVICE[reason as DeadReason] ?? ""}`);
+  const adviceLines = [...batch.reasons.keys()].map((reason) => `  - ${reason}: ${advice(reason)}`);
   const steps = [
     "What to do",
     "  1. Inspect the dead-lettered events (error, attempts, target status of each):",
     `       ${commands.dlqList(route)}`,
     "  2. Fix the cause:",
-    ...advice.map((line) => `  ${line}`),
+    ...adviceLines.map((line) => `  ${line}`),
     ...replaySteps(route, alert.eventId, single, commands),
   ];
   const text = [
@@ -48,9 +69,10 @@ export function renderDeadLettered(batch: AlertBatch, alert: DeadLetteredAlert, 
     "",
     facts([
       ["Route", route],
-      ["Destination", alert.destination],
+      [single ? "Failed call" : "Last failed call", failed && describeEnrichment(failed)],
+      ["Destination", failed && single && alert.destination !== undefined ? `${alert.destination} (not called)` : alert.destination],
       ["Reason", single ? alert.reason : reasonList(batch.reasons)],
-      [single ? "Target status" : "Last status", alert.status],
+      [single ? (failed ? "Enrichment status" : "Target status") : "Last status", alert.status],
       [single ? "Attempts" : "Last attempts", alert.attempts],
       [single ? "Event" : "Events", single ? alert.eventId : batch.events],
       ["First", single ? undefined : time(batch.firstAt)],
@@ -73,21 +95,35 @@ export function renderCredentials(batch: AlertBatch, alert: CredentialsAlert, co
   const route = alert.routeId;
   const single = batch.events === 1;
   const events = plural(batch.events, "event");
-  const subject = `${SUBJECT_PREFIX} ${events} failed on route ${route}: destination ${alert.destination} rejected credentials (${alert.status})`;
+  const failed = alert.enrichment;
+  const refuser = failed ? `enrichment "${failed.step}"` : `destination ${alert.destination}`;
+  const subject = `${SUBJECT_PREFIX} ${events} failed on route ${route}: ${refuser} rejected credentials (${alert.status})`;
   // 401 says "who are you" (expired or wrong secret); 403 says "not allowed" (scopes, role, IP list).
   const meaning =
     alert.status === 403
       ? `answered 403 Forbidden: the credential is accepted but lacks permission (scopes, role, or an IP allow-list).`
       : `answered ${alert.status}: the credential is missing, wrong, revoked or expired.`;
+  const rotate = failed
+    ? [
+        `  1. Rotate the credential in the headers of enrichment step "${failed.step}" of route ${route}: set the new`,
+        "     value in the environment variable those headers reference in routes/, and restart the workers.",
+      ]
+    : [
+        `  1. Rotate the credential of destination ${alert.destination}: set the new value in the environment`,
+        "     variable its entry in routes/ references (or re-authorize it, for OAuth destinations),",
+        "     and restart the workers.",
+      ];
   const text = [
-    `Destination ${alert.destination} ${meaning}`,
+    failed ? `Enrichment step "${failed.step}" of route ${route} (${failed.call}) ${meaning}` : `Destination ${alert.destination} ${meaning}`,
     `Retrying will not heal this, so ${single ? "the event was" : `${events} were`} dead-lettered at once on route ${route} ${span(batch)},`,
-    "and every further event for this destination will be too until the credential is fixed.",
+    `and every further event for this ${failed ? "route" : "destination"} will be too until the credential is fixed.`,
+    ...(failed ? [`The destination ${alert.destination} was not called.`] : []),
     "",
     facts([
       ["Route", route],
-      ["Destination", alert.destination],
-      ["Target status", alert.status],
+      ["Failed call", failed && describeEnrichment(failed)],
+      ["Destination", failed ? `${alert.destination} (not called)` : alert.destination],
+      [failed ? "Enrichment status" : "Target status", alert.status],
       [single ? "Event" : "Events", single ? alert.eventId : batch.events],
       ["Since", time(batch.firstAt)],
     ]),
@@ -97,9 +133,7 @@ export function renderCredentials(batch: AlertBatch, alert: CredentialsAlert, co
     errorBlock(alert.error),
     "",
     "What to do",
-    `  1. Rotate the credential of destination ${alert.destination}: set the new value in the environment`,
-    "     variable its entry in routes/ references (or re-authorize it, for OAuth destinations),",
-    "     and restart the workers.",
+    ...rotate,
     "  2. Check what is waiting:",
     `       ${commands.dlqList(route)}`,
     ...replaySteps(route, alert.eventId, false, commands),

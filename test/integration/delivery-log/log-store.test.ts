@@ -33,7 +33,7 @@ describe.each([
     // One event through every outcome: two 503s then delivered on one route, filtered on the other.
     log.accepted(source, normalizedEvent(source, "order.created", id("a"), { id: id("a") }, "PO-1"), "broker");
     log.outcome({ kind: "retry", next: 2, delayMs: 50, error: "HTTP 503: busy", status: 503, targetMs: 3.2 }, { routeId: orders, eventId: id("a"), attempt: 1 });
-    log.outcome({ kind: "filtered" }, { routeId: all, eventId: id("a"), attempt: 1 });
+    log.outcome({ kind: "filtered", stage: "filter" }, { routeId: all, eventId: id("a"), attempt: 1 });
     await log.flush();
     log.outcome({ kind: "retry", next: 3, delayMs: 100, error: "HTTP 503: busy", status: 503, targetMs: 2.5 }, { routeId: orders, eventId: id("a"), attempt: 2 });
     log.outcome({ kind: "delivered", receipt: { status: 201 }, targetMs: 4.75 }, { routeId: orders, eventId: id("a"), attempt: 3 });

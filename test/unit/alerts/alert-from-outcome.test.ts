@@ -5,7 +5,7 @@ const context = { routeId: "orders-to-quickbooks", eventId: "ord_1", attempt: 3,
 
 describe("alerts from worker outcomes", () => {
   it("raise nothing for delivered, duplicate, filtered or retried events", () => {
-    expect(alertFromOutcome({ kind: "filtered" }, context)).toBeUndefined();
+    expect(alertFromOutcome({ kind: "filtered", stage: "filter" }, context)).toBeUndefined();
     expect(alertFromOutcome({ kind: "retry", next: 2, delayMs: 1000, error: "503" }, context)).toBeUndefined();
   });
 

@@ -37,7 +37,7 @@ describe("what each outcome adds to the delivery log", () => {
   });
 
   it("a filtered event and a duplicate: filtered, and delivered (it already was)", () => {
-    expect(outcomeRows({ kind: "filtered" }, context, 1)[1]).toMatchObject({ state: "filtered" });
+    expect(outcomeRows({ kind: "filtered", stage: "filter" }, context, 1)[1]).toMatchObject({ state: "filtered" });
     expect(outcomeRows({ kind: "duplicate" }, context, 1)).toMatchObject([{ outcome: "duplicate", status: null }, { state: "delivered" }]);
   });
 
