@@ -24,6 +24,16 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     attempts: 1,
     error: 'QuickBooks answered 400: ValidationFault "Invalid Reference Id: Customer 58 does not exist" (code 2500)',
   };
+  const enrichmentFailed: Alert = {
+    kind: "dead_lettered",
+    ...route,
+    eventId: "evt_ord_7f3a91",
+    reason: "permanent",
+    status: 404,
+    attempts: 1,
+    error: 'enrichment order of route orders-to-quickbooks (GET api.tracktile.io/orders/ord_8841) answered 404: {"status":404,"message":"Not found"}',
+    enrichment: { step: "order", call: "GET api.tracktile.io/orders/ord_8841" },
+  };
   const outage = Array.from({ length: 37 }, (_, i): Alert => ({
     kind: "dead_lettered",
     ...route,
@@ -52,6 +62,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
 
   return {
     dead_lettered: renderEmail(startBatch(deadLettered, at(5), false), context),
+    dead_lettered_enrichment: renderEmail(startBatch(enrichmentFailed, at(6), false), context),
     dead_lettered_digest: renderEmail(batchOf(outage, at(60), 20), context),
     credentials: renderEmail(startBatch(credentials, at(7), false), context),
     spooling: renderEmail(startBatch(spooling, at(12 * 60), false), context),

@@ -50,6 +50,7 @@ const routes = [...shipped.routes.values(), ...bench.routes.values()];
 
 const expressions = routes.flatMap((route) => [
   ...(route.filter === undefined ? [] : [{ route, source: route.filter }]),
+  ...(route.when === undefined ? [] : [{ route, source: route.when }]),
   { route, source: route.mapping },
 ]);
 
@@ -123,6 +124,7 @@ describe("the fast path of JSONata expressions", () => {
         const event = { specversion: "1.0", datacontenttype: "application/json", ...example.event };
         for (const [source, fastOne] of [
           [route.filter, compiled.fast.filter],
+          [route.when, compiled.fast.when],
           [route.mapping, compiled.fast.mapping],
         ] as const) {
           if (source === undefined || fastOne === undefined) continue;
