@@ -5,7 +5,7 @@ import { OriginPools } from "../origin-pools.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
-import { compileTemplate } from "../template.js";
+import { compileUrlTemplate } from "../url-template.js";
 import { createAuth } from "./auth.js";
 import type { HttpDestination } from "./schema.js";
 
@@ -19,7 +19,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
   // Static headers sometimes carry an API key instead of `auth`; keep those out of messages too.
   const scrubber = new Scrubber(Object.entries(config.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
   const auth = createAuth(config.auth, scrubber);
-  const url = compileTemplate(config.url, encodeURIComponent);
+  const url = compileUrlTemplate(config.url);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
   const label = `http destination "${id}"`;
   const pools = new OriginPools();
