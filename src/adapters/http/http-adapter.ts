@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
+import { idempotencyKeyFor } from "../idempotency-key.js";
 import { OriginPools } from "../origin-pools.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
@@ -13,7 +14,7 @@ const SENSITIVE_HEADER = /auth|key|token|secret|signature|password|cookie/i;
 
 /**
  * Sends the mapped payload as a JSON body to a templated URL. The event id goes in the
- * idempotency header; with OAuth2, a 401 renews the token once and repeats the call.
+ * idempotency header (hashed when it is not header-safe, see idempotencyKeyFor); with OAuth2, a 401 renews the token once and repeats the call.
  */
 export function createHttpAdapter(id: string, config: HttpDestination, logger: Logger): Adapter {
   // Static headers sometimes carry an API key instead of `auth`; keep those out of messages too.
@@ -34,7 +35,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         accept: "application/json, */*;q=0.5",
         ...staticHeaders,
       };
-      if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = delivery.eventId;
+      if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = idempotencyKeyFor(delivery.eventId);
       const body = delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload);
 
       const send = async () => {
