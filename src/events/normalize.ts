@@ -39,8 +39,8 @@ export function createNormalizer(source: Source): Normalizer {
   const whereNamed = source.event.type.join(", ");
 
   return (request) => {
-    const body = parseJson(request.rawBody);
-    const input = { body, headers: request.headers, urlEventName: request.urlEventName };
+    const text = bodyText(request.rawBody);
+    const input = { body: parseJson(text), text, headers: request.headers, urlEventName: request.urlEventName };
     const rawName = selectType(input);
     if (rawName === undefined) {
       throw new HttpError(
@@ -66,13 +66,17 @@ export function createNormalizer(source: Source): Normalizer {
   };
 }
 
-function parseJson(raw: Buffer): unknown {
+function bodyText(raw: Buffer): string {
   if (raw.length === 0) throw new HttpError("invalid_body", "empty body: expected a JSON document");
   // Checked first because the raw bytes are forwarded as is: a lossy decode would let bytes through
   // that consumers cannot read.
   if (!isUtf8(raw)) throw new HttpError("invalid_body", "body is not valid UTF-8");
+  return raw.toString("utf8");
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(raw.toString("utf8"));
+    return JSON.parse(text);
   } catch (error) {
     throw new HttpError("invalid_body", `body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
