@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { templateProblem } from "./template.js";
+import { urlTemplateProblem } from "./url-template.js";
 
 /** Fields every destination kind accepts. */
 export const commonFields = {
@@ -18,7 +18,7 @@ export const httpUrl = z
 
 /** A URL that may hold `{event.…}` / `{payload.…}` placeholders. */
 export const urlTemplate = z.string().superRefine((value, ctx) => {
-  const problem = templateProblem(value);
+  const problem = urlTemplateProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
   else if (!isHttpUrl(value.replace(/\{[^{}]*\}/g, "x"))) {
     ctx.addIssue({ code: "custom", message: "expected an absolute http:// or https:// URL" });

@@ -22,8 +22,9 @@ export interface CallContext {
 }
 
 /**
- * Makes one HTTP call and reads the whole answer. Resolves with any status; rejects only with a
- * transient DeliveryError when there is no answer: refused, reset, DNS, timeout or abort.
+ * Makes one HTTP call and reads the whole answer. Resolves with any status; rejects with a
+ * transient DeliveryError when there is no answer (refused, reset, DNS, timeout or abort), and a
+ * permanent one when undici refuses to build the request at all.
  * Redirects are not followed: a POST silently turned into a GET would lose the delivery.
  */
 export async function callHttp(call: HttpCall, context: CallContext, pools?: OriginPools): Promise<HttpAnswer> {
@@ -85,7 +86,23 @@ function send(url: string, options: Omit<Dispatcher.RequestOptions, "origin" | "
   return request(url, options);
 }
 
+/**
+ * undici's refusals of a request it will not even send: a header value with a control or
+ * non-Latin-1 character (a token with a trailing newline, say), an invalid URL or method. Sending
+ * it again cannot help, so these are permanent; their messages name the header, never its value.
+ */
+const UNBUILDABLE = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_NOT_SUPPORTED", "ERR_INVALID_URL"]);
+
 function noAnswer(error: unknown, context: CallContext, timedOut: boolean): DeliveryError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && UNBUILDABLE.has(code)) {
+    const what = code === "ERR_INVALID_URL" ? "invalid URL" : (error as Error).message;
+    return new DeliveryError(
+      "permanent",
+      `${context.target}: could not build the request (${what}); nothing was sent — permanent, fix the destination's configuration or the data, then replay the dead-lettered event`,
+      { cause: error },
+    );
+  }
   const why = timedOut
     ? `no answer within ${context.timeoutMs} ms`
     : context.signal.aborted

@@ -5,7 +5,9 @@ import type { CloudEvent } from "../events/cloud-event.js";
  *
  * Promises:
  * - `deliver` resolves only when the target has accepted the call (2xx, or the API's own success
- *   signal — Odoo answers errors with HTTP 200) and rejects with a DeliveryError otherwise.
+ *   signal — Odoo answers errors with HTTP 200) and rejects with a DeliveryError otherwise, or
+ *   with a TemplateValueError (before anything is sent) when the event has no safe value for a
+ *   URL or routing-key placeholder: the worker dead-letters that as `mapping`.
  * - The event id is passed as the target's idempotency key where its API has one, or the adapter
  *   looks the record up by an external reference before creating it, so a retry never duplicates.
  * - It honours `signal` (the route's timeout): an aborted call rejects with a transient error.

@@ -23,6 +23,12 @@ const eventSchema = z
     subject: selectorList.default([]),
     /** When the sender says it happened; otherwise the time received. @defaultValue none */
     time: selectorList.default([]),
+    /**
+     * How the sender writes that time: an RFC 3339 date-time, or unix seconds / milliseconds (a
+     * JSON number or a string of digits). Anything else is replaced by the receive time.
+     * @defaultValue "rfc3339"
+     */
+    timeFormat: z.enum(["rfc3339", "unix-seconds", "unix-ms"]).default("rfc3339"),
     /** Prefixes removed from event names, e.g. TrackTik's `entity:`. @defaultValue none */
     stripPrefix: z.array(z.string().min(1)).default([]),
   })
@@ -50,7 +56,7 @@ export const sourceSchema = z
   .object({
     description: z.string().optional(),
     verify: verificationSchema,
-    event: eventSchema.default({ type: ["url"], id: ["hash"], subject: [], time: [], stripPrefix: [] }),
+    event: eventSchema.default({ type: ["url"], id: ["hash"], subject: [], time: [], timeFormat: "rfc3339", stripPrefix: [] }),
     limits: limitsSchema.default({ body: 1024 * 1024, rateLimit: { windowSeconds: 60, max: 6000 } }),
     /** Who else gets this source's alerts (verification-failure bursts), besides ALERT_EMAIL_TO. */
     failureEmails: z.array(emailAddress).default([]),

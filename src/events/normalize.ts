@@ -4,6 +4,7 @@ import type { Source } from "../config/load-routes.js";
 import { HttpError } from "../errors.js";
 import { serializeCloudEvent, type CloudEventAttributes } from "./cloud-event.js";
 import { eventId } from "./event-id.js";
+import { readSenderTime } from "./event-time.js";
 import { normalizeEventName } from "./event-name.js";
 import { compileSelectors } from "./selector.js";
 
@@ -23,6 +24,11 @@ export interface NormalizedEvent {
   readonly routingKey: string;
   readonly subject: string | undefined;
   readonly time: string;
+  /**
+   * Why `time` is the receive time although the source names a sender's time (`missing`, `not
+   * RFC 3339`, …); absent when the sender's time was used or none is configured.
+   */
+  readonly timeFallback?: string;
   /** CloudEvents structured-mode JSON. */
   readonly body: Buffer;
 }
@@ -35,12 +41,14 @@ export function createNormalizer(source: Source): Normalizer {
   const selectId = compileSelectors(source.event.id);
   const selectSubject = compileSelectors(source.event.subject);
   const selectTime = compileSelectors(source.event.time);
+  const hasTime = source.event.time.length > 0;
+  const { timeFormat } = source.event;
   const ceSource = `/webhooks/${source.id}`;
   const whereNamed = source.event.type.join(", ");
 
   return (request) => {
-    const body = parseJson(request.rawBody);
-    const input = { body, headers: request.headers, urlEventName: request.urlEventName };
+    const text = bodyText(request.rawBody);
+    const input = { body: parseJson(text), text, headers: request.headers, urlEventName: request.urlEventName };
     const rawName = selectType(input);
     if (rawName === undefined) {
       throw new HttpError(
@@ -52,7 +60,11 @@ export function createNormalizer(source: Source): Normalizer {
     const routingKey = `${source.id}.${eventName}`;
     const id = eventId(selectId(input), source.id, eventName, request.rawBody);
     const subject = selectSubject(input);
-    const time = toTimestamp(selectTime(input)) ?? request.receivedAt.toISOString();
+    const senderTime = hasTime ? selectTime(input) : undefined;
+    const reading = senderTime === undefined ? undefined : readSenderTime(senderTime, timeFormat);
+    const time = reading?.time ?? request.receivedAt.toISOString();
+    // Said in the request's log line: the sender named a time we could not use.
+    const timeFallback = reading?.problem ?? (hasTime && senderTime === undefined ? "missing" : undefined);
     const attributes: CloudEventAttributes = {
       specversion: "1.0",
       id,
@@ -62,25 +74,25 @@ export function createNormalizer(source: Source): Normalizer {
       datacontenttype: "application/json",
       ...(subject === undefined ? {} : { subject }),
     };
-    return { id, type: routingKey, routingKey, subject, time, body: serializeCloudEvent(attributes, request.rawBody) };
+    const body = serializeCloudEvent(attributes, request.rawBody);
+    return timeFallback === undefined
+      ? { id, type: routingKey, routingKey, subject, time, body }
+      : { id, type: routingKey, routingKey, subject, time, timeFallback, body };
   };
 }
 
-function parseJson(raw: Buffer): unknown {
+function bodyText(raw: Buffer): string {
   if (raw.length === 0) throw new HttpError("invalid_body", "empty body: expected a JSON document");
   // Checked first because the raw bytes are forwarded as is: a lossy decode would let bytes through
   // that consumers cannot read.
   if (!isUtf8(raw)) throw new HttpError("invalid_body", "body is not valid UTF-8");
+  return raw.toString("utf8");
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(raw.toString("utf8"));
+    return JSON.parse(text);
   } catch (error) {
     throw new HttpError("invalid_body", `body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
-}
-
-// A sender's unparseable time is not worth rejecting the event for: the receive time stands in.
-function toTimestamp(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { rawNumberAt } from "./raw-number.js";
 
 /** What selectors may read: the parsed body, the headers, and the event name given in the URL. */
 export interface SelectorInput {
   readonly body: unknown;
+  /** The body's text, from which a selected number is taken digit for digit. */
+  readonly text: string;
   readonly headers: IncomingHttpHeaders;
   readonly urlEventName: string | undefined;
 }
@@ -23,7 +26,12 @@ export function compileSelector(spec: string): Selector {
   }
   if (spec.startsWith("body:")) {
     const path = spec.slice("body:".length).split(".");
-    return (input) => scalar(dig(input.body, path));
+    return (input) => {
+      const value = dig(input.body, path);
+      // A double cannot tell 18446744073709551617 from …616: a number is read from the text.
+      if (typeof value === "number") return rawNumberAt(input.text, path) ?? scalar(value);
+      return scalar(value);
+    };
   }
   throw new Error(`unknown selector ${JSON.stringify(spec)}`);
 }
@@ -53,7 +61,8 @@ function dig(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-// Ids and names may be numbers in a sender's JSON; objects and empty strings select nothing.
+// Ids and names may be numbers in a sender's JSON (read from its text above, so this is only a
+// fallback for them); objects and empty strings select nothing.
 function scalar(value: unknown): string | undefined {
   if (typeof value === "string") return value.length > 0 ? value : undefined;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);

@@ -59,7 +59,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       deps.onAccepted?.(sourceId, event, via);
       const ms = elapsed(started);
       metrics.webhook(sourceId, 202, "accepted", ms / 1000);
-      acceptedLog.info({ source: sourceId, type: event.type, id: event.id, status: 202, via, ms }, "webhook accepted");
+      // timeFallback is undefined (and so left out of the line) unless the sender's time was unusable.
+      acceptedLog.info({ source: sourceId, type: event.type, id: event.id, status: 202, via, ms, timeFallback: event.timeFallback }, "webhook accepted");
     } catch (error) {
       const failure = error instanceof HttpError ? error : new HttpError("internal", "internal error");
       if (failure.retryAfterSeconds !== undefined) response.setHeader("Retry-After", String(failure.retryAfterSeconds));

@@ -2,7 +2,8 @@ import { callHttp, describeCall, parseJson } from "../adapters/http-call.js";
 import { errorFromAnswer } from "../adapters/http-errors.js";
 import { DeliveryError } from "../adapters/port.js";
 import { Scrubber } from "../adapters/scrub.js";
-import { compileTemplate, TemplateValueError } from "../adapters/template.js";
+import { TemplateValueError } from "../adapters/template.js";
+import { compileUrlTemplate } from "../adapters/url-template.js";
 import type { EnrichmentConfig } from "../config/route-schema.js";
 import type { CloudEvent } from "../events/cloud-event.js";
 import { MappingError } from "./apply-route.js";
@@ -37,7 +38,7 @@ export function createEnricher(routeId: string, steps: readonly EnrichmentConfig
   if (steps.length === 0) return async () => ({});
   const compiled = steps.map((step) => ({
     step,
-    url: compileTemplate(step.url, encodeURIComponent),
+    url: compileUrlTemplate(step.url),
     scrubber: new Scrubber(Object.values(step.headers)),
   }));
   return async (event) => {

@@ -1,5 +1,6 @@
 import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
 import { DeliveryError } from "../adapters/port.js";
+import { TemplateValueError } from "../adapters/template.js";
 import type { CloudEvent } from "../events/cloud-event.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import { applyRoute, MappingError, passesFilter } from "./apply-route.js";
@@ -83,7 +84,8 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
 function decide(deps: ProcessDeps, error: unknown, attempt: number, calledTarget: boolean): Outcome {
   const { retry } = deps.compiled.route;
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof MappingError) return { kind: "dead", reason: "mapping", error: message };
+  // A URL or routing-key placeholder without a usable value: the mapping's fault, nothing was sent.
+  if (error instanceof MappingError || error instanceof TemplateValueError) return { kind: "dead", reason: "mapping", error: message };
   const failure =
     error instanceof DeliveryError ? error : new DeliveryError("transient", `unexpected error: ${message}`, { cause: error });
   const failedCall: FailedCall | undefined =

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
+import { idempotencyKeyFor } from "../idempotency-key.js";
 import { OriginPools } from "../origin-pools.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
-import { compileTemplate } from "../template.js";
+import { compileUrlTemplate } from "../url-template.js";
 import { createAuth } from "./auth.js";
 import type { HttpDestination } from "./schema.js";
 
@@ -13,13 +14,13 @@ const SENSITIVE_HEADER = /auth|key|token|secret|signature|password|cookie/i;
 
 /**
  * Sends the mapped payload as a JSON body to a templated URL. The event id goes in the
- * idempotency header; with OAuth2, a 401 renews the token once and repeats the call.
+ * idempotency header (hashed when it is not header-safe, see idempotencyKeyFor); with OAuth2, a 401 renews the token once and repeats the call.
  */
 export function createHttpAdapter(id: string, config: HttpDestination, logger: Logger): Adapter {
   // Static headers sometimes carry an API key instead of `auth`; keep those out of messages too.
   const scrubber = new Scrubber(Object.entries(config.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
   const auth = createAuth(config.auth, scrubber);
-  const url = compileTemplate(config.url, encodeURIComponent);
+  const url = compileUrlTemplate(config.url);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));
   const label = `http destination "${id}"`;
   const pools = new OriginPools();
@@ -34,7 +35,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         accept: "application/json, */*;q=0.5",
         ...staticHeaders,
       };
-      if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = delivery.eventId;
+      if (config.idempotencyHeader !== false) headers[config.idempotencyHeader.toLowerCase()] = idempotencyKeyFor(delivery.eventId);
       const body = delivery.payloadJson ?? (delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload));
 
       const send = async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { DeliveryError } from "../../../src/adapters/port.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
+import { TemplateValueError } from "../../../src/adapters/template.js";
 import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
 import { deliveryOf, failureOf, FakeHttpSink, sampleEvent, silentLogger, type SinkAuth } from "../../helpers/fakes/index.js";
 
@@ -34,12 +35,12 @@ describe("http adapter: URL templates", () => {
     expect(request?.query).toEqual({ src: "tracktile" });
   });
 
-  it("rejects as permanent an event that lacks a placeholder's value, without calling", async () => {
+  it("rejects an event that lacks a placeholder's value as the mapping's fault, without calling", async () => {
     sink = await FakeHttpSink.start();
     const adapter = httpAdapter({ url: `${sink.url}/orders/{event.data.missing}` });
-    const error = await failureOf(adapter.deliver(deliveryOf({})));
-    expect(error).toMatchObject({ kind: "permanent" });
-    expect(error.message).toContain("{event.data.missing}");
+    const failure = adapter.deliver(deliveryOf({}));
+    await expect(failure).rejects.toBeInstanceOf(TemplateValueError);
+    await expect(failure).rejects.toThrow(/http destination "crm".*\{event\.data\.missing\}/);
     expect(sink.requests).toEqual([]);
   });
 });

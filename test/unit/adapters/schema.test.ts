@@ -82,6 +82,7 @@ describe("destinationSchema refuses", () => {
     ["an unknown field (typo)", { kind: "shipbob", token: "t", channelId: 1, chanelId: 2 }],
     ["a URL with a bad placeholder", { kind: "http", url: "https://x.example.com/{data.id}" }],
     ["a non-http URL", { kind: "http", url: "ftp://x.example.com/{event.id}" }],
+    ["a placeholder in the host", { kind: "http", url: "https://{event.data.tenant}.example.com/orders" }],
     ["GET (no body)", { kind: "http", url: "https://x.example.com", method: "GET" }],
     ["an empty secret (unset ${VAR})", { kind: "http", url: "https://x.example.com", auth: { type: "bearer", token: "" } }],
     ["JSON-RPC without login", { kind: "odoo", url: "https://erp.example.com", database: "db", apiKey: "k" }],
