@@ -43,6 +43,12 @@ const coreEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL").optional(),
   /** How long delivered (route, event id) pairs are remembered for deduplication. @defaultValue 30d */
   DEDUP_RETENTION: durationSchema.default(30 * 86_400_000),
+  /**
+   * What a delivery claim's lease adds to the attempt's timeouts (enrichment steps + destination):
+   * how long after a worker crashed mid-delivery its event waits before another worker takes it
+   * over. Too short lets a slow attempt overlap a second one. @defaultValue 30s
+   */
+  CLAIM_LEASE_MARGIN: durationSchema.default(30_000),
   /** How long a request waits for the broker's confirm before the event goes to the spool. @defaultValue 2000 */
   PUBLISH_TIMEOUT_MS: positiveMs.default(2000),
   /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */

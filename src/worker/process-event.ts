@@ -1,6 +1,7 @@
 import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
 import { DeliveryError } from "../adapters/port.js";
 import type { CloudEvent } from "../events/cloud-event.js";
+import type { Claim, ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import { applyRoute, MappingError } from "./apply-route.js";
 import type { CompiledRoute } from "./compile-route.js";
@@ -18,6 +19,8 @@ interface Timed {
 export type Outcome =
   | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
   | { readonly kind: "duplicate" }
+  /** Another worker is delivering this event right now: held back `delayMs`, same attempt. */
+  | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined }
   | { readonly kind: "filtered" }
   | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number; readonly error: string; readonly status?: number | undefined } & Timed)
   | ({ readonly kind: "dead"; readonly reason: DeadReason; readonly error: string; readonly status?: number | undefined } & Timed);
@@ -28,18 +31,34 @@ export interface ProcessDeps {
   readonly store: DeliveryStore;
   readonly enrich: Enricher;
   readonly timeoutMs: number;
+  readonly claims: ClaimDeps;
+}
+
+/** How this process claims an event before delivering it (see ClaimStore). */
+export interface ClaimDeps {
+  readonly store: ClaimStore;
+  /** This process, as the claim rows name it. */
+  readonly owner: string;
+  /** Longer than the slowest attempt can take: enrichment and target timeouts plus a margin. */
+  readonly leaseMs: number;
 }
 
 /**
- * One attempt at one event on one route: dedup → enrich → filter → map → deliver, and the
- * decision of what happens next. Never throws: every failure becomes an Outcome, so no message
- * can block its queue.
+ * One attempt at one event on one route: dedup → claim → enrich → filter → map → deliver, and
+ * the decision of what happens next. Never throws: every failure becomes an Outcome, so no
+ * message can block its queue. The claim makes this the only delivery of the (route, event id)
+ * in progress anywhere; it is released when the attempt ends, whatever its outcome.
  */
 export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number): Promise<Outcome> {
   const { route } = deps.compiled;
   let calledAt: number | undefined;
+  let claim: Claim | undefined;
   try {
     if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
+    const taken = await claimEvent(deps, event.id);
+    if (taken.kind === "delivered") return { kind: "duplicate" };
+    if (taken.kind === "busy") return { kind: "busy", delayMs: retryDelay(route.retry, 2), heldBy: taken.owner };
+    claim = taken.claim;
     const enrichment = await deps.enrich(event);
     const result = await applyRoute(deps.compiled, event, enrichment);
     if (result.filtered) return { kind: "filtered" };
@@ -60,9 +79,23 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     return { kind: "delivered", receipt, targetMs };
   } catch (error) {
     const outcome = decide(deps, error, attempt);
-    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered"
+    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered" || outcome.kind === "busy"
       ? outcome
       : { ...outcome, targetMs: performance.now() - calledAt };
+  } finally {
+    // Not awaited: the outcome does not depend on it, and a release that fails (store down)
+    // only means the claim runs out its lease.
+    if (claim) deps.claims.store.release(claim).catch(() => {});
+  }
+}
+
+/** The claim, or why not; a store that cannot answer is a transient failure (no target call). */
+async function claimEvent(deps: ProcessDeps, eventId: string) {
+  const { store, owner, leaseMs } = deps.claims;
+  try {
+    return await store.claim(deps.compiled.route.id, eventId, owner, leaseMs);
+  } catch (error) {
+    throw new DeliveryError("transient", `could not claim the event in the state store: ${(error as Error).message}`, { cause: error });
   }
 }
 
