@@ -37,7 +37,7 @@ const coreEnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
   TRUST_PROXY: trustProxy.default(false),
-  /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.dead`. @defaultValue webhook-router. */
+  /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. @defaultValue webhook-router. */
   QUEUE_PREFIX: z.string().max(100).default("webhook-router."),
   /** PostgreSQL URL for shared state (dedup) when several worker machines run; SQLite in DATA_DIR when unset. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL").optional(),
