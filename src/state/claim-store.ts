@@ -32,8 +32,14 @@ export interface ClaimStore {
    * expired (a take-over: the fence goes up). Never wins a pair already recorded as delivered.
    */
   claim(routeId: string, eventId: string, owner: string, leaseMs: number): Promise<ClaimAnswer>;
-  /** Gives the pair up, if `claim` still holds it (a claim taken over since is left alone). */
-  release(claim: Claim): Promise<void>;
+  /**
+   * Gives the pair up, if `claim` still holds it (a claim taken over since is left alone). With
+   * `after` — the promise of the same state store's `markDelivered` for the pair, just called —
+   * never before that record is committed: a copy let in earlier would find neither claim nor
+   * record. On SQLite the release joins the record's own commit (queued right behind it); a
+   * commit that fails is followed by a plain release. On PostgreSQL it waits for `after`.
+   */
+  release(claim: Claim, after?: Promise<unknown>): Promise<void>;
   /** Deletes claims expired more than `graceMs` ago (left by crashed workers); returns how many. */
   prune(graceMs: number): Promise<number>;
 }
@@ -81,10 +87,13 @@ function sqliteClaims(database: Database): ClaimStore {
         return { kind: "busy", owner: row?.owner, expiresAt: row?.expires_at };
       });
     },
-    release(claim) {
-      return commits.run(() => {
+    release(claim, after) {
+      const work = () => {
         release.run(claim.routeId, claim.eventId, claim.owner, claim.fence);
-      });
+      };
+      // Queued behind the record, it commits with it (same transaction, after it) or not at all.
+      const released = commits.run(work);
+      return after === undefined ? released : released.catch(() => commits.run(work));
     },
     prune: (graceMs) => deleteInSlices(database, "claims", "expires_at", Date.now() - graceMs),
   };
@@ -126,7 +135,8 @@ function postgresClaims(db: StateDb): ClaimStore {
       if (delivered) return { kind: "delivered" };
       return { kind: "busy", owner: row?.owner, expiresAt: row === undefined ? undefined : Number(row.expires_at) };
     },
-    async release(claim) {
+    async release(claim, after) {
+      await after?.catch(() => {});
       await db
         .deleteFrom("claims")
         .where("route_id", "=", claim.routeId)

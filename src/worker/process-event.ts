@@ -75,7 +75,11 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
       clearTimeout(timer);
     }
     const targetMs = performance.now() - calledAt;
-    await deps.store.markDelivered(route.id, event.id, receipt.targetId);
+    const marked = deps.store.markDelivered(route.id, event.id, receipt.targetId);
+    // Released only behind the record (on SQLite in the same commit), so no copy can slip in between.
+    deps.claims.store.release(claim, marked).catch(() => {});
+    claim = undefined;
+    await marked;
     return { kind: "delivered", receipt, targetMs };
   } catch (error) {
     const outcome = decide(deps, error, attempt);

@@ -84,6 +84,16 @@ describe.each([
     expect(await claims.claim(route, "evt-done-later", "worker-b", LEASE)).toEqual({ kind: "delivered" });
   });
 
+  it("released behind the delivery record, lets the next copy in only as a duplicate", async () => {
+    const claims = createClaimStore(db);
+    const held = await claims.claim(route, "evt-behind", "worker-a", LEASE);
+    if (held.kind !== "claimed") throw new Error(`expected a claim, got ${held.kind}`);
+    const recorded = createDeliveryStore(db).markDelivered(route, "evt-behind", "SO-3");
+    await Promise.all([claims.release(held.claim, recorded), recorded]);
+    expect(await db.selectFrom("claims").select("owner").where("route_id", "=", route).where("event_id", "=", "evt-behind").execute()).toEqual([]);
+    expect(await createClaimStore(other).claim(route, "evt-behind", "worker-b", LEASE)).toEqual({ kind: "delivered" });
+  });
+
   it("prunes claims left expired longer than the grace, and no live one", async () => {
     const claims = createClaimStore(db);
     await claims.claim(route, "evt-left", "worker-gone", 1);
