@@ -42,6 +42,9 @@ describe("copies of one event arriving together at one worker process", () => {
     expect(held.length).toBeGreaterThanOrEqual(COPIES - 1);
     // Held back at the same attempt: waiting for another worker costs no retry.
     expect(held.every((line) => line.attempt === 1 && line.delayMs === 150 && typeof line.heldBy === "string")).toBe(true);
+    const metrics = await (await fetch(`${harness.router.url}/metrics`)).text();
+    expect(metrics).toMatch(/webhook_router_deliveries_total\{route="orders-to-odoo",outcome="busy"\} ([4-9]|\d\d)/);
+    expect(metrics).toContain('webhook_router_delivery_attempts_total{route="orders-to-odoo"} 1');
   });
 
   it("a claim left by a crashed worker holds the event back until it expires, then the event is delivered", async () => {
