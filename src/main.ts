@@ -13,6 +13,7 @@ import type { Readiness } from "./ingress/health.js";
 import { createIngressServer } from "./ingress/server.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
+import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
@@ -72,13 +73,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   let stopPruning: (() => void) | undefined;
   if (db && needsStore) {
     const store = createDeliveryStore(db);
-    stopPruning = schedulePrune(store, env.DEDUP_RETENTION, logger);
+    const claims = createClaimStore(db);
+    stopPruning = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
     workers = await startWorkers({
       env,
       table,
       compiled,
       logger,
       store,
+      claims,
       tokens: createSqlTokenStore(db),
       onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
     });

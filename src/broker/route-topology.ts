@@ -9,11 +9,13 @@ export interface RouteQueues {
   readonly dead: string;
   /** The delay queue an event waits in before attempt `attempt` (2..attempts). */
   retry(attempt: number): string;
+  /** Where a copy waits while another worker is delivering the same event (then back to `main`). */
+  readonly busy: string;
 }
 
 export function routeQueues(prefix: string, routeId: string): RouteQueues {
   const main = `${prefix}${routeId}`;
-  return { main, dead: `${main}.dead`, retry: (attempt) => `${main}.retry.${attempt}` };
+  return { main, dead: `${main}.dead`, retry: (attempt) => `${main}.retry.${attempt}`, busy: `${main}.busy` };
 }
 
 /**
@@ -28,8 +30,9 @@ const QUORUM = { "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-o
 
 /**
  * Declares the route's topology: the main queue bound to its patterns, one delay queue per retry
- * attempt (messages wait out a per-message TTL, then dead-letter back to the main queue), and
- * the dead-letter queue. Declaring is idempotent; changing the arguments of an existing queue is
+ * attempt (messages wait out a per-message TTL, then dead-letter back to the main queue), the
+ * `busy` delay queue for copies of an event another worker is delivering, and the dead-letter
+ * queue. Declaring is idempotent; changing the arguments of an existing queue is
  * not (RabbitMQ refuses with PRECONDITION_FAILED), which is why the arguments never depend on
  * settings that are likely to change.
  */
@@ -49,11 +52,9 @@ export async function declareRouteTopology(channel: Channel, exchange: string, p
   for (const pattern of route.events) await channel.bindQueue(queues.main, exchange, pattern);
   // One delay queue per attempt: a queue only expires its head, so mixing short and long delays in
   // one queue would hold short ones behind long ones. Within one attempt delays differ only by jitter.
-  for (let attempt = 2; attempt <= route.retry.attempts; attempt += 1) {
-    await channel.assertQueue(queues.retry(attempt), {
-      durable: true,
-      arguments: { ...QUORUM, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queues.main },
-    });
-  }
+  const delay = { durable: true, arguments: { ...QUORUM, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queues.main } };
+  for (let attempt = 2; attempt <= route.retry.attempts; attempt += 1) await channel.assertQueue(queues.retry(attempt), delay);
+  // Held-back copies all wait the route's base delay, so expiring only the head holds none back.
+  await channel.assertQueue(queues.busy, delay);
   return queues;
 }

@@ -37,12 +37,18 @@ const coreEnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
   TRUST_PROXY: trustProxy.default(false),
-  /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.dead`. @defaultValue webhook-router. */
+  /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. @defaultValue webhook-router. */
   QUEUE_PREFIX: z.string().max(100).default("webhook-router."),
   /** PostgreSQL URL for shared state (dedup) when several worker machines run; SQLite in DATA_DIR when unset. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL").optional(),
   /** How long delivered (route, event id) pairs are remembered for deduplication. @defaultValue 30d */
   DEDUP_RETENTION: durationSchema.default(30 * 86_400_000),
+  /**
+   * What a delivery claim's lease adds to the attempt's timeouts (enrichment steps + destination):
+   * how long after a worker crashed mid-delivery its event waits before another worker takes it
+   * over. Too short lets a slow attempt overlap a second one. @defaultValue 30s
+   */
+  CLAIM_LEASE_MARGIN: durationSchema.default(30_000),
   /** How long a request waits for the broker's confirm before the event goes to the spool. @defaultValue 2000 */
   PUBLISH_TIMEOUT_MS: positiveMs.default(2000),
   /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */

@@ -3,7 +3,7 @@ import { emailAddress } from "./email-address.js";
 import { urlTemplate } from "../adapters/common-schema.js";
 import { durationSchema } from "./duration.js";
 
-/** A route id names its queues: `{QUEUE_PREFIX}{routeId}`, `.retry.{n}`, `.dead`. */
+/** A route id names its queues: `{QUEUE_PREFIX}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. */
 export const ROUTE_ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 // RabbitMQ topic patterns over `{sourceId}.{eventName}`: words, `*` (one word), `#` (zero or more).

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { deleteInSlices } from "./delete-in-slices.js";
+import { groupCommit } from "./group-commit.js";
 import { sqliteHandle, type StateDb } from "./state-db.js";
 
 /**
@@ -25,53 +26,30 @@ export function createDeliveryStore(db: StateDb): DeliveryStore {
 }
 
 /**
- * SQLite: two statements prepared once and run synchronously. Records are group-committed: the
- * marks made in one turn of the event loop go in one transaction (setImmediate), since each
- * commit writes its pages to the WAL whatever it holds (~40 µs here). markDelivered resolves only
- * after its transaction committed, so the ack that follows it is as safe as before; a failed
- * commit rejects every mark in it, and those events are retried like any failed mark.
+ * SQLite: two statements prepared once and run synchronously. Records are group-committed (see
+ * group-commit.ts): the marks — and claims — made in one turn of the event loop go in one
+ * transaction. markDelivered resolves only after its transaction committed, so the ack that
+ * follows it is as safe as before; a failed commit rejects every mark in it, and those events are
+ * retried like any failed mark.
  */
 function sqliteStore(database: Database, prune: DeliveryStore["prune"]): DeliveryStore {
   const select = database.prepare<[string, string]>("select 1 from delivered where route_id = ? and event_id = ?").pluck();
   const insert = database.prepare<[string, string, string | null, number]>(
     "insert into delivered (route_id, event_id, target_id, delivered_at) values (?, ?, ?, ?) on conflict (route_id, event_id) do nothing",
   );
-  const commit = database.transaction((marks: readonly Mark[]) => {
-    for (const mark of marks) insert.run(mark.routeId, mark.eventId, mark.targetId, mark.at);
-  });
-  let pending: Mark[] = [];
-  const flush = () => {
-    const marks = pending;
-    pending = [];
-    try {
-      commit(marks);
-    } catch (error) {
-      for (const mark of marks) mark.reject(error);
-      return;
-    }
-    for (const mark of marks) mark.resolve();
-  };
+  const commits = groupCommit(database);
   return {
     async isDelivered(routeId, eventId) {
       return select.get(routeId, eventId) !== undefined;
     },
     markDelivered(routeId, eventId, targetId) {
-      return new Promise<void>((resolve, reject) => {
-        if (pending.length === 0) setImmediate(flush);
-        pending.push({ routeId, eventId, targetId: targetId ?? null, at: Date.now(), resolve, reject });
+      const at = Date.now();
+      return commits.run(() => {
+        insert.run(routeId, eventId, targetId ?? null, at);
       });
     },
     prune,
   };
-}
-
-interface Mark {
-  readonly routeId: string;
-  readonly eventId: string;
-  readonly targetId: string | null;
-  readonly at: number;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 function kyselyStore(db: StateDb, prune: DeliveryStore["prune"]): DeliveryStore {

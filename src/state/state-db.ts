@@ -14,6 +14,17 @@ export interface StateTables {
     target_id: string | null;
     delivered_at: number;
   };
+  /**
+   * Who is delivering a (route, event id) right now: taken before the target is called, released
+   * when the attempt ends, taken over once `expires_at` has passed (`fence` counts take-overs).
+   */
+  claims: {
+    route_id: string;
+    event_id: string;
+    owner: string;
+    fence: number;
+    expires_at: number;
+  };
   tokens: {
     key: string;
     value: string;
@@ -121,6 +132,17 @@ async function migrate(db: StateDb): Promise<void> {
     .addPrimaryKeyConstraint("delivered_pk", ["route_id", "event_id"])
     .execute();
   await db.schema.createIndex("delivered_at_idx").ifNotExists().on("delivered").column("delivered_at").execute();
+  await db.schema
+    .createTable("claims")
+    .ifNotExists()
+    .addColumn("route_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("event_id", "varchar(255)", (c) => c.notNull())
+    .addColumn("owner", "varchar(255)", (c) => c.notNull())
+    .addColumn("fence", "integer", (c) => c.notNull())
+    .addColumn("expires_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("claims_pk", ["route_id", "event_id"])
+    .execute();
+  await db.schema.createIndex("claims_expires_idx").ifNotExists().on("claims").column("expires_at").execute();
   await db.schema
     .createTable("tokens")
     .ifNotExists()

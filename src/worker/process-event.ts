@@ -2,6 +2,7 @@ import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
 import { DeliveryError } from "../adapters/port.js";
 import { TemplateValueError } from "../adapters/template.js";
 import type { CloudEvent } from "../events/cloud-event.js";
+import type { Claim, ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import { applyRoute, MappingError, passesFilter } from "./apply-route.js";
 import type { CompiledRoute } from "./compile-route.js";
@@ -29,6 +30,8 @@ interface Failure {
 export type Outcome =
   | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
   | { readonly kind: "duplicate" }
+  /** Another worker is delivering this event right now: held back `delayMs`, same attempt. */
+  | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined }
   /** `filter` dropped it (on the event, before enrichment) or `when` did (after enrichment). */
   | { readonly kind: "filtered"; readonly stage: "filter" | "when" }
   | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number } & Failure & Timed)
@@ -40,20 +43,38 @@ export interface ProcessDeps {
   readonly store: DeliveryStore;
   readonly enrich: Enricher;
   readonly timeoutMs: number;
+  readonly claims: ClaimDeps;
+}
+
+/** How this process claims an event before delivering it (see ClaimStore). */
+export interface ClaimDeps {
+  readonly store: ClaimStore;
+  /** This process, as the claim rows name it. */
+  readonly owner: string;
+  /** Longer than the slowest attempt can take: enrichment and target timeouts plus a margin. */
+  readonly leaseMs: number;
 }
 
 /**
- * One attempt at one event on one route: dedup → filter (the event alone) → enrich → when → map
- * → deliver, and the decision of what happens next. Never throws: every failure becomes an
- * Outcome, so no message can block its queue. `messageText` is the message body the event was
- * parsed from: a route without a mapping sends its `data` member's original bytes.
+ * One attempt at one event on one route: dedup → filter (the event alone) → claim → enrich → when
+ * → map → deliver, and the decision of what happens next. Never throws: every failure becomes an
+ * Outcome, so no message can block its queue. The claim makes this the only delivery of the
+ * (route, event id) in progress anywhere; it is released when the attempt ends, whatever its
+ * outcome. `messageText` is the message body the event was parsed from: a route without a
+ * mapping sends its `data` member's original bytes.
  */
 export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt: number, messageText?: string): Promise<Outcome> {
   const { route } = deps.compiled;
   let calledAt: number | undefined;
+  let claim: Claim | undefined;
   try {
     if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
+    // A filtered event makes no call of any kind, not even a claim.
     if (!(await passesFilter(deps.compiled, event))) return { kind: "filtered", stage: "filter" };
+    const taken = await claimEvent(deps, event.id);
+    if (taken.kind === "delivered") return { kind: "duplicate" };
+    if (taken.kind === "busy") return { kind: "busy", delayMs: retryDelay(route.retry, 2), heldBy: taken.owner };
+    claim = taken.claim;
     const enrichment = await deps.enrich(event);
     const result = await applyRoute(deps.compiled, event, enrichment);
     if (result.filtered) return { kind: "filtered", stage: result.filtered };
@@ -71,13 +92,31 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
       clearTimeout(timer);
     }
     const targetMs = performance.now() - calledAt;
-    await deps.store.markDelivered(route.id, event.id, receipt.targetId);
+    const marked = deps.store.markDelivered(route.id, event.id, receipt.targetId);
+    // Released only behind the record (on SQLite in the same commit), so no copy can slip in between.
+    deps.claims.store.release(claim, marked).catch(() => {});
+    claim = undefined;
+    await marked;
     return { kind: "delivered", receipt, targetMs };
   } catch (error) {
     const outcome = decide(deps, error, attempt, calledAt !== undefined);
-    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered"
+    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered" || outcome.kind === "busy"
       ? outcome
       : { ...outcome, targetMs: performance.now() - calledAt };
+  } finally {
+    // Not awaited: the outcome does not depend on it, and a release that fails (store down)
+    // only means the claim runs out its lease.
+    if (claim) deps.claims.store.release(claim).catch(() => {});
+  }
+}
+
+/** The claim, or why not; a store that cannot answer is a transient failure (no target call). */
+async function claimEvent(deps: ProcessDeps, eventId: string) {
+  const { store, owner, leaseMs } = deps.claims;
+  try {
+    return await store.claim(deps.compiled.route.id, eventId, owner, leaseMs);
+  } catch (error) {
+    throw new DeliveryError("transient", `could not claim the event in the state store: ${(error as Error).message}`, { cause: error });
   }
 }
 

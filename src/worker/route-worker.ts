@@ -77,6 +77,9 @@ export class RouteWorker {
         "x-last-error": clip(outcome.error),
         ...(outcome.status === undefined ? {} : { "x-last-status": outcome.status }),
       }, String(outcome.delayMs));
+    } else if (outcome.kind === "busy") {
+      // Same attempt number: waiting for another worker is not a failure of this event.
+      await this.#copyTo(queues.busy, message, { [ATTEMPT_HEADER]: attempt }, String(outcome.delayMs));
     } else if (outcome.kind === "dead") {
       await this.#copyTo(queues.dead, message, {
         "x-route": compiled.route.id,
@@ -104,6 +107,8 @@ export class RouteWorker {
         return logger.info({ ...line, targetId: outcome.receipt.targetId, alreadyDone: outcome.receipt.alreadyDone }, "event delivered");
       case "duplicate":
         return logger.info(line, "event already delivered; skipped");
+      case "busy":
+        return logger.info({ ...line, delayMs: outcome.delayMs, heldBy: outcome.heldBy }, "event being delivered by another worker; held back");
       case "filtered":
         return logger.info({ ...line, stage: outcome.stage }, `event filtered out by ${outcome.stage}`);
       case "retry":

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Channel, ChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { createAdapter } from "../adapters/index.js";
@@ -7,6 +9,7 @@ import { connectBroker, watchChannel } from "../broker/connection.js";
 import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
 import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
+import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import type { CompiledRoute } from "./compile-route.js";
 import { createEnricher } from "./enrich.js";
@@ -18,6 +21,7 @@ export interface WorkerOptions {
   readonly compiled: ReadonlyMap<string, CompiledRoute>;
   readonly logger: Logger;
   readonly store: DeliveryStore;
+  readonly claims: ClaimStore;
   readonly tokens: TokenStore;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
 }
@@ -33,6 +37,7 @@ export interface RunningWorkers {
 /** Fallback when a destination sets no timeout of its own. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+
 /**
  * The worker role: one consumer per route. Topology and consumers are (re)created in the
  * connection's setup, so they come back by themselves after every reconnect.
@@ -43,13 +48,22 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   for (const destination of table.destinations.values()) {
     adapters.set(destination.id, createAdapter(destination.id, destination, { logger, amqpUrl: env.AMQP_URL, tokens: options.tokens }));
   }
+  // This process in the claim rows: which machine and pid holds an event, for whoever looks.
+  // A lease is the attempt's timeouts (enrichment steps, then the target) plus CLAIM_LEASE_MARGIN,
+  // which covers the rest: JSONata, the dedup record's commit (SQLite may wait out its 5 s busy
+  // timeout), event-loop lag. A claim that expires while its owner still works lets a second
+  // delivery start; a long one only delays the recovery from a crashed owner.
+  const owner = `${hostname().slice(0, 200)}/${process.pid}/${randomBytes(4).toString("hex")}`;
   const routes = [...options.compiled.values()].map((compiled) => {
     const destination = table.destinations.get(compiled.route.destination)!;
+    const timeoutMs = (destination as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const enrichMs = compiled.route.enrich.reduce((sum, step) => sum + step.timeout, 0);
     return {
       compiled,
       adapter: adapters.get(destination.id)!,
       enrich: createEnricher(compiled.route.id, compiled.route.enrich),
-      timeoutMs: (destination as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs,
+      claims: { store: options.claims, owner, leaseMs: enrichMs + timeoutMs + env.CLAIM_LEASE_MARGIN },
     };
   });
 

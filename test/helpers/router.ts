@@ -115,7 +115,7 @@ export async function deleteRouteQueues(prefix: string, table: RoutingTable): Pr
   const channel = await connection.createChannel();
   for (const route of table.routes.values()) {
     const queues = routeQueues(prefix, route.id);
-    const names = [queues.main, queues.dead];
+    const names = [queues.main, queues.dead, queues.busy];
     for (let attempt = 2; attempt <= route.retry.attempts; attempt += 1) names.push(queues.retry(attempt));
     for (const name of names) await channel.deleteQueue(name).catch(() => {});
   }

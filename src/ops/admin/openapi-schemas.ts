@@ -86,12 +86,16 @@ export const schemas = {
     properties: {
       attempt: { type: "integer" },
       at: { type: "string", format: "date-time" },
-      outcome: { type: "string", enum: ["delivered", "duplicate", "filtered", "retry", "dead"] },
+      outcome: {
+        type: "string",
+        enum: ["delivered", "duplicate", "filtered", "retry", "dead", "busy"],
+        description: "busy: another worker was delivering the event; this copy was held back and did not call the target",
+      },
       status: nullable("integer", { description: "the target's HTTP status" }),
       latencyMs: nullable("number"),
       error: nullable("string"),
       reason: { type: ["string", "null"], enum: ["poison", "mapping", "permanent", "credentials", "exhausted", null] },
-      delayMs: nullable("integer", { description: "for a retry: the delay before the next attempt" }),
+      delayMs: nullable("integer", { description: "for a retry: the delay before the next attempt; for busy: how long the copy was held back" }),
     },
   },
   EventJourney: {

@@ -56,7 +56,8 @@ const MAX_ERROR = 1000;
 /** Ids and names go to varchar(255) columns. */
 const MAX_TEXT = 255;
 
-export const STATE_OF: Record<Outcome["kind"], RouteState> = {
+/** A `busy` copy changes nothing: another worker is delivering the event and will record how it went. */
+export const STATE_OF: Record<Exclude<Outcome["kind"], "busy">, RouteState> = {
   delivered: "delivered",
   duplicate: "delivered",
   filtered: "filtered",
@@ -88,7 +89,7 @@ export function receiptRows(
   return rows;
 }
 
-/** The rows one worker outcome adds: the attempt, and the route's new state. */
+/** The rows one worker outcome adds: the attempt, and the route's new state (none for `busy`). */
 export function outcomeRows(outcome: Outcome, context: { routeId: string; eventId: string; attempt: number }, at: number): LogRow[] {
   const { routeId, attempt } = context;
   const eventId = clip(context.eventId, MAX_TEXT);
@@ -107,6 +108,7 @@ export function outcomeRows(outcome: Outcome, context: { routeId: string; eventI
     reason: outcome.kind === "dead" ? outcome.reason : null,
     delayMs: outcome.kind === "retry" ? outcome.delayMs : null,
   };
+  if (outcome.kind === "busy") return [{ ...row, delayMs: outcome.delayMs }];
   return [row, { kind: "state", eventId, routeId, state: STATE_OF[outcome.kind], attempts: attempt, at, ifNew: false }];
 }
 

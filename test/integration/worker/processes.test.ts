@@ -17,7 +17,7 @@ function routesFor(sinkUrl: string): string {
     join(dir, "routes.yaml"),
     `
 destinations:
-  sink: { kind: http, url: "${sinkUrl}/orders", timeoutMs: 10000 }
+  sink: { kind: http, url: "${sinkUrl}/orders", timeoutMs: 2000 }
 routes:
   orders:
     events: app.#
@@ -45,12 +45,14 @@ describe("workers as separate processes", () => {
       AMQP_EXCHANGE: `test.events.${randomUUID()}`,
       QUEUE_PREFIX: `test.${randomUUID().slice(0, 8)}.`,
       LOG_LEVEL: "info",
+      // Claims last the target's 2 s timeout plus this: a killed worker's event waits 3 s.
+      CLAIM_LEASE_MARGIN: "1s",
     };
     cleanups.push(() => deleteRouteQueues(env.QUEUE_PREFIX, loadRoutes(routesDir, {})));
     return env;
   }
 
-  it("a worker SIGKILLed mid-delivery: the message comes back, and the target creates the record once", async () => {
+  it("a worker SIGKILLed mid-delivery: the message comes back, waits out the dead worker's claim, and the target creates the record once", async () => {
     const sink = await FakeHttpSink.start();
     cleanups.push(() => sink.close());
     const env = environment(routesFor(sink.url));
@@ -68,6 +70,11 @@ describe("workers as separate processes", () => {
     await eventually(() => sink.requests.length === 2, 10_000, "the redelivery");
     expect(sink.requests.map((request) => request.headers["idempotency-key"])).toEqual(["evt-killed", "evt-killed"]);
     expect(sink.records).toHaveLength(1);
+    // Not while the first call could still be running at the target: only once its claim expired.
+    expect(sink.requests[1]!.receivedAt - sink.requests[0]!.receivedAt).toBeGreaterThanOrEqual(2800);
+    const held = second.logs.filter((line) => line.msg === "event being delivered by another worker; held back");
+    expect(held[0]).toMatchObject({ id: "evt-killed", attempt: 1 });
+    expect(String(held[0]!.heldBy)).toContain(`/${first.child.pid}/`);
   });
 
   it("--role ingress and two --role worker processes: every event delivered once, by competing consumers", async () => {

@@ -41,6 +41,12 @@ describe("what each outcome adds to the delivery log", () => {
     expect(outcomeRows({ kind: "duplicate" }, context, 1)).toMatchObject([{ outcome: "duplicate", status: null }, { state: "delivered" }]);
   });
 
+  it("a copy held back while another worker delivers: an attempt with its delay, and no change of state", () => {
+    expect(outcomeRows({ kind: "busy", delayMs: 5000, heldBy: "host/1/ab" }, context, 1)).toEqual([
+      expect.objectContaining({ kind: "attempt", outcome: "busy", delayMs: 5000, status: null, error: null }),
+    ]);
+  });
+
   it("a receipt: the event, pending for each of its routes (only if nothing newer is known), the body only when asked", () => {
     const event = normalizedEvent("tracktile", "order.created", "evt-9", { orderId: "PO-1" }, "PO-1");
     const rows = receiptRows({ sourceId: "tracktile", event, via: "spool", routeIds: ["a", "b"], payload: false }, 5);
