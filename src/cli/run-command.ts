@@ -58,8 +58,7 @@ async function run(argv: string[]): Promise<number> {
     case "start": {
       const role = values.role;
       if (role !== "all" && role !== "ingress" && role !== "worker") throw new UsageError(`--role must be all, ingress or worker, not "${role}"`);
-      await start(role);
-      return -1; // keeps running; the signal handlers exit
+      return start(role); // -1: keeps running; the signal handlers exit
     }
     case "check":
       return check();

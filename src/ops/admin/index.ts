@@ -3,4 +3,4 @@ export { adminOptionsFromEnv, isLoopback, type AdminOptions } from "./admin-env.
 export { createAdminApp, type AdminAppDeps } from "./admin-app.js";
 export { createDeadLetterService, type DeadLetterReport, type DeadLetterRequest, type DeadLetterService } from "./dead-letter-service.js";
 export { openApiDocument } from "./openapi-document.js";
-export { startAdminServer, type RunningAdmin } from "./start-admin-server.js";
+export { bindAdminServer, type AdminPort, type RunningAdmin } from "./start-admin-server.js";
