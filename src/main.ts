@@ -126,6 +126,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     if (adminPort) {
       const deadLetters = createDeadLetterService({
         amqpUrl: env.AMQP_URL,
+        connectionName: "webhook-router admin",
         queuePrefix: env.QUEUE_PREFIX,
         routeIds: [...table.routes.keys()],
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { BrokerConnectError } from "../broker/broker-failure.js";
 import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
@@ -92,7 +93,10 @@ export function runCli(argv: readonly string[]): Promise<void> {
       if (code >= 0) process.exitCode = code;
     },
     (error: unknown) => {
-      if (error instanceof ConfigError) {
+      if (error instanceof BrokerConnectError) {
+        console.error(`webhook-router: ${error.message}`);
+        process.exitCode = error.exitCode;
+      } else if (error instanceof ConfigError) {
         console.error(`webhook-router: ${error.message}`);
         process.exitCode = EXIT_CONFIG;
       } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {

@@ -86,7 +86,11 @@ export const schemas = {
     properties: {
       attempt: { type: "integer" },
       at: { type: "string", format: "date-time" },
-      outcome: { type: "string", enum: ["delivered", "duplicate", "filtered", "retry", "dead"] },
+      outcome: {
+        type: "string",
+        enum: ["delivered", "duplicate", "filtered", "retry", "dead", "replayed"],
+        description: "replayed: an operator sent the event back from the dead-letter queue (attempt 0; the next attempt is 1 again)",
+      },
       status: nullable("integer", { description: "the target's HTTP status" }),
       latencyMs: nullable("number"),
       error: nullable("string"),
