@@ -23,7 +23,8 @@ Commands:
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
 
-Configuration comes from the environment (and ./.env or $ENV_FILE when present); see README.md.`;
+Configuration comes from the environment, and first from ./.env when present ($ENV_FILE names another
+file; ENV_FILE= reads none); see README.md.`;
 
 /** sysexits' EX_CONFIG: the configuration, not the code, needs fixing. */
 const EXIT_CONFIG = 78;
