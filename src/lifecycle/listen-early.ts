@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A port bound before the application behind it exists. */
@@ -32,14 +32,12 @@ export class ListenError extends Error {
 
 /**
  * Binds `host:port` first, so a port already in use stops the start-up before anything connects
- * to the broker or consumes a queue. Until `serve`, a request (there is a moment between the two)
- * is answered 503 with Retry-After, like any moment the router cannot take events.
+ * to the broker or consumes a queue. Until `serve`, requests (there is a moment between the two)
+ * go to `whileStarting`: by default a 503 with Retry-After, like any moment the router cannot
+ * take events.
  */
-export async function listenEarly(port: number, host: string, names: ListenVariables): Promise<BoundPort> {
-  let handler: RequestListener = (_request, response) => {
-    response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
-    response.end(JSON.stringify({ error: "unavailable", message: "starting" }));
-  };
+export async function listenEarly(port: number, host: string, names: ListenVariables, whileStarting: RequestListener = unavailable): Promise<BoundPort> {
+  let handler: RequestListener = whileStarting;
   const server = createServer((request, response) => handler(request, response));
   server.listen(port, host);
   try {
@@ -55,6 +53,20 @@ export async function listenEarly(port: number, host: string, names: ListenVaria
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The answer before the application is wired: liveness holds (the process runs), nothing else is served yet. */
+export const unavailable: RequestListener = (request, response) => {
+  const path = request.url?.split("?")[0];
+  if (request.method === "GET" && path === "/healthz") return void json(response, 200, { status: "ok" });
+  if (request.method === "GET" && path === "/readyz") return void json(response, 503, { status: "not_ready", events: "starting" });
+  response.setHeader("retry-after", "1");
+  json(response, 503, { error: "unavailable", message: "starting" });
+};
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
 }
 
 function listenError(error: NodeJS.ErrnoException, port: number, host: string, names: ListenVariables): ListenError {
