@@ -122,7 +122,8 @@ class ServerProcess {
 /**
  * Starts `node dist/cli/main.js start --role <role>` with the bench's environment: its own
  * DATA_DIR, exchange and queue prefix, the example secrets, every destination on loopback.
- * ENV_FILE names an empty file: an empty ENV_FILE would fall back to ./.env.
+ * ENV_FILE names an empty file: ENV_FILE="" now reads no file, but in older commits (which the
+ * bench also measures) it fell back to ./.env.
  */
 export async function startRouter({ role, routesDir, exchange, queuePrefix, amqpUrl, logLevel = "info", nodeArgs = [], env = {}, name = `router-${role}` }) {
   const dir = mkdtempSync(join(tmpdir(), "wr-bench-"));

@@ -1,16 +1,15 @@
-import { once } from "node:events";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
 import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
-import { adminOptionsFromEnv, createAdminApp, createDeadLetterService, startAdminServer, type RunningAdmin } from "./ops/admin/index.js";
+import { adminOptionsFromEnv, bindAdminServer, createAdminApp, createDeadLetterService } from "./ops/admin/index.js";
+import { listenEarly } from "./lifecycle/listen-early.js";
 import { openStateAndLog } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
-import { createIngressServer } from "./ingress/server.js";
+import { createIngressHandler } from "./ingress/server.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
@@ -40,7 +39,11 @@ export interface RunningRouter {
   close(): Promise<void>;
 }
 
-/** Composition root: routing table → broker → HTTP and workers. Everything is wired here. */
+/**
+ * Composition root: routing table → ports → broker → HTTP and workers. Everything is wired here.
+ * The ports are bound first: a port in use stops the start before anything connects or consumes.
+ * Any later failure closes what had started, in reverse, before the error goes up.
+ */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
   const role = options.role ?? "all";
@@ -50,102 +53,123 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
-
   const pipelines = runsIngress ? buildPipelines(table) : new Map();
-  // The ingress declares the route queues too: an event accepted before any worker has started must
-  // find its queue, or RabbitMQ would drop it as unroutable.
-  const declareTopology = async (channel: ConfirmChannel) => {
-    for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
-  };
-  const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
-  const needsStore = runsWorkers && compiled.size > 0;
-  const { db, deliveryLog } = await openStateAndLog(env, table, logger, needsStore);
-  let workers: RunningWorkers | undefined;
-  const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
-  const ops = createOperations(
-    env,
-    table,
-    logger,
-    { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) },
-    deliveryLog,
-  );
-  if (sink) ops.watchSpool(sink);
-  let stopPruning: (() => void) | undefined;
-  if (db && needsStore) {
-    const store = createDeliveryStore(db);
-    const claims = createClaimStore(db);
-    stopPruning = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
-    workers = await startWorkers({
+
+  const publicPort = await listenEarly(env.PORT, env.HOST, { port: "PORT", host: "HOST" });
+  const started: Array<() => Promise<unknown>> = [() => publicPort.close()];
+  try {
+    return await wire();
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+
+  async function wire(): Promise<RunningRouter> {
+    const adminPort = admin ? await bindAdminServer(admin, logger) : undefined;
+    if (adminPort) started.push(() => adminPort.close(0));
+    // The ingress declares the route queues too: an event accepted before any worker has started must
+    // find its queue, or RabbitMQ would drop it as unroutable.
+    const declareTopology = async (channel: ConfirmChannel) => {
+      for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
+    };
+    const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
+    if (sink) started.push(() => sink.close(0));
+    const needsStore = runsWorkers && compiled.size > 0;
+    const { db, deliveryLog } = await openStateAndLog(env, table, logger, needsStore);
+    started.push(async () => {
+      await deliveryLog?.close(0);
+      await db?.destroy();
+    });
+    let workers: RunningWorkers | undefined;
+    const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
+    const ops = createOperations(
       env,
       table,
-      compiled,
       logger,
-      store,
-      claims,
-      tokens: createSqlTokenStore(db),
-      onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
-    });
-  }
+      { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) },
+      deliveryLog,
+    );
+    started.push(() => ops.close(0));
+    if (sink) ops.watchSpool(sink);
+    let stopPruning: (() => void) | undefined;
+    if (db && needsStore) {
+      const store = createDeliveryStore(db);
+      const claims = createClaimStore(db);
+      stopPruning = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
+      started.push(async () => stopPruning?.());
+      workers = await startWorkers({
+        env,
+        table,
+        compiled,
+        logger,
+        store,
+        claims,
+        tokens: createSqlTokenStore(db),
+        onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
+      });
+      started.push(() => workers?.close(0) ?? Promise.resolve());
+    }
 
-  let shuttingDown = false;
-  const server: Server = createIngressServer({
-    pipelines,
-    sink,
-    readiness: readiness(sink, () => workers, runsWorkers),
-    metrics: ops.metrics,
-    onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
-    onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
-    logger,
-    trustProxy: env.TRUST_PROXY,
-    isShuttingDown: () => shuttingDown,
-  });
-  server.listen(env.PORT, env.HOST);
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  logger.info(
-    { port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
-    "webhook-router started",
-  );
-  let adminServer: RunningAdmin | undefined;
-  if (admin) {
-    const deadLetters = createDeadLetterService({
-      amqpUrl: env.AMQP_URL,
-      queuePrefix: env.QUEUE_PREFIX,
-      routeIds: [...table.routes.keys()],
-      onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
-    });
-    const adminApp = createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin.token, logger });
-    adminServer = await startAdminServer(adminApp, admin, logger);
-  }
+    let shuttingDown = false;
+    const server: Server = publicPort.server;
+    publicPort.serve(
+      createIngressHandler({
+        pipelines,
+        sink,
+        readiness: readiness(sink, () => workers, runsWorkers),
+        metrics: ops.metrics,
+        onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
+        onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
+        logger,
+        trustProxy: env.TRUST_PROXY,
+        isShuttingDown: () => shuttingDown,
+      }),
+    );
+    const port = publicPort.port;
+    if (adminPort) {
+      const deadLetters = createDeadLetterService({
+        amqpUrl: env.AMQP_URL,
+        connectionName: "webhook-router admin",
+        queuePrefix: env.QUEUE_PREFIX,
+        routeIds: [...table.routes.keys()],
+        onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
+      });
+      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger }));
+    }
+    logger.info(
+      { port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
+      "webhook-router started",
+    );
 
-  let closing: Promise<void> | undefined;
-  return {
-    port,
-    adminPort: adminServer?.port,
-    close() {
-      closing ??= (async () => {
-        shuttingDown = true;
-        logger.info("shutting down: finishing in-flight requests and deliveries");
-        const force = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
-        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await serverClosed;
-        clearTimeout(force);
-        await Promise.all([
-          sink?.close(env.SHUTDOWN_TIMEOUT_MS),
-          workers?.close(env.SHUTDOWN_TIMEOUT_MS),
-          adminServer?.close(env.SHUTDOWN_TIMEOUT_MS),
-        ]);
-        stopPruning?.();
-        // The last outcomes are in the log's queue: written before the store closes.
-        await deliveryLog?.close(env.SHUTDOWN_TIMEOUT_MS);
-        await db?.destroy();
-        await ops.close(env.SHUTDOWN_TIMEOUT_MS);
-        logger.info("shut down cleanly");
-      })();
-      return closing;
-    },
-  };
+    let closing: Promise<void> | undefined;
+    return {
+      port,
+      adminPort: adminPort?.port,
+      close() {
+        closing ??= (async () => {
+          shuttingDown = true;
+          logger.info("shutting down: finishing in-flight requests and deliveries");
+          const force = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
+          const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          await serverClosed;
+          clearTimeout(force);
+          await Promise.all([
+            sink?.close(env.SHUTDOWN_TIMEOUT_MS),
+            workers?.close(env.SHUTDOWN_TIMEOUT_MS),
+            adminPort?.close(env.SHUTDOWN_TIMEOUT_MS),
+          ]);
+          stopPruning?.();
+          // The last outcomes are in the log's queue: written before the store closes.
+          await deliveryLog?.close(env.SHUTDOWN_TIMEOUT_MS);
+          await db?.destroy();
+          await ops.close(env.SHUTDOWN_TIMEOUT_MS);
+          logger.info("shut down cleanly");
+        })();
+        return closing;
+      },
+    };
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import amqplib, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { redactUrl } from "../config/env.js";
+import { brokerAddress, describeBrokerFailure, type BrokerFailure } from "./broker-failure.js";
 
 export interface BrokerConnectionOptions {
   readonly url: string;
@@ -14,10 +15,21 @@ export interface BrokerConnectionOptions {
   readonly setup: (model: ChannelModel) => Promise<void>;
   /** Called when the connection drops, so holders of channels can let go of them. */
   readonly onDisconnect: () => void;
+  /** Told of every failed connection attempt (why), and of each successful connect (undefined). */
+  readonly onConnectFailure?: (failure: BrokerFailure | undefined) => void;
 }
 
 /** Reconnect backoff: capped exponential with jitter, forever — an outage must heal by itself. */
 const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3, maxRetries: Infinity } as const;
+
+/**
+ * After a refusal (credentials, vhost) the broker is up and said no: retrying every 10 s would
+ * only fill its log with failed logins. Still retried, so a fix on the broker's side (the user
+ * created, the password reset) heals without a restart.
+ */
+const REFUSED_RETRY_MS = 30_000;
+/** A refusal that goes on is logged at error again this often (every attempt is logged at debug). */
+const REFUSED_REMINDER_MS = 5 * 60_000;
 
 /**
  * Opens the RabbitMQ connection with amqplib's own recovery. Returns at once: the process starts
@@ -26,18 +38,44 @@ const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3, 
 export async function connectBroker(options: BrokerConnectionOptions): Promise<RecoveringChannelModel> {
   const logger = options.logger.child({ connection: options.name });
   const where = redactUrl(options.url);
+  let lastFailure: BrokerFailure | undefined;
+  let refusalLoggedAt = 0;
   const connection = await amqplib.connect(withHeartbeat(options.url), {
     clientProperties: { connection_name: `webhook-router ${options.name}` },
-    recovery: { ...RECOVERY, waitForConnect: false, setup: options.setup },
+    recovery: {
+      ...RECOVERY,
+      waitForConnect: false,
+      setup: options.setup,
+      // amqplib asks after emitting connect-failed, so lastFailure is the attempt that just failed.
+      calculateDelay: (attempt) => (lastFailure && lastFailure.kind !== "unreachable" ? jittered(REFUSED_RETRY_MS) : backoff(attempt)),
+    },
   });
-  connection.on("connect", () => logger.info({ broker: where }, "connected to the broker"));
+  connection.on("connect", () => {
+    if (lastFailure && lastFailure.kind !== "unreachable") logger.info({ broker: where }, "the broker accepts the credentials in AMQP_URL again");
+    lastFailure = undefined;
+    refusalLoggedAt = 0;
+    options.onConnectFailure?.(undefined);
+    logger.info({ broker: where }, "connected to the broker");
+  });
   connection.on("disconnect", (error: Error) => {
     options.onDisconnect();
     logger.warn({ broker: where, err: error.message }, "lost the broker connection; reconnecting");
   });
-  connection.on("connect-failed", (error: Error) =>
-    logger.warn({ broker: where, err: error.message }, "could not connect to the broker"),
-  );
+  connection.on("connect-failed", (error: Error) => {
+    const failure = describeBrokerFailure(error, options.url);
+    const changed = failure.kind !== lastFailure?.kind;
+    lastFailure = failure;
+    options.onConnectFailure?.(failure);
+    if (failure.kind === "unreachable") {
+      logger.warn({ broker: where, err: error.message, code: failure.code }, "could not connect to the broker");
+    } else if (changed || Date.now() - refusalLoggedAt >= REFUSED_REMINDER_MS) {
+      // A configuration error, not an outage: error level, and what to fix. Retried every 30 s.
+      refusalLoggedAt = Date.now();
+      logger.error({ broker: brokerAddress(options.url), code: failure.code, retryInMs: REFUSED_RETRY_MS }, failure.message);
+    } else {
+      logger.debug({ broker: where, code: failure.code }, "the broker refused the connection again");
+    }
+  });
   connection.on("reconnect-scheduled", ({ attempt, delay }: { attempt: number; delay: number }) =>
     logger.debug({ attempt, delay }, "broker reconnect scheduled"),
   );
@@ -48,6 +86,16 @@ export async function connectBroker(options: BrokerConnectionOptions): Promise<R
     logger.error({ err: error, event }, "error in a broker event handler"),
   );
   return connection;
+}
+
+/** amqplib's own schedule (capped exponential, jitter), for the failures that may heal by themselves. */
+function backoff(attempt: number): number {
+  const base = Math.min(RECOVERY.maxDelay / (1 + RECOVERY.jitter), RECOVERY.initialDelay * RECOVERY.factor ** (attempt - 1));
+  return jittered(base);
+}
+
+function jittered(ms: number): number {
+  return Math.max(0, Math.round(ms + (Math.random() * 2 - 1) * ms * RECOVERY.jitter));
 }
 
 /** Listeners every channel needs: protocol errors are logged, never thrown into amqplib. */

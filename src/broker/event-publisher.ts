@@ -2,6 +2,7 @@ import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } fr
 import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../events/cloud-event.js";
 import type { NormalizedEvent } from "../events/normalize.js";
+import type { BrokerFailure } from "./broker-failure.js";
 import { ConfirmPublisher } from "./confirm-publisher.js";
 import { connectBroker, watchChannel } from "./connection.js";
 
@@ -18,6 +19,8 @@ export interface EventPublisherOptions {
   readonly declareTopology?: (channel: ConfirmChannel) => Promise<void>;
   /** Told at once when publishing becomes possible or impossible (a channel opened or was lost). */
   readonly onConnectedChange?: (connected: boolean) => void;
+  /** Told why each connection attempt failed, and (undefined) when one succeeds. */
+  readonly onConnectFailure?: (failure: BrokerFailure | undefined) => void;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
       current = undefined;
       attach(undefined);
     },
+    ...(options.onConnectFailure ? { onConnectFailure: options.onConnectFailure } : {}),
   });
 
   return {

@@ -1,9 +1,12 @@
-import amqplib from "amqplib";
-import { routeQueues } from "../broker/route-topology.js";
-import { loadEnv } from "../config/env.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import pino from "pino";
+import { loadEnv, type Env } from "../config/env.js";
 import type { StandIns } from "../config/interpolate.js";
-import { loadRoutes } from "../config/load-routes.js";
-import { matches, walkDeadLetters, type DeadLetter, type DeadLetterFilter } from "../ops/dead-letters.js";
+import { loadRoutes, type RoutingTable } from "../config/load-routes.js";
+import { createDeadLetterService, type DeadLetter, type DeadLetterFilter } from "../ops/dead-letters/index.js";
+import { openStateAndLog } from "../ops/delivery-log/index.js";
+import { createLogger } from "../ops/logger.js";
 
 export interface DlqOptions extends DeadLetterFilter {
   readonly action: "list" | "replay" | "purge";
@@ -14,51 +17,56 @@ export interface DlqOptions extends DeadLetterFilter {
 /**
  * `webhook-router dlq list|replay|purge [--route R] [--id ID] [--reason KIND] [--dry-run]`:
  * inspect dead letters, send them back to their route's queue (once the target is healthy), or
- * drop them. Without --route, every route of the routing table. Returns the exit code.
+ * drop them. Without --route, every route of the routing table. The same service as the admin
+ * API's, so a replay is recorded in the delivery log the same way. Returns the exit code.
  */
 export async function dlq(options: DlqOptions, print: (line: string) => void = console.log): Promise<number> {
   const env = loadEnv();
   const table = loadRoutes(env.ROUTES_DIR, process.env, { standIns: { missing: new Map() } satisfies StandIns });
-  if (options.route !== undefined && !table.routes.has(options.route)) {
-    throw new Error(`no route "${options.route}" in ${env.ROUTES_DIR} (known: ${[...table.routes.keys()].join(", ")})`);
-  }
   if (options.action === "purge" && options.route === undefined && options.id === undefined) {
     throw new Error("purge needs --route or --id: it deletes events for good");
   }
-  const routeIds = options.route === undefined ? [...table.routes.keys()] : [options.route];
-  const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router dlq" } });
-  connection.on("error", (error: Error) => console.error(`webhook-router: broker connection error: ${error.message}`));
-  const channel = await connection.createConfirmChannel();
+  const replaying = options.action === "replay" && !options.dryRun;
+  const log = replaying ? await openLog(env, table) : undefined;
+  const service = createDeadLetterService({
+    amqpUrl: env.AMQP_URL,
+    connectionName: "webhook-router dlq",
+    queuePrefix: env.QUEUE_PREFIX,
+    routeIds: [...table.routes.keys()],
+    onReplayed: (routeId, eventId, at) => log?.deliveryLog?.replayed(routeId, eventId, at),
+  });
   const listing = options.action === "list" || options.dryRun;
   const progress = progressPrinter(options.action);
-  const total = { matched: 0, replayed: 0, purged: 0 };
   try {
-    for (const routeId of routeIds) {
-      const result = await walkDeadLetters(
-        channel,
-        routeId,
-        routeQueues(env.QUEUE_PREFIX, routeId),
-        (letter) => {
-          if (!matches(letter, options)) return "keep";
-          total.matched += 1;
-          if (!listing) return options.action as "replay" | "purge";
-          print(formatLetter(letter));
-          return "keep";
-        },
-        listing ? undefined : progress,
-      );
-      total.replayed += result.replayed;
-      total.purged += result.purged;
-    }
+    const report = await service(
+      { action: options.action, route: options.route, id: options.id, reason: options.reason, dryRun: options.dryRun, limit: 0 },
+      { ...(listing ? { onMatch: (letter: DeadLetter) => print(formatLetter(letter)) } : {}), onProgress: progress },
+    );
+    print(summary(options, report));
+    return 0;
   } finally {
     progress.done();
-    // Closing the channel first waits for the broker to process every ack: closing the connection
-    // straight away can lose the last one, and that message would come back as a duplicate.
-    await channel.close().catch(() => {});
-    await connection.close().catch(() => {});
+    // Replays recorded above are still in the log's queue: written before the store closes.
+    await log?.deliveryLog?.close(5_000);
+    await log?.db?.destroy();
   }
-  print(summary(options, total));
-  return 0;
+}
+
+/**
+ * The delivery log where the router keeps it (DATABASE_URL, or DATA_DIR's SQLite file), opened as
+ * the router opens it. Never a fresh store in whatever folder the command runs from: without one,
+ * the replay happens and is not recorded, and the command says so.
+ */
+async function openLog(env: Env, table: RoutingTable) {
+  const file = join(env.DATA_DIR, "state.sqlite");
+  if (!env.DELIVERY_LOG) return undefined;
+  if (!env.DATABASE_URL && !existsSync(file)) {
+    console.error(`webhook-router dlq: no delivery log at ${file} (DATA_DIR) and no DATABASE_URL: replays will not be recorded in it`);
+    return undefined;
+  }
+  // The log's own warnings (a failed write) go to stderr, apart from the command's output.
+  const logger = createLogger({ level: "warn", destination: pino.destination({ dest: 2, sync: true }) });
+  return openStateAndLog(env, table, logger, false);
 }
 
 function summary(options: DlqOptions, total: { matched: number; replayed: number; purged: number }): string {

@@ -86,8 +86,9 @@ export function formatJourney(journey: EventJourney): string[] {
   return lines;
 }
 
-/** `#2  <at>  retry  503  12.5ms  next in 100ms  <error>` */
+/** `#2  <at>  retry  503  12.5ms  next in 100ms  <error>`, or `↻  <at>  replayed from the dead-letter queue` */
 function formatAttempt(attempt: AttemptRecord): string {
+  if (attempt.outcome === "replayed") return `↻   ${attempt.at}  replayed from the dead-letter queue`;
   return [
     `#${attempt.attempt}`,
     attempt.at,

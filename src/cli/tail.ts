@@ -1,4 +1,5 @@
 import amqplib from "amqplib";
+import { BrokerConnectError, describeBrokerFailure } from "../broker/broker-failure.js";
 import { loadEnv, redactUrl } from "../config/env.js";
 
 /**
@@ -8,7 +9,11 @@ import { loadEnv, redactUrl } from "../config/env.js";
  */
 export async function tail(pattern: string, print: (line: string) => void = console.log): Promise<number> {
   const env = loadEnv();
-  const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } });
+  const connection = await amqplib
+    .connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } })
+    .catch((error: Error) => {
+      throw new BrokerConnectError(describeBrokerFailure(error, env.AMQP_URL));
+    });
   connection.on("error", (error: Error) => console.error(`webhook-router: broker connection error: ${error.message}`));
   const channel = await connection.createChannel();
   await channel.assertExchange(env.AMQP_EXCHANGE, "topic", { durable: true });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { Logger } from "pino";
 import type { Metrics } from "../ops/metrics.js";
 import { createIngressApp } from "./app.js";
@@ -30,6 +30,11 @@ export interface IngressServerDeps {
  * bench/README.md) for nothing the webhook path uses.
  */
 export function createIngressServer(deps: IngressServerDeps): Server {
+  return createServer(createIngressHandler(deps));
+}
+
+/** The public server's request handler, for a port bound before the router was wired. */
+export function createIngressHandler(deps: IngressServerDeps): RequestListener {
   const webhook = deps.sink
     ? createWebhookHandler({
         ...deps,
@@ -39,9 +44,9 @@ export function createIngressServer(deps: IngressServerDeps): Server {
       })
     : undefined;
   const app = createIngressApp({ ...deps, webhook });
-  return createServer((request, response) => {
+  return (request, response) => {
     const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
     if (target) void webhook?.(request, response, target);
     else app(request, response);
-  });
+  };
 }

@@ -21,12 +21,14 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 const TARGET_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * Prometheus metrics, prefixed `webhook_router_`. Labels are sources, routes, statuses and reason
+ * Prometheus metrics: our own series prefixed `webhook_router_`; prom-client's default process and
+ * Node.js metrics under their standard names (`process_cpu_seconds_total`,
+ * `nodejs_eventloop_lag_seconds`, …), which stock dashboards and alerts expect. Labels are sources, routes, statuses and reason
  * words — never event ids or URLs — so the number of series is bounded by the routing table.
  */
 export function createMetrics(sources: MetricSources = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "webhook_router_" });
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const requests = new Counter({

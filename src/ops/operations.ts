@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { brokerAddress } from "../broker/broker-failure.js";
 import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../events/normalize.js";
@@ -17,7 +18,10 @@ export interface Operations {
   onOutcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** Every failed verification: metrics, and an email when a source sees a burst of them. */
   onVerificationFailure(sourceId: string, reason: string): void;
-  /** Starts watching the ingress: an email once it has been spooling longer than the threshold. */
+  /**
+   * Starts watching the ingress: an email once it has been spooling longer than the threshold, or
+   * at once when the broker refuses AMQP_URL (a configuration error cannot heal by waiting).
+   */
   watchSpool(sink: IngressSink): void;
   close(ms: number): Promise<void>;
 }
@@ -77,7 +81,13 @@ export function createOperations(
         const depth = sink.depth().count;
         peakDepth = Math.max(peakDepth, depth);
         // The alerter throttles: one email, then at most one digest per window while it lasts.
-        if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) {
+        const refusal = sink.brokerRefusal;
+        if (refusal) {
+          // The refusal email says the events are spooled: a "broker unreachable" one would mislead.
+          const { failure } = refusal;
+          alerter.notify({ kind: "broker_refused", since: refusal.since, broker: brokerAddress(env.AMQP_URL), code: failure.code, detail: failure.message, depth });
+          alerted = true;
+        } else if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) {
           alerter.notify({ kind: "spooling", since, depth });
           alerted = true;
         }

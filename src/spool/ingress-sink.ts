@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { BrokerUnavailableError } from "../broker/broker-errors.js";
+import type { BrokerFailure } from "../broker/broker-failure.js";
 import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
 import type { NormalizedEvent } from "../events/normalize.js";
@@ -11,11 +12,26 @@ import { SpoolHealth } from "./spool-health.js";
 import type { SpoolDepth } from "./spool.js";
 import { withinMs } from "./within-ms.js";
 
+/** Something an operator must look at, in /readyz's `problems`. */
+export interface IngressProblem {
+  readonly code: SpoolProblem["code"] | "broker_refused";
+  readonly message: string;
+  readonly at: string;
+}
+
+/** The broker refuses this process's AMQP_URL (credentials, vhost): since when, and why. */
+export interface BrokerRefusal {
+  readonly since: Date;
+  readonly failure: BrokerFailure;
+}
+
 export interface IngressSink extends EventSink {
   /** Events waiting in the local spool, for /readyz and metrics. */
   depth(): SpoolDepth & { readonly maxBytes: number };
-  /** What an operator must look at (a damaged spool file, a full spool, a failing disk). */
-  readonly problems: readonly SpoolProblem[];
+  /** What an operator must look at (a damaged spool file, a full spool, a failing disk, a broker refusing AMQP_URL). */
+  readonly problems: readonly IngressProblem[];
+  /** Set while the broker refuses the connection: a configuration error that will not heal by itself. */
+  readonly brokerRefusal: BrokerRefusal | undefined;
   /** Waits (at most `ms`) for accepts and confirms in flight, then releases the broker and spool. */
   close(ms: number): Promise<void>;
 }
@@ -41,6 +57,7 @@ export async function createIngressSink(
   const { spool, problems: startupProblems } = openSpoolOrReport(env, logger);
   const health = new SpoolHealth(spool, startupProblems);
   let relay: Relay | undefined;
+  let refusal: BrokerRefusal | undefined;
   const publisher = await createEventPublisher({
     url: env.AMQP_URL,
     exchange: env.AMQP_EXCHANGE,
@@ -49,6 +66,10 @@ export async function createIngressSink(
     ...(declareTopology ? { declareTopology } : {}),
     onConnectedChange: (connected) => {
       if (connected) relay?.reconnected();
+    },
+    onConnectFailure: (failure) => {
+      if (!failure || failure.kind === "unreachable") refusal = undefined;
+      else if (refusal?.failure.kind !== failure.kind) refusal = { since: new Date(), failure };
     },
   });
 
@@ -137,7 +158,12 @@ export async function createIngressSink(
       return direct() ? "broker" : "spool";
     },
     get problems() {
-      return health.problems();
+      const problems: IngressProblem[] = health.problems();
+      if (refusal) problems.push({ code: "broker_refused", message: `${refusal.failure.message}; events go to the spool meanwhile`, at: refusal.since.toISOString() });
+      return problems;
+    },
+    get brokerRefusal() {
+      return refusal;
     },
     depth: () => ({ ...(spool?.depth() ?? { count: 0, bytes: 0 }), maxBytes: env.SPOOL_MAX_BYTES }),
     async close(ms) {

@@ -21,9 +21,14 @@ const CLI = "dist/cli/main.js";
  */
 export async function startRouterProcess(
   env: Record<string, string> & { DATA_DIR: string },
-  options: { role?: "all" | "ingress" | "worker" } = {},
+  options: {
+    role?: "all" | "ingress" | "worker";
+    /** Another way to start it (`npm start`): the file and arguments to spawn. */
+    command?: readonly [file: string, args: readonly string[]];
+  } = {},
 ): Promise<RouterProcess> {
-  const child = spawn(process.execPath, [CLI, "start", "--role", options.role ?? "all"], {
+  const [file, args] = options.command ?? [process.execPath, [CLI, "start", "--role", options.role ?? "all"]];
+  const child = spawn(file, args, {
     env: {
       PATH: process.env.PATH,
       PORT: "0",

@@ -9,10 +9,19 @@ const run = promisify(execFile);
 describe("webhook-router dlq, as an operator uses it after an outage", () => {
   let sink: FakeHttpSink;
   let harness: WorkerHarness;
-  const cli = (...args: string[]) =>
-    run(process.execPath, ["dist/cli/main.js", "dlq", ...args], {
-      env: { ...process.env, ENV_FILE: "", ROUTES_DIR: harness.routesDir, AMQP_EXCHANGE: harness.exchange, QUEUE_PREFIX: harness.prefix },
+  const command = (...args: string[]) =>
+    run(process.execPath, ["dist/cli/main.js", ...args], {
+      env: {
+        ...process.env,
+        ENV_FILE: "",
+        ROUTES_DIR: harness.routesDir,
+        AMQP_EXCHANGE: harness.exchange,
+        QUEUE_PREFIX: harness.prefix,
+        DATA_DIR: harness.dataDir,
+        DATABASE_URL: "",
+      },
     });
+  const cli = (...args: string[]) => command("dlq", ...args);
   const deadDepth = async () => Number(/(\d+) dead-lettered/.exec((await cli("list", "--route", "to-sink")).stdout)?.[1]);
 
   beforeAll(async () => {
@@ -57,6 +66,20 @@ describe("webhook-router dlq, as an operator uses it after an outage", () => {
     await eventually(() => sink.records.length === 1, 5000, "the replayed delivery");
     expect(sink.records[0]!.idempotencyKey).toBe("dl-2");
     expect(await deadDepth()).toBe(2);
+  });
+
+  it("records the replay in the delivery log: the journey shows the dead letter, the replay, then attempt #1 delivered", async () => {
+    const journey = async () => (await command("events", "--id", "dl-2")).stdout;
+    for (let waited = 0; !(await journey()).includes("route to-sink: delivered (attempt 1"); waited += 100) {
+      if (waited > 5000) throw new Error(`dl-2 not delivered in the log:\n${await journey()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const history = (await journey())
+      .split("\n")
+      .filter((line) => line.startsWith("  "))
+      .map((line) => line.trim().split(/\s+/))
+      .map(([attempt, , outcome]) => `${attempt} ${outcome}`);
+    expect(history).toEqual(["#1 retry", "#2 dead", "↻ replayed", "#1 delivered"]);
   });
 
   it("purge by id drops one for good; purge without --route or --id is refused", async () => {

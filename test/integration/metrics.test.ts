@@ -62,9 +62,15 @@ describe("/metrics after a scripted scenario", () => {
     expect(sample(text, "webhook_router_target_duration_seconds_count", { route: "to-sink", outcome: "delivered" })).toBe(3);
   });
 
-  it("reports the dead-letter queue's depth from the broker, the spool's depth, and process metrics", () => {
+  it("reports the dead-letter queue's depth from the broker and the spool's depth", () => {
     expect(sample(text, "webhook_router_dead_letter_depth", { route: "to-sink" })).toBe(0); // nextIn took it
     expect(sample(text, "webhook_router_spool_events", {})).toBe(0);
-    expect(text).toMatch(/^webhook_router_process_resident_memory_bytes /m);
+  });
+
+  it("keeps prom-client's process and Node.js metrics under the standard names dashboards expect", () => {
+    expect(text).toMatch(/^process_cpu_seconds_total /m);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toMatch(/^webhook_router_(process|nodejs)_/m);
   });
 });

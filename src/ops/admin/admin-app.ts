@@ -5,7 +5,7 @@ import type { DeliveryLog } from "../delivery-log/index.js";
 import { requireBearer } from "./admin-auth.js";
 import { AdminError } from "./admin-errors.js";
 import { deadLetterActionRoute, listDeadLettersRoute } from "./dead-letter-routes.js";
-import type { DeadLetterService } from "./dead-letter-service.js";
+import type { DeadLetterService } from "../dead-letters/index.js";
 import { journeyRoute, searchRoute } from "./events-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { statusRoute } from "./status-route.js";

@@ -88,8 +88,9 @@ export const schemas = {
       at: { type: "string", format: "date-time" },
       outcome: {
         type: "string",
-        enum: ["delivered", "duplicate", "filtered", "retry", "dead", "busy"],
-        description: "busy: another worker was delivering the event; this copy was held back and did not call the target",
+        enum: ["delivered", "duplicate", "filtered", "retry", "dead", "busy", "replayed"],
+        description:
+          "busy: another worker was delivering the event; this copy was held back and did not call the target. replayed: an operator sent the event back from the dead-letter queue (attempt 0; the next attempt is 1 again)",
       },
       status: nullable("integer", { description: "the target's HTTP status" }),
       latencyMs: nullable("number"),

@@ -1,8 +1,6 @@
-import { once } from "node:events";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
+import { listenEarly } from "../../lifecycle/listen-early.js";
 import type { AdminOptions } from "./admin-env.js";
 
 export interface RunningAdmin {
@@ -12,26 +10,32 @@ export interface RunningAdmin {
   close(ms: number): Promise<void>;
 }
 
+/** The admin port, bound before the router connects anything; the app is handed over once built. */
+export interface AdminPort extends RunningAdmin {
+  serve(app: Express): void;
+}
+
 /**
- * Listens on ADMIN_HOST:ADMIN_PORT. A port already taken is logged, not fatal: the admin API
- * must not stop webhooks from being taken — two roles started on one machine with the defaults
- * would otherwise kill each other.
+ * Binds ADMIN_HOST:ADMIN_PORT. A port already taken is logged, not fatal: the admin API must not
+ * stop webhooks from being taken — two roles started on one machine with the defaults would
+ * otherwise kill each other.
  */
-export async function startAdminServer(app: Express, options: AdminOptions, logger: Logger): Promise<RunningAdmin> {
-  const server: Server = app.listen(options.port, options.host);
-  try {
-    await once(server, "listening");
-  } catch (error) {
+export async function bindAdminServer(options: AdminOptions, logger: Logger): Promise<AdminPort> {
+  const bound = await listenEarly(options.port, options.host, { port: "ADMIN_PORT", host: "ADMIN_HOST" }).catch((error: Error) => {
     logger.error(
-      { err: (error as Error).message, adminHost: options.host, adminPort: options.port },
+      { err: error.message, adminHost: options.host, adminPort: options.port },
       "admin API not started: cannot listen there (set ADMIN_PORT, or ADMIN_PORT=off)",
     );
-    return { port: undefined, close: async () => {} };
-  }
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ adminHost: options.host, adminPort: port, auth: options.token ? "bearer" : "none" }, "admin API listening");
+    return undefined;
+  });
+  if (!bound) return { port: undefined, serve: () => {}, close: async () => {} };
+  const { server, port } = bound;
   return {
     port,
+    serve(app) {
+      bound.serve(app);
+      logger.info({ adminHost: options.host, adminPort: port, auth: options.token ? "bearer" : "none" }, "admin API listening");
+    },
     async close(ms) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

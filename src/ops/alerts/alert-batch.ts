@@ -101,7 +101,7 @@ function countReason(batch: AlertBatch, reason: string, count: number): void {
 
 // Spooling and verification bursts know when they began; the others begin when we hear of them.
 function startOf(alert: Alert, at: Date): Date {
-  if (alert.kind === "spooling" || alert.kind === "spool_recovered") return alert.since;
+  if (alert.kind === "spooling" || alert.kind === "broker_refused" || alert.kind === "spool_recovered") return alert.since;
   if (alert.kind === "verification_failures") return alert.firstAt;
   return at;
 }

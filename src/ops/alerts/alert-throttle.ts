@@ -1,5 +1,5 @@
 import { type AlertBatch, addToBatch, mergeInto, requeued, startBatch } from "./alert-batch.js";
-import { type Alert, alertKey, supersededKey } from "./alert.js";
+import { type Alert, alertKey, supersededKeys } from "./alert.js";
 
 export interface ThrottleOptions {
   readonly windowMs: number;
@@ -64,8 +64,7 @@ export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
 
   return {
     add(alert, at) {
-      const stale = supersededKey(alert);
-      if (stale) {
+      for (const stale of supersededKeys(alert)) {
         const superseded = lanes.get(stale);
         if (superseded) superseded.pending = undefined;
       }

@@ -54,6 +54,24 @@ export interface SpoolingAlert extends AlertBase {
   readonly depth: number;
 }
 
+/**
+ * RabbitMQ refuses the connection in AMQP_URL (wrong user or password, a vhost that does not exist
+ * or is not permitted): a configuration error, so it is sent at once rather than after
+ * ALERT_SPOOLING_AFTER. Ingress keeps events in its spool meanwhile.
+ */
+export interface BrokerRefusedAlert extends AlertBase {
+  readonly kind: "broker_refused";
+  readonly since: Date;
+  /** `amqp://user@host:port[/vhost]`: who connects where. Never the password. */
+  readonly broker: string;
+  /** ACCESS_REFUSED (credentials) or NOT_ALLOWED (virtual host). */
+  readonly code: string;
+  /** The one-line diagnosis the log carries too. */
+  readonly detail: string;
+  /** Events in the spool, waiting for the broker. */
+  readonly depth: number;
+}
+
 /** The spool has drained after a spooling alert: the broker confirms again, nothing is held locally. */
 export interface SpoolRecoveredAlert extends AlertBase {
   readonly kind: "spool_recovered";
@@ -74,7 +92,7 @@ export interface VerificationFailuresAlert extends AlertBase {
   readonly firstAt: Date;
 }
 
-export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | SpoolRecoveredAlert | VerificationFailuresAlert;
+export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | BrokerRefusedAlert | SpoolRecoveredAlert | VerificationFailuresAlert;
 export type AlertKind = Alert["kind"];
 
 /** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
@@ -86,6 +104,7 @@ export function alertSubject(alert: Alert): string {
     case "verification_failures":
       return alert.sourceId;
     case "spooling":
+    case "broker_refused":
     case "spool_recovered":
       return "ingress";
   }
@@ -97,11 +116,11 @@ export function alertKey(alert: Alert): string {
 }
 
 /**
- * The stream whose pending digest this alert makes stale: once the spool has drained, a "still
- * spooling" digest sent after the recovery email would only mislead.
+ * The streams whose pending digests this alert makes stale: once the spool has drained, a "still
+ * spooling" (or "still refused") digest sent after the recovery email would only mislead.
  */
-export function supersededKey(alert: Alert): string | undefined {
-  return alert.kind === "spool_recovered" ? "spooling:ingress" : undefined;
+export function supersededKeys(alert: Alert): readonly string[] {
+  return alert.kind === "spool_recovered" ? ["spooling:ingress", "broker_refused:ingress"] : [];
 }
 
 /** The event id an alert is about, if it is about one event. */

@@ -51,6 +51,15 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     error: "QuickBooks answered 401: AuthenticationFailed: Token expired: [redacted]",
   };
   const spooling: Alert = { kind: "spooling", since: at(0), depth: 1234 };
+  const refused: Alert = {
+    kind: "broker_refused",
+    since: at(0),
+    broker: "amqp://router@rabbit.internal:5672",
+    code: "ACCESS_REFUSED",
+    detail:
+      "RabbitMQ at amqp://router@rabbit.internal:5672 refused the credentials (ACCESS_REFUSED): check the user and password in AMQP_URL (RabbitMQ's guest user may only connect from localhost)",
+    depth: 12,
+  };
   const recovered: Alert = { kind: "spool_recovered", since: at(0), until: at(23 * 60), peakDepth: 4817 };
   const verification: Alert = {
     kind: "verification_failures",
@@ -66,6 +75,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     dead_lettered_digest: renderEmail(batchOf(outage, at(60), 20), context),
     credentials: renderEmail(startBatch(credentials, at(7), false), context),
     spooling: renderEmail(startBatch(spooling, at(12 * 60), false), context),
+    broker_refused: renderEmail(startBatch(refused, at(15), false), context),
     spool_recovered: renderEmail(startBatch(recovered, at(23 * 60), false), context),
     verification_failures: renderEmail(startBatch(verification, at(41), false), context),
   };

@@ -1,5 +1,6 @@
 import type { AlertBatch } from "./alert-batch.js";
 import { renderCredentials, renderDeadLettered } from "./render-delivery.js";
+import { renderBrokerRefused } from "./render-broker-refused.js";
 import { renderSpooling, renderSpoolRecovered, renderVerificationFailures } from "./render-ingress.js";
 import type { RenderContext, RenderedEmail } from "./render-shared.js";
 
@@ -15,6 +16,8 @@ export function renderEmail(batch: AlertBatch, context: RenderContext): Rendered
       return renderCredentials(batch, alert, context);
     case "spooling":
       return renderSpooling(batch, alert, context);
+    case "broker_refused":
+      return renderBrokerRefused(batch, alert, context);
     case "spool_recovered":
       return renderSpoolRecovered(batch, alert, context);
     case "verification_failures":

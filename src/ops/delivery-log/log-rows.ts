@@ -26,7 +26,8 @@ export interface AttemptRow {
   readonly routeId: string;
   readonly attempt: number;
   readonly at: number;
-  readonly outcome: Outcome["kind"];
+  /** A worker's outcome, or `replayed`: an operator sent the event back from the dead-letter queue. */
+  readonly outcome: Outcome["kind"] | "replayed";
   readonly status: number | null;
   readonly latencyMs: number | null;
   readonly error: string | null;
@@ -112,9 +113,16 @@ export function outcomeRows(outcome: Outcome, context: { routeId: string; eventI
   return [row, { kind: "state", eventId, routeId, state: STATE_OF[outcome.kind], attempts: attempt, at, ifNew: false }];
 }
 
-/** An operator sent the event back to the route's queue: pending again, whatever it was. */
+/**
+ * An operator sent the event back to the route's queue (CLI or admin API): a `replayed` line in
+ * its history (attempt 0: the replay's first attempt is #1 again), and pending, whatever it was.
+ */
 export function replayRows(routeId: string, eventId: string, at: number): LogRow[] {
-  return [{ kind: "state", eventId: clip(eventId, MAX_TEXT), routeId, state: "pending", attempts: 0, at, ifNew: false }];
+  const id = clip(eventId, MAX_TEXT);
+  return [
+    { kind: "attempt", eventId: id, routeId, attempt: 0, at, outcome: "replayed", status: null, latencyMs: null, error: null, reason: null, delayMs: null },
+    { kind: "state", eventId: id, routeId, state: "pending", attempts: 0, at, ifNew: false },
+  ];
 }
 
 function clip(text: string, max: number): string {

@@ -110,7 +110,7 @@ describe("the admin API, after a scripted scenario", () => {
       const deadline = Date.now() + 5000;
       while ((await routeState(id(name))) !== "delivered" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const history = ((await call(`/events/${id(name)}`)).body as EventJourney).routes[0]!.history;
-      expect(history.map((attempt) => attempt.outcome)).toEqual(["retry", "dead", "delivered"]);
+      expect(history.map((attempt) => attempt.outcome)).toEqual(["retry", "dead", "replayed", "delivered"]);
     }
     expect((await call("/dead-letters")).body.matched).toBe(1);
   });

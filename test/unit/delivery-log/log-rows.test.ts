@@ -59,7 +59,10 @@ describe("what each outcome adds to the delivery log", () => {
     expect(JSON.parse((withBody[0] as { payload: string }).payload)).toMatchObject({ id: "evt-9", data: { orderId: "PO-1" } });
   });
 
-  it("a replay: pending again, overriding the dead state", () => {
-    expect(replayRows("r", "evt-1", 7)).toEqual([{ kind: "state", eventId: "evt-1", routeId: "r", state: "pending", attempts: 0, at: 7, ifNew: false }]);
+  it("a replay: a `replayed` line in the history (attempt 0), and pending again, overriding the dead state", () => {
+    expect(replayRows("r", "evt-1", 7)).toEqual([
+      { kind: "attempt", eventId: "evt-1", routeId: "r", attempt: 0, at: 7, outcome: "replayed", status: null, latencyMs: null, error: null, reason: null, delayMs: null },
+      { kind: "state", eventId: "evt-1", routeId: "r", state: "pending", attempts: 0, at: 7, ifNew: false },
+    ]);
   });
 });

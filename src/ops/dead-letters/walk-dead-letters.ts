@@ -1,7 +1,7 @@
 import type { ConfirmChannel, GetMessage } from "amqplib";
-import { copyMessage, withoutBrokerHeaders } from "../broker/copy-message.js";
-import type { RouteQueues } from "../broker/route-topology.js";
-import { ATTEMPT_HEADER } from "../worker/route-worker.js";
+import { copyMessage, withoutBrokerHeaders } from "../../broker/copy-message.js";
+import type { RouteQueues } from "../../broker/route-topology.js";
+import { ATTEMPT_HEADER } from "../../worker/route-worker.js";
 
 /** What a dead-lettered message says about itself (its headers, written by the worker). */
 export interface DeadLetter {

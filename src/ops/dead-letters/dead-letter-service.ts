@@ -1,7 +1,8 @@
 import amqplib from "amqplib";
+import { BrokerConnectError, describeBrokerFailure } from "../../broker/broker-failure.js";
 import { routeQueues } from "../../broker/route-topology.js";
-import { matches, walkDeadLetters, type DeadLetter, type DeadLetterFilter } from "../dead-letters.js";
-import { AdminError } from "./admin-errors.js";
+import { DeadLetterRequestError } from "./dead-letter-errors.js";
+import { matches, walkDeadLetters, type DeadLetter, type DeadLetterFilter } from "./walk-dead-letters.js";
 
 export interface DeadLetterRequest extends DeadLetterFilter {
   readonly action: "list" | "replay" | "purge";
@@ -26,6 +27,8 @@ export interface DeadLetterReport {
 
 export interface DeadLetterServiceOptions {
   readonly amqpUrl: string;
+  /** Names the connection in RabbitMQ's UI: `webhook-router admin`, `webhook-router dlq`. */
+  readonly connectionName: string;
   readonly queuePrefix: string;
   readonly routeIds: readonly string[];
   /**
@@ -35,21 +38,29 @@ export interface DeadLetterServiceOptions {
   readonly onReplayed?: (routeId: string, eventId: string, at: number) => void;
 }
 
-export type DeadLetterService = (request: DeadLetterRequest) => Promise<DeadLetterReport>;
+/** Watches a walk as it goes (the CLI prints letters and a progress bar). */
+export interface DeadLetterObserver {
+  /** Each matching letter, in queue order, as it is met. */
+  readonly onMatch?: (letter: DeadLetter) => void;
+  /** After each message of a route's queue, when letters are replayed or purged. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export type DeadLetterService = (request: DeadLetterRequest, observer?: DeadLetterObserver) => Promise<DeadLetterReport>;
 
 const DEFAULT_LIMIT = 1000;
 
 /**
- * `dlq list|replay|purge` for the admin API, with the CLI's semantics: one walk of each route's
+ * `dlq list|replay|purge`, for the CLI and the admin API alike: one walk of each route's
  * dead-letter queue (walkDeadLetters: confirmed copies, never a requeue), purge only with a route
  * or an id. Walks run one at a time — two interleaved walks of one queue would each see the
  * other's kept copies — each on its own short-lived connection.
  */
 export function createDeadLetterService(options: DeadLetterServiceOptions): DeadLetterService {
   let previous: Promise<unknown> = Promise.resolve();
-  return (request) => {
+  return (request, observer = {}) => {
     validate(request, options.routeIds);
-    const run = previous.catch(() => {}).then(() => walk(options, request));
+    const run = previous.catch(() => {}).then(() => walk(options, request, observer));
     previous = run;
     return run;
   };
@@ -57,19 +68,19 @@ export function createDeadLetterService(options: DeadLetterServiceOptions): Dead
 
 function validate(request: DeadLetterRequest, routeIds: readonly string[]): void {
   if (request.route !== undefined && !routeIds.includes(request.route)) {
-    throw new AdminError("unknown_route", `no route "${request.route}" (known: ${routeIds.join(", ")})`);
+    throw new DeadLetterRequestError("unknown_route", `no route "${request.route}" (known: ${routeIds.join(", ")})`);
   }
   if (request.action === "purge" && request.route === undefined && request.id === undefined) {
-    throw new AdminError("invalid_request", "purge needs route or id: it deletes events for good");
+    throw new DeadLetterRequestError("invalid_request", "purge needs route or id: it deletes events for good");
   }
 }
 
-async function walk(options: DeadLetterServiceOptions, request: DeadLetterRequest): Promise<DeadLetterReport> {
+async function walk(options: DeadLetterServiceOptions, request: DeadLetterRequest, observer: DeadLetterObserver): Promise<DeadLetterReport> {
   const limit = request.limit ?? DEFAULT_LIMIT;
   const connection = await amqplib
-    .connect(options.amqpUrl, { clientProperties: { connection_name: "webhook-router admin" } })
+    .connect(options.amqpUrl, { clientProperties: { connection_name: options.connectionName } })
     .catch((error: Error) => {
-      throw new AdminError("broker_unavailable", `cannot reach RabbitMQ: ${error.message}`);
+      throw new BrokerConnectError(describeBrokerFailure(error, options.amqpUrl));
     });
   // Without listeners, a broker closing the connection or channel with an error (a queue deleted
   // under the walk, a broker restart) would be an uncaught exception: the router would die. The
@@ -83,14 +94,21 @@ async function walk(options: DeadLetterServiceOptions, request: DeadLetterReques
     channel.on("error", () => {});
     for (const routeId of request.route === undefined ? options.routeIds : [request.route]) {
       const replayed: Array<[eventId: string, at: number]> = [];
-      const result = await walkDeadLetters(channel, routeId, routeQueues(options.queuePrefix, routeId), (letter) => {
-        if (!matches(letter, request)) return "keep";
-        total.matched += 1;
-        if (letters.length < limit) letters.push(letter);
-        if (!act) return "keep";
-        if (request.action === "replay" && letter.eventId !== undefined) replayed.push([letter.eventId, Date.now()]);
-        return request.action as "replay" | "purge";
-      });
+      const result = await walkDeadLetters(
+        channel,
+        routeId,
+        routeQueues(options.queuePrefix, routeId),
+        (letter) => {
+          if (!matches(letter, request)) return "keep";
+          total.matched += 1;
+          if (letters.length < limit) letters.push(letter);
+          observer.onMatch?.(letter);
+          if (!act) return "keep";
+          if (request.action === "replay" && letter.eventId !== undefined) replayed.push([letter.eventId, Date.now()]);
+          return request.action as "replay" | "purge";
+        },
+        act ? observer.onProgress : undefined,
+      );
       total.replayed += result.replayed;
       total.purged += result.purged;
       for (const [eventId, at] of replayed) options.onReplayed?.(routeId, eventId, at);

@@ -1,0 +1,112 @@
+import { parseArgs } from "node:util";
+import { BrokerConnectError } from "../broker/broker-failure.js";
+import { ConfigError } from "../config/config-error.js";
+import { loadEnvFile } from "./env-file.js";
+import { check } from "./check.js";
+import { dlq } from "./dlq.js";
+import { events } from "./events.js";
+import { send } from "./send.js";
+import { start } from "./start.js";
+import { tail } from "./tail.js";
+
+const USAGE = `Usage: webhook-router <command> [options]
+
+Commands:
+  start [--role all|ingress|worker]       run the router until SIGTERM/SIGINT (default role: all)
+  check                                   validate routes/, compile every mapping, run every route's examples
+  tail [pattern]                          print events from the exchange as they arrive (default pattern: #)
+  dlq list|replay|purge                   dead letters: inspect, send back to their route's queue, or drop
+      [--route R] [--id EVENT_ID] [--reason KIND] [--dry-run]
+  events [--source S] [--type T]          the delivery log: one line per event with each route's state,
+      [--status pending|delivered|filtered|retrying|dead] [--route R]
+      [--since 1h|ISO] [--until 1h|ISO] [--limit N] [--id EVENT_ID]   (--id: that event's whole journey)
+  send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
+       [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
+
+Configuration comes from the environment, and first from ./.env when present ($ENV_FILE names another
+file; ENV_FILE= reads none); see README.md.`;
+
+/** sysexits' EX_CONFIG: the configuration, not the code, needs fixing. */
+const EXIT_CONFIG = 78;
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      event: { type: "string" },
+      url: { type: "string" },
+      role: { type: "string", default: "all" },
+      route: { type: "string" },
+      id: { type: "string" },
+      reason: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      source: { type: "string" },
+      type: { type: "string" },
+      status: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      limit: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === "help") {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  loadEnvFile();
+  switch (command) {
+    case "start": {
+      const role = values.role;
+      if (role !== "all" && role !== "ingress" && role !== "worker") throw new UsageError(`--role must be all, ingress or worker, not "${role}"`);
+      return start(role); // -1: keeps running; the signal handlers exit
+    }
+    case "check":
+      return check();
+    case "tail":
+      return tail(rest[0] ?? "#");
+    case "dlq": {
+      const action = rest[0];
+      if (action !== "list" && action !== "replay" && action !== "purge") throw new UsageError("dlq needs list, replay or purge");
+      return dlq({ action, route: values.route, id: values.id, reason: values.reason, dryRun: values["dry-run"] === true });
+    }
+    case "events": {
+      const { source, type, status, route, since, until, id, limit } = values;
+      return events({ source, type, status, route, since, until, id, limit });
+    }
+    case "send": {
+      const [sourceId, fixture] = rest;
+      if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");
+      return send({ sourceId, fixture, event: values.event, url: values.url });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+/** Runs one command line and sets the exit code (`start` keeps running; its signal handlers exit). */
+export function runCli(argv: readonly string[]): Promise<void> {
+  return run([...argv]).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof BrokerConnectError) {
+        console.error(`webhook-router: ${error.message}`);
+        process.exitCode = error.exitCode;
+      } else if (error instanceof ConfigError) {
+        console.error(`webhook-router: ${error.message}`);
+        process.exitCode = EXIT_CONFIG;
+      } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+        console.error(`webhook-router: ${(error as Error).message}\n\n${USAGE}`);
+        process.exitCode = 2;
+      } else {
+        console.error(`webhook-router: ${(error as Error).message ?? String(error)}`);
+        process.exitCode = 1;
+      }
+    },
+  );
+}
