@@ -95,6 +95,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     logger,
     trustProxy: env.TRUST_PROXY,
     isShuttingDown: () => shuttingDown,
+    limits: { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS, unverifiedBytesMax: env.UNVERIFIED_BYTES_MAX },
   });
   server.listen(env.PORT, env.HOST);
   await once(server, "listening");

@@ -1,13 +1,32 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import { HttpError, type HttpErrorCode } from "../errors.js";
 import type { Metrics } from "../ops/metrics.js";
-import { createIngressApp } from "./app.js";
+import { createIngressApp, NO_SOURCE } from "./app.js";
 import { createClientAddress, createClientKeys, type TrustProxy } from "./client-address.js";
 import type { EventSink } from "./event-sink.js";
 import type { Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
+import { createUnverifiedBudget } from "./unverified-budget.js";
 import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 import { plainWebhookTarget } from "./webhook-path.js";
+
+/** What the ingress allows a client: time to send, and bytes held before they are verified. */
+export interface IngressLimits {
+  /** HEADERS_TIMEOUT_MS: how long the headers may take (capped at requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** REQUEST_TIMEOUT_MS: how long the whole request may take to arrive. */
+  readonly requestTimeoutMs: number;
+  /** UNVERIFIED_BYTES_MAX: bytes of bodies read but not yet verified, all requests together. */
+  readonly unverifiedBytesMax: number;
+}
+
+export const DEFAULT_INGRESS_LIMITS: IngressLimits = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  unverifiedBytesMax: 64 * 1024 ** 2,
+});
 
 export interface IngressServerDeps {
   readonly pipelines: ReadonlyMap<string, SourcePipeline>;
@@ -21,6 +40,8 @@ export interface IngressServerDeps {
   /** TRUST_PROXY: which X-Forwarded-For hops to believe. */
   readonly trustProxy: TrustProxy;
   readonly isShuttingDown: () => boolean;
+  /** @defaultValue DEFAULT_INGRESS_LIMITS */
+  readonly limits?: IngressLimits;
 }
 
 /**
@@ -30,18 +51,86 @@ export interface IngressServerDeps {
  * bench/README.md) for nothing the webhook path uses.
  */
 export function createIngressServer(deps: IngressServerDeps): Server {
+  const limits = deps.limits ?? DEFAULT_INGRESS_LIMITS;
+  const reading = new WeakSet<IncomingMessage>();
   const webhook = deps.sink
     ? createWebhookHandler({
         ...deps,
         sink: deps.sink,
         clientAddress: createClientAddress(deps.trustProxy),
         clientKey: createClientKeys(),
+        budget: createUnverifiedBudget(limits.unverifiedBytesMax),
+        requestTimeoutMs: limits.requestTimeoutMs,
+        reading,
       })
     : undefined;
-  const app = createIngressApp({ ...deps, webhook });
-  return createServer((request, response) => {
-    const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
-    if (target) void webhook?.(request, response, target);
-    else app(request, response);
-  });
+  const app = createIngressApp({ ...deps, webhook, sources: deps.pipelines });
+  // The request in hand on each connection, so that a timeout knows whether it was answered.
+  const current = new WeakMap<Socket, { request: IncomingMessage; response: ServerResponse }>();
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often node looks for requests past those timeouts (its default, 30 s, would let a
+      // 30 s timeout run to 60 s).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+    },
+    (request, response) => {
+      current.set(request.socket, { request, response });
+      const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
+      if (target) void webhook?.(request, response, target);
+      else app(request, response);
+    },
+  );
+  server.on("clientError", answerClientError(deps, current, reading));
+  return server;
+}
+
+/**
+ * Errors node:http meets before a request reaches a handler, or beside it: headers or a request
+ * too slow (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS), malformed HTTP. Node's own answers are bare
+ * text; these are JSON, logged on one line and counted like every other answer.
+ */
+function answerClientError(
+  deps: IngressServerDeps,
+  current: WeakMap<Socket, { request: IncomingMessage; response: ServerResponse }>,
+  reading: WeakSet<IncomingMessage>,
+): (error: Error & { code?: string }, socket: Socket) => void {
+  return (error, socket) => {
+    const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    const inHand = current.get(socket);
+    // The webhook handler reading this body answers its timeout itself (408, its own log line).
+    if (timedOut && inHand && reading.has(inHand.request)) return;
+    // Already answered, and the rest of its body was being discarded: nothing more to say.
+    const answered = inHand !== undefined && inHand.response.headersSent && !inHand.request.complete;
+    if (answered || (!timedOut && (error.code === "ECONNRESET" || error.code === "EPIPE"))) {
+      socket.destroy();
+      return;
+    }
+    const code: HttpErrorCode = timedOut ? "request_timeout" : error.code === "HPE_HEADER_OVERFLOW" ? "headers_too_large" : "bad_request";
+    const failure = new HttpError(code, clientErrorMessage(code));
+    if (socket.writable) {
+      const body = JSON.stringify(failure.toBody());
+      socket.end(
+        `HTTP/1.1 ${failure.status} ${STATUS_TEXT[code]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        () => socket.destroy(),
+      );
+    } else socket.destroy();
+    deps.metrics.answered(NO_SOURCE, failure.status, code);
+    deps.logger.info({ status: failure.status, reason: code, ip: socket.remoteAddress, ...(timedOut ? {} : { parser: error.code }) }, "request refused");
+  };
+}
+
+const STATUS_TEXT: Partial<Record<HttpErrorCode, string>> = {
+  request_timeout: "Request Timeout",
+  headers_too_large: "Request Header Fields Too Large",
+  bad_request: "Bad Request",
+};
+
+function clientErrorMessage(code: HttpErrorCode): string {
+  if (code === "request_timeout") return "the request took too long to arrive";
+  if (code === "headers_too_large") return "the request headers are too large";
+  return "the request is not valid HTTP";
 }
