@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRouter, type TestRouter } from "../helpers/router.js";
 
@@ -18,6 +19,18 @@ function expectJsonError(answer: Answer, status: number, error: string): void {
   expect(answer.type).toMatch(/^application\/json/);
   expect(JSON.parse(answer.text)).toMatchObject({ error });
   expect(answer.text).not.toMatch(/node_modules|\bat \w|<html|<pre/i);
+}
+
+/** Writes raw bytes and returns everything the router said before it closed the connection. */
+function rawExchange(url: string, bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    let text = "";
+    socket.on("error", () => {});
+    socket.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    socket.on("close", () => resolve(text));
+    socket.write(bytes);
+  });
 }
 
 async function counted(router: TestRouter, labels: string): Promise<number> {
@@ -77,5 +90,15 @@ describe.each([{ nodeEnv: undefined }, { nodeEnv: "production" }])("every answer
     expect((await call(`${router.url}/healthz`)).status).toBe(200);
     expect(await counted(router, 'source="-",status="200",reason="ok"')).toBeGreaterThan(before);
     expect(linesAbout("/healthz").at(-1)).toMatchObject({ level: 20, status: 200 });
+  });
+
+  it("malformed HTTP and oversized headers, refused by node's parser, are answered in JSON and logged", async () => {
+    const garbage = await rawExchange(router.url, "NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "bad_request" });
+    const huge = await rawExchange(router.url, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "headers_too_large" });
+    expect(router.logs.filter((line) => line.msg === "request refused").map((line) => line.reason)).toEqual(["bad_request", "headers_too_large"]);
   });
 });
