@@ -106,6 +106,31 @@ export function printTable(results, config) {
       console.log(`   RSS (MiB) after each ${fmt(long.rssBySent[0].sent)} events: ${long.rssBySent.map((p) => fmt(p.rssMiB)).join(" → ")}`);
     }
   }
+  const hostile = results.hostile;
+  if (hostile) {
+    console.log("");
+    if (hostile.error) console.log(`6  hostile clients: ${hostile.error}`);
+    else
+      console.log(
+        table(
+          [`6  hostile: ${fmt(hostile.hostile.connections)} junk 1 MiB uploads`, "RSS start", "RSS peak", "RSS end", "honest 202", "honest sent", "honest p50 ms", "honest p99 ms", "junk told", "other cores"],
+          [
+            [
+              "  router",
+              fmt(hostile.rssMiB.start),
+              fmt(hostile.rssMiB.peak),
+              fmt(hostile.rssMiB.end),
+              fmt(hostile.honest.accepted),
+              fmt(hostile.honest.sent),
+              ms(hostile.honest.latencyMs.p50),
+              ms(hostile.honest.latencyMs.p99),
+              Object.entries(hostile.hostile.statuses).map(([status, n]) => `${status}×${n}`).join(" "),
+              fmt(hostile.cpu?.other?.coreShare, 2),
+            ],
+          ],
+        ),
+      );
+  }
   const peak = results.throughput?.["router LOG_LEVEL=info"]?.rssMiB;
   if (peak) console.log(`\n5  router RSS under scenario 1 (info): start ${fmt(peak.start)}, peak ${fmt(peak.peak)}, end ${fmt(peak.end)} MiB`);
 }

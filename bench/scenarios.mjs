@@ -1,6 +1,7 @@
 // The scenarios `npm run bench` runs, in this order; `BENCH_ONLY` picks some by name. Each returns
 // plain data for the table (report.mjs) and the JSON results file.
 import { ingressScenario, referenceTarget, routerTarget, runLong } from "./ingress-scenarios.mjs";
+import { runHostile } from "./hostile-scenario.mjs";
 import { runWorker } from "./worker-scenario.mjs";
 
 export const SCENARIOS = {
@@ -77,6 +78,11 @@ export const SCENARIOS = {
   longrun: {
     title: "memory over a long run: RSS at start, peak and end of N accepted events at full speed",
     run: runLong,
+  },
+
+  hostile: {
+    title: "hostile clients: 2,000 connections upload 1 MiB junk-signed bodies slowly; an honest sender posts signed 1 KiB beside them",
+    run: runHostile,
   },
 };
 

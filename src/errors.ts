@@ -6,6 +6,8 @@
 export const httpErrors = {
   unknown_source: { status: 404, retryable: false },
   not_found: { status: 404, retryable: false },
+  invalid_url: { status: 400, retryable: false },
+  bad_request: { status: 400, retryable: false },
   method_not_allowed: { status: 405, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_encoding: { status: 415, retryable: false },
@@ -15,6 +17,8 @@ export const httpErrors = {
   rate_limited: { status: 429, retryable: true },
   unavailable: { status: 503, retryable: true },
   request_aborted: { status: 400, retryable: true },
+  request_timeout: { status: 408, retryable: true },
+  headers_too_large: { status: 431, retryable: false },
   internal: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 

@@ -9,7 +9,7 @@ import { listenEarly } from "./lifecycle/listen-early.js";
 import { openStateAndLog } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
-import { createIngressHandler } from "./ingress/server.js";
+import { createIngressHandler, ingressServerOptions } from "./ingress/server.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
@@ -55,7 +55,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const compiled = compileRoutes(table);
   const pipelines = runsIngress ? buildPipelines(table) : new Map();
 
-  const publicPort = await listenEarly(env.PORT, env.HOST, { port: "PORT", host: "HOST" });
+  const limits = { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS, unverifiedBytesMax: env.UNVERIFIED_BYTES_MAX };
+  const publicPort = await listenEarly(env.PORT, env.HOST, { port: "PORT", host: "HOST" }, ingressServerOptions(limits));
   const started: Array<() => Promise<unknown>> = [() => publicPort.close()];
   try {
     return await wire();
@@ -112,19 +113,20 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 
     let shuttingDown = false;
     const server: Server = publicPort.server;
-    publicPort.serve(
-      createIngressHandler({
-        pipelines,
-        sink,
-        readiness: readiness(sink, () => workers, runsWorkers),
-        metrics: ops.metrics,
-        onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
-        onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
-        logger,
-        trustProxy: env.TRUST_PROXY,
-        isShuttingDown: () => shuttingDown,
-      }),
-    );
+    const ingress = createIngressHandler({
+      pipelines,
+      sink,
+      readiness: readiness(sink, () => workers, runsWorkers),
+      metrics: ops.metrics,
+      onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
+      onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
+      logger,
+      trustProxy: env.TRUST_PROXY,
+      isShuttingDown: () => shuttingDown,
+      limits,
+    });
+    server.on("clientError", ingress.clientError);
+    publicPort.serve(ingress.request);
     const port = publicPort.port;
     if (adminPort) {
       const deadLetters = createDeadLetterService({

@@ -51,6 +51,13 @@ const coreEnvSchema = z.object({
   CLAIM_LEASE_MARGIN: durationSchema.default(30_000),
   /** How long a request waits for the broker's confirm before the event goes to the spool. @defaultValue 2000 */
   PUBLISH_TIMEOUT_MS: positiveMs.default(2000),
+  // --- ingress under hostile or careless clients ---
+  /** How long a request's headers may take to arrive (at most REQUEST_TIMEOUT_MS). @defaultValue 10000 */
+  HEADERS_TIMEOUT_MS: positiveMs.default(10_000),
+  /** How long a whole request (headers and body) may take to arrive; past it: 408. @defaultValue 30000 */
+  REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
+  /** Bytes of webhook bodies read but not yet verified, all requests together; past it: 503. @defaultValue 64mb */
+  UNVERIFIED_BYTES_MAX: byteSizeSchema.default(64 * 1024 ** 2),
   /** How long shutdown waits for in-flight requests and confirms. @defaultValue 10000 */
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10_000),
   // --- spool (zero loss at the front door) ---

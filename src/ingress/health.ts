@@ -16,6 +16,7 @@ export interface Readiness {
 export function readyz(readiness: Readiness, isShuttingDown: () => boolean): RequestHandler {
   return (_request, response) => {
     const ready = readiness.ready && !isShuttingDown();
+    if (!ready) response.locals.reason = "not_ready";
     response.status(ready ? 200 : 503).json({
       status: ready ? "ready" : "not_ready",
       ...readiness.report(),

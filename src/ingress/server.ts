@@ -1,13 +1,32 @@
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { Metrics } from "../ops/metrics.js";
 import { createIngressApp } from "./app.js";
+import { answerClientError, type RequestsInHand } from "./client-error.js";
 import { createClientAddress, createClientKeys, type TrustProxy } from "./client-address.js";
 import type { EventSink } from "./event-sink.js";
 import type { Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
+import { createUnverifiedBudget } from "./unverified-budget.js";
 import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 import { plainWebhookTarget } from "./webhook-path.js";
+
+/** What the ingress allows a client: time to send, and bytes held before they are verified. */
+export interface IngressLimits {
+  /** HEADERS_TIMEOUT_MS: how long the headers may take (capped at requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
+  /** REQUEST_TIMEOUT_MS: how long the whole request may take to arrive. */
+  readonly requestTimeoutMs: number;
+  /** UNVERIFIED_BYTES_MAX: bytes of bodies read but not yet verified, all requests together. */
+  readonly unverifiedBytesMax: number;
+}
+
+export const DEFAULT_INGRESS_LIMITS: IngressLimits = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  unverifiedBytesMax: 64 * 1024 ** 2,
+});
 
 export interface IngressServerDeps {
   readonly pipelines: ReadonlyMap<string, SourcePipeline>;
@@ -21,6 +40,8 @@ export interface IngressServerDeps {
   /** TRUST_PROXY: which X-Forwarded-For hops to believe. */
   readonly trustProxy: TrustProxy;
   readonly isShuttingDown: () => boolean;
+  /** @defaultValue DEFAULT_INGRESS_LIMITS */
+  readonly limits?: IngressLimits;
 }
 
 /**
@@ -30,23 +51,55 @@ export interface IngressServerDeps {
  * bench/README.md) for nothing the webhook path uses.
  */
 export function createIngressServer(deps: IngressServerDeps): Server {
-  return createServer(createIngressHandler(deps));
+  const handler = createIngressHandler(deps);
+  const server = createServer(ingressServerOptions(deps.limits), handler.request);
+  server.on("clientError", handler.clientError);
+  return server;
 }
 
-/** The public server's request handler, for a port bound before the router was wired. */
-export function createIngressHandler(deps: IngressServerDeps): RequestListener {
+/** node:http's own limits on how long a client may take to send (see IngressLimits). */
+export function ingressServerOptions(limits: IngressLimits = DEFAULT_INGRESS_LIMITS): ServerOptions {
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return {
+    headersTimeout,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often node looks for requests past those timeouts (its default, 30 s, would let a
+    // 30 s timeout run to 60 s).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+  };
+}
+
+/** What a server created with ingressServerOptions hands its requests and client errors to. */
+export interface IngressHandler {
+  readonly request: RequestListener;
+  readonly clientError: (error: Error & { code?: string }, socket: Socket) => void;
+}
+
+/** The public server's handlers, also for a port bound before the router was wired (listenEarly). */
+export function createIngressHandler(deps: IngressServerDeps): IngressHandler {
+  const limits = deps.limits ?? DEFAULT_INGRESS_LIMITS;
+  const reading = new WeakSet<IncomingMessage>();
   const webhook = deps.sink
     ? createWebhookHandler({
         ...deps,
         sink: deps.sink,
         clientAddress: createClientAddress(deps.trustProxy),
         clientKey: createClientKeys(),
+        budget: createUnverifiedBudget(limits.unverifiedBytesMax),
+        requestTimeoutMs: limits.requestTimeoutMs,
+        reading,
       })
     : undefined;
-  const app = createIngressApp({ ...deps, webhook });
-  return (request, response) => {
-    const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
-    if (target) void webhook?.(request, response, target);
-    else app(request, response);
+  const app = createIngressApp({ ...deps, webhook, sources: deps.pipelines });
+  // The request in hand on each connection, so that a timeout knows whether it was answered.
+  const current: RequestsInHand = new WeakMap();
+  return {
+    request(request, response) {
+      current.set(request.socket, { request, response });
+      const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
+      if (target) void webhook?.(request, response, target);
+      else app(request, response);
+    },
+    clientError: answerClientError({ ...deps, current, reading }),
   };
 }

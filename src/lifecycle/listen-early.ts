@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, type RequestListener, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A port bound before the application behind it exists. */
@@ -36,9 +36,15 @@ export class ListenError extends Error {
  * go to `whileStarting`: by default a 503 with Retry-After, like any moment the router cannot
  * take events.
  */
-export async function listenEarly(port: number, host: string, names: ListenVariables, whileStarting: RequestListener = unavailable): Promise<BoundPort> {
+export async function listenEarly(
+  port: number,
+  host: string,
+  names: ListenVariables,
+  options: ServerOptions = {},
+  whileStarting: RequestListener = unavailable,
+): Promise<BoundPort> {
   let handler: RequestListener = whileStarting;
-  const server = createServer((request, response) => handler(request, response));
+  const server = createServer(options, (request, response) => handler(request, response));
   server.listen(port, host);
   try {
     await once(server, "listening");

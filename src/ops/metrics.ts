@@ -13,6 +13,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** One answered webhook. `source` must be a configured id (or "unknown"): labels stay bounded. */
   webhook(source: string, status: number, reason: string, seconds: number): void;
+  /** Any other answer of the ingress port (health, 404, 405, timeouts): counted, no latency. */
+  answered(source: string, status: number, reason: string): void;
   verificationFailure(source: string, reason: string): void;
   delivery(routeId: string, outcome: Outcome): void;
 }
@@ -33,7 +35,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
 
   const requests = new Counter({
     name: "webhook_router_requests_total",
-    help: "Webhook requests answered, by source, HTTP status and reason (accepted or the error code).",
+    help: "Requests answered by the ingress port, by source (\"-\" outside /webhooks/), HTTP status and reason (accepted, ok or the error code).",
     labelNames: ["source", "status", "reason"] as const,
     registers,
   });
@@ -99,6 +101,9 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     webhook(source, status, reason, seconds) {
       requests.inc({ source, status: String(status), reason });
       ackLatency.observe({ source, status: String(status) }, seconds);
+    },
+    answered(source, status, reason) {
+      requests.inc({ source, status: String(status), reason });
     },
     verificationFailure(source, reason) {
       verification.inc({ source, reason });

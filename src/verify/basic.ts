@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { requireHeader } from "./headers.js";
 import { createSecretMatcher } from "./timing-safe.js";
 import type { Signer, Verifier } from "./verifier.js";
@@ -16,16 +17,24 @@ export function createBasicVerifier(username: string, passwords: readonly string
   const passwordMatches = createSecretMatcher(passwords.filter((p) => p !== "").map((p) => Buffer.from(p)));
 
   return Object.freeze({
+    precheck(headers) {
+      splitCredentials(headers);
+    },
     verify({ headers }) {
-      const credentials = decodeCredentials(requireHeader(headers, "authorization"));
-      const colon = credentials.indexOf(COLON);
-      if (colon < 0) throw new VerificationError("malformed_signature", "Basic credentials have no user:password separator");
+      const { credentials, colon } = splitCredentials(headers);
       // Both are checked before either result is used, so timing does not say which was wrong.
       const userOk = userMatches(credentials.subarray(0, colon));
       const passwordOk = passwordMatches(credentials.subarray(colon + 1));
       if (!(userOk && passwordOk)) throw new VerificationError("bad_signature", "Basic credentials do not match any active secret");
     },
   } satisfies Verifier);
+}
+
+function splitCredentials(headers: IncomingHttpHeaders): { credentials: Buffer; colon: number } {
+  const credentials = decodeCredentials(requireHeader(headers, "authorization"));
+  const colon = credentials.indexOf(COLON);
+  if (colon < 0) throw new VerificationError("malformed_signature", "Basic credentials have no user:password separator");
+  return { credentials, colon };
 }
 
 function decodeCredentials(value: string): Buffer {

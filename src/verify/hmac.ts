@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { createHmac, createSecretKey, randomUUID } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import { displayHeaderName, requireHeader } from "./headers.js";
 import type { CompiledHmacSettings, HmacSettings } from "./hmac-settings.js";
 import { compileHmacSettings } from "./hmac-settings.js";
@@ -26,24 +27,31 @@ export function createHmacVerifier(settings: HmacSettings, keys: readonly Buffer
   const timestampSource =
     s.timestampHeader === undefined ? `${header} header's ${timestampKeyOf(s)}=` : `${displayHeaderName(s.timestampHeader)} header`;
 
-  return Object.freeze({
-    verify({ rawBody, headers }, nowMs) {
-      const parsed = parseSignatureHeader(requireHeader(headers, s.header), s.format, s.header);
-      const timestampText = s.timestampHeader === undefined ? parsed.timestamp : requireHeader(headers, s.timestampHeader);
-      const timestamp = timestampText === undefined ? undefined : parseUnixSeconds(timestampText, timestampSource);
-      const id = s.idHeader === undefined ? undefined : requireHeader(headers, s.idHeader);
-
-      const presented: Buffer[] = [];
-      for (const text of parsed.signatures) {
-        const digest = decodeDigest(text, s.encoding, s.digestLength);
-        if (digest === undefined) {
-          throw new VerificationError("malformed_signature", `${header} header has a signature that is not ${s.digestLength}-byte ${s.encoding}`);
-        }
-        presented.push(digest);
+  /** Everything the headers carry, checked for shape: the part of `verify` that needs no body. */
+  const presentedIn = (headers: IncomingHttpHeaders) => {
+    const parsed = parseSignatureHeader(requireHeader(headers, s.header), s.format, s.header);
+    const timestampText = s.timestampHeader === undefined ? parsed.timestamp : requireHeader(headers, s.timestampHeader);
+    const timestamp = timestampText === undefined ? undefined : parseUnixSeconds(timestampText, timestampSource);
+    const id = s.idHeader === undefined ? undefined : requireHeader(headers, s.idHeader);
+    const digests: Buffer[] = [];
+    for (const text of parsed.signatures) {
+      const digest = decodeDigest(text, s.encoding, s.digestLength);
+      if (digest === undefined) {
+        throw new VerificationError("malformed_signature", `${header} header has a signature that is not ${s.digestLength}-byte ${s.encoding}`);
       }
+      digests.push(digest);
+    }
+    return { timestampText, timestamp, id, digests };
+  };
 
+  return Object.freeze({
+    precheck(headers) {
+      presentedIn(headers);
+    },
+    verify({ rawBody, headers }, nowMs) {
+      const { timestampText, timestamp, id, digests } = presentedIn(headers);
       const values: SignedValues = { body: rawBody, timestamp: timestampText, id };
-      if (!keyObjects.some((key) => matchesAny(sign(s, key, values), presented))) {
+      if (!keyObjects.some((key) => matchesAny(sign(s, key, values), digests))) {
         throw new VerificationError("bad_signature", "signature does not match any active secret");
       }
       // Checked after the signature so that this reason means "genuine but stale", not "anything".

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { displayHeaderName, requireHeader } from "./headers.js";
 import { createSecretMatcher } from "./timing-safe.js";
 import type { Signer, Verifier } from "./verifier.js";
@@ -20,10 +21,17 @@ export function createSharedSecretHeaderVerifier(settings: SharedSecretHeaderSet
   const label = displayHeaderName(header);
   const schemeLower = scheme?.toLowerCase();
 
+  const tokenIn = (headers: IncomingHttpHeaders) => {
+    const value = requireHeader(headers, header);
+    return schemeLower === undefined ? value : tokenAfterScheme(value, schemeLower, scheme ?? "", label);
+  };
+
   return Object.freeze({
+    precheck(headers) {
+      tokenIn(headers);
+    },
     verify({ headers }) {
-      const value = requireHeader(headers, header);
-      const token = schemeLower === undefined ? value : tokenAfterScheme(value, schemeLower, scheme ?? "", label);
+      const token = tokenIn(headers);
       // node:http reads header bytes as Latin-1: this gets back the bytes the sender wrote.
       if (!matches(Buffer.from(token, "latin1"))) {
         const what = scheme === undefined ? `${label} header` : `${scheme} token`;

@@ -34,6 +34,14 @@ export interface SignedRequest {
  * more than the scheme needs. Any active secret may match (rotation).
  */
 export interface Verifier {
+  /**
+   * What can be refused from the headers alone, before a byte of the body is read: the scheme's
+   * headers missing (`missing_signature`) or not in the scheme's shape (`malformed_signature`).
+   * Never the secret's match nor the timestamp's tolerance: those need the body (the tolerance is
+   * checked after the signature, so that its reason means "genuinely signed but stale").
+   * @throws VerificationError
+   */
+  precheck(headers: IncomingHttpHeaders): void;
   /** @throws VerificationError when no active secret accepts the request. */
   verify(request: SignedRequest, nowMs: number): void;
 }

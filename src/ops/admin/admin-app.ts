@@ -22,7 +22,11 @@ export interface AdminAppDeps {
   readonly logger: Logger;
 }
 
-/** The admin API (see docs/admin-openapi.yaml): JSON in, JSON out, errors as `{error, message}`. */
+/**
+ * The admin API (see docs/admin-openapi.yaml): JSON in, JSON out, errors as `{error, message}` —
+ * whatever went wrong and whatever NODE_ENV says: express's own error page (HTML, with a stack
+ * outside production) is never reached.
+ */
 export function createAdminApp(deps: AdminAppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -63,12 +67,15 @@ function answerError(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
     let failure: AdminError;
     if (error instanceof AdminError) failure = error;
+    // express's router throws a URIError (status 400) when a path parameter will not decode.
+    else if (error instanceof URIError) failure = new AdminError("invalid_request", "the URL has a malformed percent-escape");
     else if (isBodyError(error)) failure = new AdminError("invalid_request", `the body must be JSON: ${error.message}`);
     else {
       logger.error({ err: error, method: request.method, path: request.path }, "admin request failed");
       failure = new AdminError("internal", "internal error; see the router's log");
     }
     if (!response.headersSent) response.status(failure.status).json(failure.toBody());
+    else response.destroy();
   };
 }
 
