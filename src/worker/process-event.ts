@@ -56,7 +56,7 @@ export interface ClaimDeps {
 }
 
 /**
- * One attempt at one event on one route: dedup → filter (the event alone) → claim → enrich → when
+ * One attempt at one event on one route: filter (the event alone) → claim (and dedup) → enrich → when
  * → map → deliver, and the decision of what happens next. Never throws: every failure becomes an
  * Outcome, so no message can block its queue. The claim makes this the only delivery of the
  * (route, event id) in progress anywhere; it is released when the attempt ends, whatever its
@@ -68,9 +68,9 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
   let calledAt: number | undefined;
   let claim: Claim | undefined;
   try {
-    if (await deps.store.isDelivered(route.id, event.id)) return { kind: "duplicate" };
     // A filtered event makes no call of any kind, not even a claim.
     if (!(await passesFilter(deps.compiled, event))) return { kind: "filtered", stage: "filter" };
+    // The claim is the dedup check too: it is refused for a pair already recorded as delivered.
     const taken = await claimEvent(deps, event.id);
     if (taken.kind === "delivered") return { kind: "duplicate" };
     if (taken.kind === "busy") return { kind: "busy", delayMs: retryDelay(route.retry, 2), heldBy: taken.owner };
