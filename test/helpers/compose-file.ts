@@ -49,12 +49,19 @@ export function portMapping(mapping: string): { ip: string | undefined; host: st
   throw new Error(`unexpected port mapping "${mapping}"`);
 }
 
+export interface DockerfileStage {
+  readonly name: string | undefined;
+  /** What it is built `FROM`: an image, or an earlier stage's name. */
+  readonly from: string;
+  body: string;
+}
+
 /** Each `FROM … AS name` of the Dockerfile, in order, with the instructions of its stage. */
-export function dockerfileStages(): Array<{ name: string | undefined; body: string }> {
-  const stages: Array<{ name: string | undefined; body: string }> = [];
+export function dockerfileStages(): DockerfileStage[] {
+  const stages: DockerfileStage[] = [];
   for (const line of dockerfile.split("\n")) {
-    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
-    if (from) stages.push({ name: from[1], body: "" });
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (from) stages.push({ name: from[2], from: from[1]!, body: "" });
     else if (stages.length > 0) stages[stages.length - 1]!.body += `${line}\n`;
   }
   return stages;

@@ -14,9 +14,10 @@ export interface StandInsProcess {
 /** Runs the stand-ins directly under node with tsx's loader: one process, as in the container. */
 export const DIRECT: readonly [string, readonly string[]] = [process.execPath, ["--import", "tsx", "test/stand-ins.ts"]];
 
-/** Starts the stand-ins with `env` (and no .env file: ENV_FILE is empty, as in every test). */
-export function spawnStandIns(env: Record<string, string>, command: readonly [string, readonly string[]] = DIRECT): StandInsProcess {
+/** Starts the stand-ins with `env` (and no .env file: ENV_FILE is empty, as in every test), in `cwd`. */
+export function spawnStandIns(env: Record<string, string>, command: readonly [string, readonly string[]] = DIRECT, cwd = process.cwd()): StandInsProcess {
   const child = spawn(command[0], command[1], {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ENV_FILE: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
