@@ -1,40 +1,104 @@
 /**
  * `npm run stand-ins`: local stand-ins for the example routes' targets — Tracktile's API (with a
  * sample order and shipment), QuickBooks Online, Odoo and ShipBob — on the ports example.env
- * points at, printing every call they receive. For trying the router end to end on a laptop; the
- * same servers back the test suite.
+ * points at, printing every call they receive. For trying the router end to end on a laptop or
+ * in docker compose; the same servers back the test suite.
+ *
+ * Ports and address: test/helpers/stand-ins-ports.ts (`STAND_INS_PORT`, `STAND_IN_<NAME>_PORT`,
+ * `STAND_INS_HOST`), read from the environment and, like the CLI, from ./.env (`ENV_FILE`).
  */
+import { ConfigError } from "../src/config/config-error.js";
+import { loadEnvFile } from "../src/cli/env-file.js";
 import { startFakeTracktileApi } from "./helpers/fake-tracktile-api.js";
-import { FakeOdoo, FakeQuickBooks, FakeShipBob, type FakeServer } from "./helpers/fakes/index.js";
+import { FakeOdoo } from "./helpers/fakes/fake-odoo.js";
+import { FakeQuickBooks } from "./helpers/fakes/fake-quickbooks.js";
+import { FakeShipBob } from "./helpers/fakes/fake-shipbob.js";
+import { standInsPlan, StandInsConfigError, type StandInName, type StandInPort, type StandInsPlan } from "./helpers/stand-ins-ports.js";
 
-const PORTS = { tracktile: 9101, quickbooks: 9102, odoo: 9103, shipbob: 9104 };
+interface Running {
+  readonly url: string;
+  readonly requests: ReadonlyArray<{ method: string; path: string; json?: unknown }>;
+  close(): Promise<void>;
+}
 
-const tracktile = await startFakeTracktileApi("api-dev-token", PORTS.tracktile);
-const quickbooks = await new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(PORTS.quickbooks);
-const odoo = await new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(PORTS.odoo);
-const shipbob = await new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(PORTS.shipbob);
+// The credentials are example.env's development values: the stand-ins accept exactly those.
+const START: Record<StandInName, (port: number, host: string) => Promise<Running>> = {
+  tracktile: (port, host) => startFakeTracktileApi("api-dev-token", port, host),
+  quickbooks: (port, host) => new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
+  odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
+  shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
+};
 
-console.log(`stand-ins listening:
-  Tracktile API  ${tracktile.url}   (orders: ord_8841, shipments: shp_456)
-  QuickBooks     ${quickbooks.url}
-  Odoo           ${odoo.url}
-  ShipBob        ${shipbob.url}
+const NOTES: Record<StandInName, string> = { tracktile: "   (orders: ord_8841, shipments: shp_456)", quickbooks: "", odoo: "", shipbob: "" };
+
+/** One line on stderr and the exit code: what a person needs to act, never a stack. */
+function stop(message: string, code: number): never {
+  process.stderr.write(`stand-ins: ${message}\n`);
+  process.exit(code);
+}
+
+function listenProblem(error: unknown, entry: StandInPort, host: string): string {
+  const where = `${host}:${entry.port} (${entry.label})`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return `cannot listen on ${where}: the port is in use (EADDRINUSE) — stop the process holding it (stand-ins already running?) or set ${entry.variable}, or STAND_INS_PORT to move all four, to a free port`;
+  }
+  if (code === "EACCES") return `cannot listen on ${where}: not permitted (EACCES) — set ${entry.variable} to 1024 or above`;
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on ${where}: no such local address (${code}) — check STAND_INS_HOST`;
+  return `cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Exit 78 on a variable that cannot be used, as the CLI does for configuration errors. */
+function readPlan(): StandInsPlan {
+  try {
+    loadEnvFile();
+    return standInsPlan(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) stop(error.problems.map((problem) => `${problem.path}: ${problem.message}`).join("; "), 78);
+    if (error instanceof StandInsConfigError) stop(error.message, 78);
+    throw error;
+  }
+}
+
+const plan = readPlan();
+
+const running: Array<[StandInPort, Running]> = [];
+for (const entry of plan.ports) {
+  try {
+    running.push([entry, await START[entry.name](entry.port, plan.host)]);
+  } catch (error) {
+    await Promise.all(running.map(([, server]) => server.close()));
+    stop(listenProblem(error, entry, plan.host), 1);
+  }
+}
+
+console.log(`stand-ins listening on ${plan.host}:
+${running.map(([entry, server]) => `  ${entry.label.padEnd(14)} ${server.url}${NOTES[entry.name]}`).join("\n")}
 Ctrl-C to stop. Every call received is printed below.`);
 
 // Print each call as it arrives, with the JSON it carried.
-const watched: Array<[string, { requests: Array<{ method: string; path: string; json?: unknown }> }]> = [
-  ["tracktile", tracktile],
-  ["quickbooks", quickbooks as FakeServer],
-  ["odoo", odoo as FakeServer],
-  ["shipbob", shipbob as FakeServer],
-];
-const seen = new Map<string, number>();
-setInterval(() => {
-  for (const [name, server] of watched) {
-    const from = seen.get(name) ?? 0;
+const seen = new Map<StandInName, number>();
+function printNewCalls(): void {
+  for (const [entry, server] of running) {
+    const from = seen.get(entry.name) ?? 0;
     for (const request of server.requests.slice(from)) {
-      console.log(`${new Date().toISOString()} ${name.padEnd(10)} ${request.method} ${request.path} ${request.json === undefined ? "" : JSON.stringify(request.json)}`);
+      console.log(`${new Date().toISOString()} ${entry.name.padEnd(10)} ${request.method} ${request.path} ${request.json === undefined ? "" : JSON.stringify(request.json)}`);
     }
-    seen.set(name, server.requests.length);
+    seen.set(entry.name, server.requests.length);
   }
-}, 200);
+}
+const printer = setInterval(printNewCalls, 200);
+
+// SIGTERM (docker stop, a process manager, tsx relaying npm's) and Ctrl-C: close the servers and
+// exit 0. As PID 1 in a container node has no default handler, so without this it would not stop.
+let stopping = false;
+async function shutDown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(printer);
+  printNewCalls();
+  await Promise.all(running.map(([, server]) => server.close()));
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutDown());
+process.on("SIGINT", () => void shutDown());

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { urlOf } from "./fakes/fake-server.js";
 
 /**
  * A local stand-in for Tracktile's REST API (`https://api.tracktile.io`), for enrichment:
@@ -23,7 +24,7 @@ export interface FakeTracktileApi {
  * Starts the stand-in with the sample order `ord_8841` and shipment `shp_456` from
  * test/fixtures/tracktile-api (what the shipped routes' examples enrich with).
  */
-export async function startFakeTracktileApi(token = "api-test-token", port = 0): Promise<FakeTracktileApi> {
+export async function startFakeTracktileApi(token = "api-test-token", port = 0, host = "127.0.0.1"): Promise<FakeTracktileApi> {
   const requests: FakeTracktileApi["requests"] = [];
   const orders = new Map<string, unknown>(Object.entries(readJson("orders.json")));
   const shipments = new Map<string, unknown>(Object.entries(readJson("shipments.json")));
@@ -47,10 +48,11 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0):
     if (!found) return answer(404, { status: 404, message: "Not found" });
     return answer(200, found);
   });
-  server.listen(port, "127.0.0.1");
+  server.listen(port, host);
+  // Rejects with node's error (EADDRINUSE…) when the port cannot be had.
   await once(server, "listening");
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: urlOf(host, (server.address() as AddressInfo).port),
     token,
     requests,
     orders,
@@ -58,7 +60,12 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0):
     failNext(count, status) {
       failures = { count, status };
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Keep-alive connections (the router's HTTP pool) would hold close() open until they idle out.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

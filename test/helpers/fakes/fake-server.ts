@@ -48,6 +48,7 @@ export abstract class FakeServer {
   readonly #delays: Scripted[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   #port = 0;
+  #host = "127.0.0.1";
 
   constructor() {
     this.#server = createServer((req, res) => {
@@ -55,19 +56,21 @@ export abstract class FakeServer {
     });
   }
 
-  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  /** `http://127.0.0.1:<port>` (or the address listened on), no trailing slash. */
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return urlOf(this.#host, this.#port);
   }
 
   /**
-   * Starts listening (on `port`, or a free one); resolves with `this` so
-   * `await new FakeX().listen()` reads naturally.
+   * Starts listening (on `port`, or a free one; on loopback unless `host` says otherwise — the
+   * stand-ins listen on 0.0.0.0 in a container); resolves with `this` so
+   * `await new FakeX().listen()` reads naturally. A port in use rejects with node's EADDRINUSE.
    */
-  async listen(port = this.#port): Promise<this> {
+  async listen(port = this.#port, host = this.#host): Promise<this> {
+    this.#host = host;
     await new Promise<void>((resolve, reject) => {
       this.#server.once("error", reject);
-      this.#server.listen(port, "127.0.0.1", () => {
+      this.#server.listen(port, host, () => {
         this.#server.off("error", reject);
         resolve();
       });
@@ -179,6 +182,15 @@ function send(res: ServerResponse, response: FakeResponse): void {
     ...response.headers,
   });
   res.end(payload);
+}
+
+/**
+ * How a client on this machine reaches a server listening on `host`: a wildcard address is
+ * reached on loopback.
+ */
+export function urlOf(host: string, port: number): string {
+  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** The credentials of an HTTP Basic `Authorization` header, if it is one. */
