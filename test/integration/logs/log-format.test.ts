@@ -8,10 +8,13 @@ import amqplib from "amqplib";
 import { afterAll, describe, expect, it } from "vitest";
 import { post, signFor } from "../../helpers/post.js";
 import { AMQP_URL } from "../../helpers/rabbit.js";
-import { EXAMPLE_SECRETS } from "../../helpers/router.js";
+import { deleteRouteQueues, EXAMPLE_SECRETS } from "../../helpers/router.js";
+import { loadRoutes } from "../../../src/config/load-routes.js";
 
 const order = readFileSync("test/fixtures/tracktile/order.status.changed.json", "utf8");
 const exchange = `test.events.${randomUUID()}`;
+// Ingress declares the route queues too: its own prefix keeps them apart from anyone else's.
+const prefix = `test.${randomUUID().slice(0, 8)}.`;
 
 interface Run {
   readonly code: number | null;
@@ -32,6 +35,7 @@ async function runIngress(env: Record<string, string>): Promise<Run> {
       HOST: "127.0.0.1",
       AMQP_URL,
       AMQP_EXCHANGE: exchange,
+      QUEUE_PREFIX: prefix,
       ROUTES_DIR: "routes",
       ADMIN_PORT: "off",
       DATA_DIR: mkdtempSync(join(tmpdir(), "wr-logs-")),
@@ -65,6 +69,7 @@ async function runIngress(env: Record<string, string>): Promise<Run> {
 }
 
 afterAll(async () => {
+  await deleteRouteQueues(prefix, loadRoutes("routes", { ...process.env, ...EXAMPLE_SECRETS }));
   const connection = await amqplib.connect(AMQP_URL);
   const channel = await connection.createChannel();
   await channel.deleteExchange(exchange);
