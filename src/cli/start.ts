@@ -14,7 +14,7 @@ import { createLogger } from "../ops/logger.js";
 export async function start(role: Role): Promise<number> {
   const env = loadEnv();
   const table = loadRoutes(env.ROUTES_DIR);
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
   let router: Awaited<ReturnType<typeof startRouter>>;
   try {
     router = await startRouter({ env, table, logger, role });

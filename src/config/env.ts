@@ -35,6 +35,8 @@ const coreEnvSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   /** pino level. @defaultValue info */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json` (one JSON object a line), `pretty` (for a person), `auto`: pretty when stdout is a terminal. @defaultValue auto */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   /** express `trust proxy`, so rate limits key on the real client behind a proxy. @defaultValue false */
   TRUST_PROXY: trustProxy.default(false),
   /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. @defaultValue webhook-router. */

@@ -28,7 +28,7 @@ export function answerClientError({ metrics, logger, current, reading }: ClientE
     // The webhook handler reading this body answers its timeout itself (408, its own log line).
     if (timedOut && inHand && reading.has(inHand.request)) return;
     // Already answered, and the rest of its body was being discarded: nothing more to say.
-    const answered = inHand !== undefined && inHand.response.headersSent && !inHand.request.complete;
+    const answered = inHand?.response.headersSent === true && !inHand.request.complete;
     if (answered || (!timedOut && (error.code === "ECONNRESET" || error.code === "EPIPE"))) {
       socket.destroy();
       return;

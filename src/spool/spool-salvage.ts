@@ -38,7 +38,7 @@ export interface SalvageResult {
  */
 export function moveAside(path: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[:.]/g, "-");
-  const movedTo = path.replace(/\.sqlite$/, "") + `.corrupt-${stamp}.sqlite`;
+  const movedTo = `${path.replace(/\.sqlite$/, "")}.corrupt-${stamp}.sqlite`;
   for (const suffix of SIDE_FILES) {
     if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
   }

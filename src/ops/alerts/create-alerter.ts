@@ -4,8 +4,9 @@ import type { AlertBatch } from "./alert-batch.js";
 import { createAlertThrottle } from "./alert-throttle.js";
 import type { Alert } from "./alert.js";
 import { type AlertCommands, createCommands } from "./commands.js";
-import { type MailTransport, type OutgoingEmail, createLogTransport, createSmtpTransport } from "./mail-transport.js";
+import { type MailTransport, type OutgoingEmail, createSmtpTransport } from "./mail-transport.js";
 import { renderEmail } from "./render-email.js";
+import { renderLogLine } from "./render-log-line.js";
 import { sendWithRetry } from "./send-with-retry.js";
 
 /** Failure emails for operators. Both methods are safe to call from the hot path. */
@@ -17,7 +18,7 @@ export interface Alerter {
 }
 
 export interface AlerterOptions {
-  /** `SMTP_URL`, e.g. `smtp://user:pass@host:587`. When unset, alerts are logged at warn instead of emailed. */
+  /** `SMTP_URL`, e.g. `smtp://user:pass@host:587`. When unset, each alert (or digest) is one compact warn line instead of an email. */
   readonly smtpUrl?: string | undefined;
   /** `ALERT_EMAIL_TO`: who gets every alert. Required with `smtpUrl`. @defaultValue [] */
   readonly to?: readonly string[] | undefined;
@@ -53,9 +54,10 @@ export function createAlerter(options: AlerterOptions): Alerter {
   const to = options.to ?? [];
   validate(options, windowMs, to);
   const logger = options.logger.child({ component: "alerts" });
-  const logOnly = !options.transport && !options.smtpUrl;
-  const transport = options.transport ?? (options.smtpUrl ? createSmtpTransport(options.smtpUrl, logger) : createLogTransport(logger));
-  if (logOnly) logger.warn("SMTP_URL is not set: alerts will be written to the log only");
+  // Without a transport, alerts are written to the log: one compact line each, not an email body.
+  const transport = options.transport ?? (options.smtpUrl ? createSmtpTransport(options.smtpUrl, logger) : undefined);
+  if (!transport) logger.warn("SMTP_URL is not set: alerts will be written to the log only");
+  const scrub = (text: string) => transport?.scrub(text) ?? text;
   const from = options.from ?? `webhook-router@${hostname()}`;
   const commands = options.commands ?? createCommands();
   const now = options.now ?? (() => new Date());
@@ -73,7 +75,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
   function dispatch(batch: AlertBatch): void {
     sending.set(batch.key, (sending.get(batch.key) ?? 0) + 1);
     const work = send(batch)
-      .catch((error: unknown) => logger.error({ stream: batch.key, err: transport.scrub(String(error)) }, "alert email could not be built"))
+      .catch((error: unknown) => logger.error({ stream: batch.key, err: scrub(String(error)) }, "alert email could not be built"))
       .finally(() => {
         inFlight.delete(work);
         const left = (sending.get(batch.key) ?? 1) - 1;
@@ -84,9 +86,14 @@ export function createAlerter(options: AlerterOptions): Alerter {
   }
 
   async function send(batch: AlertBatch): Promise<void> {
-    const email = compose(batch);
+    if (!transport) {
+      const { fields, msg } = renderLogLine(batch, { commands, windowMs });
+      logger.warn(fields, msg);
+      return;
+    }
+    const email = compose(batch, transport);
     const line = { alert: batch.last.kind, stream: batch.key, events: batch.events, subject: email.subject };
-    if (email.to.length === 0 && !logOnly) {
+    if (email.to.length === 0) {
       logger.warn({ ...line, text: email.text }, "alert has no recipients; logged instead of emailed");
       return;
     }
@@ -97,7 +104,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
       onRetry: (attempt, err, delayMs) => logger.warn({ ...line, attempt, delayMs, err }, "alert email failed; retrying"),
     });
     if (error === undefined) {
-      if (!logOnly) logger.info({ ...line, recipients: email.to.length, via: transport.description }, "alert email sent");
+      logger.info({ ...line, recipients: email.to.length, via: transport.description }, "alert email sent");
     } else if (closed) {
       // Nothing will run after shutdown: the log line is the alert's last record, so it carries the text.
       logger.error({ ...line, err: error, text: email.text }, "alert email not sent before shutdown");
@@ -107,7 +114,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     }
   }
 
-  function compose(batch: AlertBatch): OutgoingEmail {
+  function compose(batch: AlertBatch, transport: MailTransport): OutgoingEmail {
     const { subject, text } = renderEmail(batch, { commands, windowMs });
     return {
       from,
@@ -145,9 +152,9 @@ export function createAlerter(options: AlerterOptions): Alerter {
       shutdown.abort();
       if (inFlight.size > 0) logger.error({ emails: inFlight.size }, "alert emails still sending at shutdown; giving up on them");
       try {
-        transport.close();
+        transport?.close();
       } catch (error) {
-        logger.warn({ err: transport.scrub((error as Error).message) }, "closing the mail transport failed");
+        logger.warn({ err: scrub((error as Error).message) }, "closing the mail transport failed");
       }
     },
   };

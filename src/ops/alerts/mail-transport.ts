@@ -57,19 +57,6 @@ export function createSmtpTransport(smtpUrl: string, logger: Logger): MailTransp
   };
 }
 
-/** Without SMTP_URL: every email is written to the log at warn instead, so no alert is lost. */
-export function createLogTransport(logger: Logger): MailTransport {
-  const scrubber = new Scrubber();
-  return {
-    description: "log (SMTP_URL not set)",
-    scrub: (text) => scrubber.scrub(text),
-    async send(email) {
-      logger.warn({ alert: email.headers["X-Webhook-Router-Alert"], to: email.to, subject: email.subject, text: email.text }, `alert: ${email.subject}`);
-    },
-    close() {},
-  };
-}
-
 /** The credential in every form it could travel in: as written, percent-encoded, in AUTH PLAIN. */
 function smtpSecrets(user: string | undefined, pass: string | undefined, url: string): string[] {
   if (!pass) return [];

@@ -95,7 +95,7 @@ function odoo(api: "jsonrpc" | "json2"): ConformanceCase {
           expect(search).toMatchObject({ api, model: "sale.order", method: "search_read" });
           expect(search?.args[0] ?? search?.kwargs.domain).toEqual([["client_order_ref", "=", reference]]);
           expect(create).toMatchObject({ api, model: "sale.order", method: "create" });
-          expect(create?.args[0] ?? (create?.kwargs.vals_list as unknown[])[0]).toMatchObject({ client_order_ref: reference, partner_id: 15 });
+          expect(create?.args[0] ?? (create?.kwargs.vals_list as unknown[] | undefined)?.[0]).toMatchObject({ client_order_ref: reference, partner_id: 15 });
           const [record] = fake.records("sale.order");
           expect(receipt).toEqual({ targetId: String(record?.id) });
           if (api === "json2") {

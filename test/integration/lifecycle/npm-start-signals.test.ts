@@ -17,7 +17,12 @@ function routerPid(root: number): number {
   const family = new Set([root]);
   for (let grown = true; grown; ) {
     grown = false;
-    for (const row of rows) if (family.has(row.ppid) && !family.has(row.pid)) family.add(row.pid) && (grown = true);
+    for (const row of rows) {
+      if (family.has(row.ppid) && !family.has(row.pid)) {
+        family.add(row.pid);
+        grown = true;
+      }
+    }
   }
   const router = rows.find((row) => family.has(row.pid) && /^\S*node\s.*dist\/cli\/main\.js start/.test(row.args));
   if (!router) throw new Error(`no router process under pid ${root}`);

@@ -51,7 +51,7 @@ describe("a damaged spool file at start-up", () => {
     expect(body.problems).toEqual([
       expect.objectContaining({ code: "spool_corrupt", message: expect.stringContaining(join(data.dir, aside[0]!)) }),
     ]);
-    const [, recovered, lost] = /recovered (\d+) event\(s\) into the new spool, (\d+) unreadable/.exec(body.problems[0].message)!;
+    const [, recovered, lost] = /recovered (\d+) event\(s\) into the new spool, (\d+) unreadable/.exec(body.problems[0]!.message)!;
     expect(Number(recovered) + Number(lost)).toBe(EVENTS);
     expect(Number(recovered)).toBeGreaterThan(EVENTS / 2);
 

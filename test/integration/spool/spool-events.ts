@@ -80,9 +80,17 @@ export function expectOrderedPerSource(ids: readonly string[], run: string): voi
   }
 }
 
-export async function readyz(url: string): Promise<{ status: number; body: Record<string, any> }> {
+/** The /readyz body, as far as the spool tests read it. */
+export interface ReadyzBody {
+  readonly status: string;
+  readonly events?: string;
+  readonly spool: { readonly count: number; readonly bytes: number };
+  readonly problems: ReadonlyArray<{ readonly code: string; readonly message: string }>;
+}
+
+export async function readyz(url: string): Promise<{ status: number; body: ReadyzBody }> {
   const answer = await fetch(`${url}/readyz`);
-  return { status: answer.status, body: (await answer.json()) as Record<string, any> };
+  return { status: answer.status, body: (await answer.json()) as ReadyzBody };
 }
 
 /** Polls `check` until it returns true, or fails after `ms`. */

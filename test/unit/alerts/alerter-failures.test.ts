@@ -117,18 +117,7 @@ describe("alerter when sending fails", () => {
   });
 });
 
-describe("alerter without SMTP", () => {
-  it("writes each email to the log at warn", async () => {
-    const logs = captureLogs();
-    const alerter = createAlerter({ logger: logs.logger, windowMs: 60_000 });
-    alerter.notify(deadLettered({ eventId: "logged-1" }));
-    await alerter.close(100);
-    expect(logs.lines[0]).toMatchObject({ level: "warn", msg: "SMTP_URL is not set: alerts will be written to the log only" });
-    const line = logs.lines.find((l) => l.msg === "alert: [webhook-router] 1 event dead-lettered on route orders-to-quickbooks");
-    expect(line).toMatchObject({ level: "warn", alert: "dead_lettered" });
-    expect(line?.text).toContain("webhook-router dlq replay --route orders-to-quickbooks --id logged-1");
-  });
-
+describe("alerter configuration", () => {
   it("refuses an SMTP URL without ALERT_EMAIL_TO, at construction", () => {
     const logs = captureLogs();
     expect(() => createAlerter({ logger: logs.logger, smtpUrl: "smtp://127.0.0.1:25" })).toThrow(/ALERT_EMAIL_TO is required/);

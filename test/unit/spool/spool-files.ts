@@ -26,6 +26,6 @@ export function capturingLogger(): { logger: Logger; lines: Array<Record<string,
 /** The n-th test event: a ~1 KiB CloudEvent-like body whose id and content say which it is. */
 export function entry(n: number, bodyBytes = 1000): SpoolEntry {
   const head = `{"id":"evt_${n}","n":${n},"pad":"`;
-  const body = Buffer.from(head + "x".repeat(Math.max(0, bodyBytes - head.length - 2)) + '"}');
+  const body = Buffer.from(`${head}${"x".repeat(Math.max(0, bodyBytes - head.length - 2))}"}`);
   return { id: `evt_${n}`, type: "tracktile.order.created", routingKey: "tracktile.order.created", body, receivedAt: 1_700_000_000_000 + n };
 }

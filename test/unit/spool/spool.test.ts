@@ -70,7 +70,7 @@ describe("the spool", () => {
 
   it("keeps everything across a close and a reopen, and never reuses a place in the order", async () => {
     data = tempDataDir();
-    let first = open();
+    const first = open();
     await Promise.all([1, 2, 3].map((n) => first.append(entry(n))));
     first.deleteThrough(Number.MAX_SAFE_INTEGER);
     await first.append(entry(4));
