@@ -43,7 +43,7 @@ describe("docker-compose.yml", () => {
     // The same interpolation feeds the container's PORT, which beats the env_file's.
     expect(router.environment?.PORT).toBe(mapping?.container);
     const runtime = dockerfileStages().at(-1)!;
-    expect(runtime.body).toMatch(/^ENV [^]*PORT=8080/m);
+    expect(runtime.body).toMatch(/^ENV [\s\S]*PORT=8080/m);
     expect(runtime.body).toMatch(/^HEALTHCHECK [^\n]*\\\n\s*CMD .*process\.env\.PORT/m);
   });
 
