@@ -7,7 +7,8 @@
 //   node scripts/test-services.mjs     exit 0 when both answer, 1 with one line per missing service
 //
 // For this script's own tests: TEST_SERVICES=rabbitmq (or postgres) checks one service only, and
-// TEST_SERVICES_EXTRA_PATH replaces the folders searched after PATH for the servers' commands.
+// TEST_SERVICES_EXTRA_PATH replaces the folders searched after PATH for the servers' commands, and
+// TEST_SERVICES_WAIT_S how long a started server may take to answer.
 import { delimiter } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensurePostgres, POSTGRES_DIRS } from "./services/postgres.mjs";
@@ -21,9 +22,10 @@ export async function ensureTestServices({ env = process.env, log = (line) => co
   const wanted = (env.TEST_SERVICES || "rabbitmq,postgres").split(",");
   const extra = env.TEST_SERVICES_EXTRA_PATH;
   const dirs = (fallback) => (extra === undefined ? fallback : extra.split(delimiter).filter(Boolean));
+  const wait = env.TEST_SERVICES_WAIT_S ? { waitSeconds: Number(env.TEST_SERVICES_WAIT_S) } : {};
   const checks = [];
-  if (wanted.includes("rabbitmq")) checks.push(ensureRabbitMq({ url: env.AMQP_URL || DEFAULT_AMQP_URL, env, log, extraDirs: dirs(RABBITMQ_DIRS) }));
-  if (wanted.includes("postgres")) checks.push(ensurePostgres({ url: env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL, env, log, extraDirs: dirs(POSTGRES_DIRS) }));
+  if (wanted.includes("rabbitmq")) checks.push(ensureRabbitMq({ url: env.AMQP_URL || DEFAULT_AMQP_URL, env, log, extraDirs: dirs(RABBITMQ_DIRS), ...wait }));
+  if (wanted.includes("postgres")) checks.push(ensurePostgres({ url: env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL, env, log, extraDirs: dirs(POSTGRES_DIRS), ...wait }));
   // Both at once, and every problem in the one message: a fresh machine may lack both.
   const problems = (await Promise.allSettled(checks)).filter((result) => result.status === "rejected").map((result) => describe(result.reason));
   if (problems.length > 0) throw new ServiceProblem(problems.join("\n"));
