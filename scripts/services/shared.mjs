@@ -58,6 +58,15 @@ export function findExecutable(name, env, extraDirs) {
 }
 
 /**
+ * The folders searched after PATH: `fallback`, or TEST_SERVICES_EXTRA_PATH when set (even empty),
+ * so that tests can run these scripts on fake commands without ever finding the machine's servers.
+ */
+export function extraDirs(env, fallback) {
+  const named = env.TEST_SERVICES_EXTRA_PATH;
+  return named === undefined ? fallback : named.split(delimiter).filter(Boolean);
+}
+
+/**
  * Runs a command to its exit (not to the end of its output: a daemon it starts may keep the pipes
  * open), within `seconds`. Resolves { code, output } with the last output lines; never rejects.
  */
