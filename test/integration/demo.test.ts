@@ -107,7 +107,10 @@ describe("npm run demo", () => {
     const current = demo;
     // tsx and the stand-ins under it, and the router, seen before the demo stops them.
     let below: number[] = [];
-    await until(() => (below = descendants(current.child.pid!)).length >= 3 || current.child.exitCode !== null, current.output);
+    await until(() => {
+      below = descendants(current.child.pid!);
+      return below.length >= 3 || current.child.exitCode !== null;
+    }, current.output);
     const code = await current.exited;
     holder.close();
     expect(code).toBe(1);
