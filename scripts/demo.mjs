@@ -40,7 +40,9 @@ const start = (name, file, args) => {
   return { name, child, exited };
 };
 const children = [
-  start("stand-ins", process.execPath, ["node_modules/tsx/dist/cli.mjs", "test/stand-ins.ts"]),
+  // tsx as a loader, not its CLI: one process, so when it has exited nothing of it is left (the
+  // CLI runs the script in a child that can outlive it by a moment).
+  start("stand-ins", process.execPath, ["--import", "tsx", "test/stand-ins.ts"]),
   start("router", process.execPath, [CLI, "start"]),
 ];
 
