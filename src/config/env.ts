@@ -3,7 +3,7 @@ import { byteSizeSchema } from "./byte-size.js";
 import { durationSchema } from "./duration.js";
 import { alertEnvSchema } from "../ops/alerts/alert-env.js";
 import { adminPortSchema } from "../ops/admin/admin-env.js";
-import { ConfigError } from "./config-error.js";
+import { ConfigError, ENVIRONMENT } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -101,13 +101,22 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({
-        file: "environment",
+        file: ENVIRONMENT,
         path: issue.path.map(String).join("."),
-        message: issue.message,
+        message: envMessage(issue),
       })),
     );
   }
   return Object.freeze(result.data);
+}
+
+/**
+ * zod's words for a variable, without its preamble: `expected a number`. The value itself is
+ * never quoted: it may be a secret.
+ */
+function envMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, "");
 }
 
 /** The AMQP URL with its password replaced, for logs and errors. */
