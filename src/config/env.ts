@@ -95,9 +95,24 @@ export const envSchema = coreEnvSchema.extend({
 export type Env = Readonly<z.infer<typeof envSchema>>;
 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  return Object.freeze(parseEnv(envSchema, env) as Env);
+}
+
+export type EnvKey = keyof Env;
+
+/**
+ * Only the named settings, for a command that needs a few: `events` reads DATA_DIR and
+ * DATABASE_URL, and a mistake in PORT or SMTP_URL, which it never uses, does not stop it.
+ */
+export function loadEnvFor<K extends EnvKey>(keys: readonly K[], env: NodeJS.ProcessEnv = process.env): Readonly<Pick<Env, K>> {
+  const mask = Object.fromEntries(keys.map((key) => [key, true])) as { [key in EnvKey]?: true };
+  return Object.freeze(parseEnv(envSchema.pick(mask), env) as Pick<Env, K>);
+}
+
+function parseEnv(schema: z.ZodType, env: NodeJS.ProcessEnv): unknown {
   // An empty variable means "use the default", as in most twelve-factor tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const result = envSchema.safeParse(present);
+  const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({
@@ -107,7 +122,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
       })),
     );
   }
-  return Object.freeze(result.data);
+  return result.data;
 }
 
 /**

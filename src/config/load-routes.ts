@@ -81,12 +81,12 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
 }
 
 /** The file as the person typed it: relative to where the command runs, unless that climbs out. */
-function displayName(path: string): string {
+export function displayName(path: string): string {
   const near = relative(process.cwd(), path);
   return near === "" || near.startsWith("..") || isAbsolute(near) ? path : near;
 }
 
-function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
+export function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
   try {
     if (!statSync(dir).isDirectory()) throw new Error("not a directory");
     return readdirSync(dir)
