@@ -149,7 +149,9 @@ function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, stan
   const raw = interpolate(yaml.document.toJS() ?? {}, env, file, missing, [], standIns);
   // Interpolation keeps the document's shape, so its paths are the file's paths.
   problems.push(...missing.map((problem) => ({ ...problem, keys: parsePathText(problem.path) })));
-  if (missing.length > 0) return done();
+  // An entry that uses an unset variable is not validated (its `${VAR}` text would only cause
+  // second-hand problems); its neighbours are.
+  const unset = (section: string, id: string) => missing.some((problem) => problem.path === `${section}.${id}` || problem.path.startsWith(`${section}.${id}.`));
   const shape = routesFileShape.safeParse(raw);
   if (!shape.success) {
     for (const problem of describeSchemaIssues(routesFileShape, raw, shape.error.issues)) {
@@ -161,6 +163,10 @@ function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, stan
     const { id: idPattern, idRule, schema } = sections[section];
     for (const [id, value] of Object.entries(shape.data[section] ?? {})) {
       const keys = [section, id];
+      if (unset(section, id)) {
+        if (section === "destinations") invalidDestinations.push(id);
+        continue;
+      }
       if (!idPattern.test(id)) {
         problems.push({ file, path: `${section}.${id}`, message: `an id in ${section} is ${idRule}`, keys });
         continue;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { problemLines } from "../../helpers/config-problems.js";
+import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 
 const dir = (name: string) => `test/fixtures/routes/${name}`;
 
@@ -32,5 +33,15 @@ describe("one YAML slip is one problem", () => {
   it("does not call a destination unknown when it is declared with a problem of its own", () => {
     const lines = problemLines(() => loadRoutes(dir("invalid-destination"), {}));
     expect(lines).toEqual([expect.stringMatching(/destinations\.yaml:\d+:\d+ at destinations\.odoo\.database: is required with api: jsonrpc$/)]);
+  });
+});
+
+describe("an unset variable is one problem", () => {
+  it("names the variable, and neither hides the file's other problems nor makes the destination unknown to its routes", () => {
+    const { QBO_CLIENT_ID: _unset, ...env } = EXAMPLE_SECRETS;
+    expect(problemLines(() => loadRoutes(dir("unset-and-typo"), env))).toEqual([
+      expect.stringMatching(/^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.quickbooks\.clientId: environment variable QBO_CLIENT_ID is not set$/),
+      expect.stringMatching(/^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.shipbob: unknown key `tokne` — did you mean `token`\?$/),
+    ]);
   });
 });
