@@ -1,7 +1,8 @@
 /**
  * The known key a misspelt one most likely meant: the same letters in another case or with `_`/`-`
- * (`base_url`, `BaseUrl` for `baseUrl`), or at most two edits away (one for keys of four letters or
- * fewer, so `as` does not turn into `at`), a swap of two neighbours counting as one (`evnet`).
+ * (`base_url`, `BaseUrl` for `baseUrl`), or at most two edits away — one for keys of three or four
+ * letters (`ulr`, `kidn`), none for two, so `at` does not turn into `as` — a swap of two neighbours
+ * counting as one (`evnet`).
  * Undefined when nothing is that close: a wrong suggestion costs more than none.
  */
 export function closestKey(written: string, known: readonly string[]): string | undefined {
@@ -12,7 +13,8 @@ export function closestKey(written: string, known: readonly string[]): string | 
   for (const key of known) {
     if (key === written) continue;
     const distance = editDistance(written.toLowerCase(), key.toLowerCase());
-    const allowed = Math.min(written.length, key.length) <= 4 ? 1 : 2;
+    const shorter = Math.min(written.length, key.length);
+    const allowed = shorter <= 2 ? 0 : shorter <= 4 ? 1 : 2;
     if (distance <= allowed && (!best || distance < best.distance)) best = { key, distance };
   }
   return best?.key;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { locate, parseYamlFile, type YamlFile } from "./yaml-locations.js";
+import { locate, locateInValue, parseYamlFile, type YamlFile } from "./yaml-locations.js";
 
 /** The `file` of a problem with an environment variable; its `path` is the variable's name. */
 export const ENVIRONMENT = "environment";
@@ -11,6 +11,8 @@ export interface ConfigProblem {
   /** Dotted path inside the file, e.g. `sources.tracktile.verify.preset`; the variable's name for `environment`. */
   readonly path: string;
   readonly message: string;
+  /** A character of the string at `path` the problem is about (a JSONata syntax error's position). */
+  readonly offset?: number | undefined;
   /** 1-based line and column in `file`, where known. */
   readonly line?: number | undefined;
   readonly column?: number | undefined;
@@ -72,7 +74,8 @@ function withLocations(problems: readonly ConfigProblem[]): ConfigProblem[] {
     if (problem.line !== undefined || !problem.path || !/\.ya?ml$/i.test(problem.file)) return problem;
     if (!files.has(problem.file)) files.set(problem.file, readYaml(problem.file));
     const file = files.get(problem.file);
-    const at = file && locate(file, parsePath(problem.path));
+    const keys = parsePath(problem.path);
+    const at = file && ((problem.offset !== undefined ? locateInValue(file, keys, problem.offset) : undefined) ?? locate(file, keys));
     return at ? { ...problem, line: at.line, column: at.column } : problem;
   });
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type ErrorCode, type YAMLError } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type ErrorCode, type YAMLError } from "yaml";
 
 /** A 1-based line and column in a YAML file, as editors and `file:line:col` links count them. */
 export interface Position {
@@ -44,6 +44,50 @@ export function locate(file: YamlFile, path: readonly PropertyKey[]): Position |
     }
   }
   return found === undefined ? undefined : position(file, found);
+}
+
+/**
+ * Where character `offset` of the string at `path` is written: a JSONata syntax error's position,
+ * as a line and column in the file. Exact for block literals (`mapping: |`) and for values on one
+ * line; undefined where folding makes it a guess (a folded block, a plain scalar over lines).
+ */
+export function locateInValue(file: YamlFile, path: readonly PropertyKey[], offset: number): Position | undefined {
+  const node = file.document.getIn(path, true);
+  if (!isScalar(node) || typeof node.value !== "string" || !node.range) return undefined;
+  const start = file.lines.linePos(node.range[0]);
+  const source = file.text.slice(node.range[0], node.range[1]);
+  if (node.type === Scalar.BLOCK_LITERAL) {
+    // The header line (`|`, `|-`, `|2`), then the value's lines, each with the block's indentation.
+    const before = node.value.slice(0, offset);
+    const line = start.line + 1 + (before.match(/\n/g)?.length ?? 0);
+    const body = lineText(file, line);
+    const indent = indentOfBlock(file, start.line + 1);
+    return { line, column: Math.min(indent + before.length - before.lastIndexOf("\n"), body.length + 1) };
+  }
+  if (source.includes("\n")) return undefined;
+  if (node.type === Scalar.PLAIN) return { line: start.line, column: start.col + offset };
+  if (node.type === Scalar.QUOTE_SINGLE) return { line: start.line, column: start.col + 1 + sourceIndex(source.slice(1), offset, /''/y, 2) };
+  if (node.type === Scalar.QUOTE_DOUBLE) return { line: start.line, column: start.col + 1 + sourceIndex(source.slice(1), offset, /\\(x..|u....|U........|.)/y) };
+  return undefined;
+}
+
+/** How many source characters hold the first `decoded` characters of a quoted scalar. */
+function sourceIndex(source: string, decoded: number, escape: RegExp, width?: number): number {
+  let at = 0;
+  for (let count = 0; count < decoded && at < source.length; count += 1) {
+    escape.lastIndex = at;
+    const match = escape.exec(source);
+    at += match ? (width ?? match[0].length) : 1;
+  }
+  return at;
+}
+
+function indentOfBlock(file: YamlFile, firstLine: number): number {
+  for (let line = firstLine; line <= file.lines.lineStarts.length; line += 1) {
+    const text = lineText(file, line);
+    if (text.trim() !== "") return indentOf(text);
+  }
+  return 0;
 }
 
 /** Where the first YAML syntax error of a file is, and what it says, in one line. */

@@ -43,13 +43,13 @@ describe("webhook-router check", () => {
     const result = await check("test/fixtures/routes/filter-reads-enrichment");
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(
-      /routes\.yaml at routes\.orders\.filter: the filter reads \$order, which enrichment step "order" provides, but the filter runs before enrichment; move this condition to `when`/,
+      /routes\.yaml:\d+:\d+ at routes\.orders\.filter: the filter reads \$order, which enrichment step "order" provides, but the filter runs before enrichment; move this condition to `when`/,
     );
   });
 
-  it("stops with the file, route and position of a JSONata syntax error", async () => {
+  it("stops with the file, the line and column of the error, the route and the position of a JSONata syntax error", async () => {
     const result = await check("test/fixtures/routes/bad-jsonata");
     expect(result.code).toBe(78);
-    expect(result.stderr).toMatch(/routes\.yaml at routes\.orders\.mapping: JSONata syntax error at position \d+/);
+    expect(result.stderr).toMatch(/routes\.yaml:11:35 at routes\.orders\.mapping: JSONata syntax error at position 19/);
   });
 });

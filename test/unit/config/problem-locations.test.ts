@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../../src/config/env.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { compileRoutes } from "../../../src/worker/compile-routes.js";
-import { problemLines } from "../../helpers/config-problems.js";
+import { problemLines, routesDir } from "../../helpers/config-problems.js";
 import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 
 const dir = (name: string) => `test/fixtures/routes/${name}`;
@@ -34,11 +34,32 @@ describe("every configuration problem names its file, line and column", () => {
     ]);
   });
 
-  it("points at a mapping with a JSONata syntax error, found after loading", () => {
+  it("points at the character of a JSONata syntax error in a quoted mapping, escapes counted as written", () => {
     const table = loadRoutes(dir("bad-jsonata"), { APP_SECRET: "s3cret" });
     expect(problemLines(() => compileRoutes(table))).toEqual([
-      expect.stringMatching(/^test\/fixtures\/routes\/bad-jsonata\/routes\.yaml:11:5 at routes\.orders\.mapping: JSONata syntax error at position \d+/),
+      expect.stringMatching(/^test\/fixtures\/routes\/bad-jsonata\/routes\.yaml:11:35 at routes\.orders\.mapping: JSONata syntax error at position 19: /),
     ]);
+  });
+
+  it("points at the line and column of a JSONata syntax error inside a block mapping", () => {
+    const yaml = [
+      "sources:",
+      "  app: { verify: { preset: github, secret: s3cret } }",
+      "destinations:",
+      "  sink: { kind: http, url: https://erp.example.com/orders }",
+      "routes:",
+      "  r:",
+      "    events: app.#",
+      "    mapping: |",
+      "      {",
+      '        "ref": data.id,',
+      '        "total": $sum(data.lines.price *)',
+      "      }",
+      "    destination: sink",
+      "",
+    ].join("\n");
+    const table = loadRoutes(routesDir(yaml), {});
+    expect(problemLines(() => compileRoutes(table))).toEqual([expect.stringMatching(/routes\.yaml:11:41 at routes\.r\.mapping: JSONata syntax error at position \d+: /)]);
   });
 
   it("names an environment variable that is wrong, without quoting its value", () => {
