@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
 import type { DestinationConfig } from "../adapters/schema.js";
 import { ConfigError, formatPath, parsePath as parsePathText, type ConfigProblem } from "./config-error.js";
 import { interpolate, type StandIns } from "./interpolate.js";
 import type { RouteConfig } from "./route-schema.js";
+import { displayName, listRouteFiles } from "./routes-files.js";
 import { routesFileShape, sections, type Section } from "./routes-file-schema.js";
 import { describeSchemaIssues } from "./schema-problems.js";
 import type { SourceConfig } from "./source-schema.js";
@@ -78,25 +78,6 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(merged);
-}
-
-/** The file as the person typed it: relative to where the command runs, unless that climbs out. */
-export function displayName(path: string): string {
-  const near = relative(process.cwd(), path);
-  return near === "" || near.startsWith("..") || isAbsolute(near) ? path : near;
-}
-
-export function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
-    return readdirSync(dir)
-      .filter((name) => /\.ya?ml$/i.test(name))
-      .sort()
-      .map((name) => join(dir, name));
-  } catch (error) {
-    problems.push({ file: dir, path: "", message: `cannot read the routes folder (${(error as Error).message})` });
-    return [];
-  }
 }
 
 interface Entry {

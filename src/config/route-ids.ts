@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar } from "yaml";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
-import { displayName, listRouteFiles } from "./load-routes.js";
+import { displayName, listRouteFiles } from "./routes-files.js";
 import { firstSyntaxError, parseYamlFile } from "./yaml-locations.js";
 
 /**
