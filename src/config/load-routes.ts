@@ -95,7 +95,14 @@ interface FileEntries {
 }
 
 function readEntries(path: string, file: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[], standIns: StandIns | undefined): FileEntries {
-  const yaml = parseYamlFile(readFileSync(path, "utf8"));
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    problems.push({ file, path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    return { entries: [], unreadable: true, invalidDestinations: [] };
+  }
+  const yaml = parseYamlFile(text);
   // One YAML slip makes the parser report every line after it; the first error is the slip.
   // The rest of the file is not validated: its structure is not what its author wrote.
   const syntax = firstSyntaxError(yaml);
@@ -111,6 +118,7 @@ function readEntries(path: string, file: string, env: NodeJS.ProcessEnv, problem
 interface Located extends ConfigProblem {
   /** Where to point when that is not `path`: a misspelt key. */
   readonly at?: readonly PropertyKey[];
+  /** The path as keys, to find it in the file. */
   readonly keys?: readonly PropertyKey[];
 }
 
