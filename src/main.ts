@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
+import type { BrokerRefusal } from "./broker/broker-failure.js";
 import { declareRouteTopology } from "./broker/route-topology.js";
 import type { Env } from "./config/env.js";
 import type { RoutingTable } from "./config/load-routes.js";
@@ -107,6 +108,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         claims,
         tokens: createSqlTokenStore(db),
         onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
+        // With an ingress in the process, its own refusal email already says the workers wait.
+        ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
       });
       started.push(() => workers?.close(0) ?? Promise.resolve());
     }
@@ -175,6 +178,16 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
 }
 
 /**
+ * What an operator must look at in a worker-only process. (With an ingress, its own connection is
+ * refused alike and listed already.)
+ */
+function workerProblems(workers: RunningWorkers | undefined): Array<{ code: "broker_refused"; message: string; at: string }> {
+  const refusal = workers?.brokerRefusal;
+  if (!refusal) return [];
+  return [{ code: "broker_refused", message: `${refusal.failure.message}; the workers deliver nothing meanwhile`, at: refusal.since.toISOString() }];
+}
+
+/**
  * A process that takes webhooks is ready while the broker or the spool can hold events (workers
  * being disconnected does not stop it taking them); a worker-only process is ready while consuming.
  */
@@ -189,7 +202,7 @@ function readiness(sink: IngressSink | undefined, workers: () => RunningWorkers 
       return sink ? sink.ready : (workers()?.consuming ?? true);
     },
     report: () => ({
-      ...(sink ? { events: sink.state, spool: sink.depth(), problems: sink.problems } : {}),
+      ...(sink ? { events: sink.state, spool: sink.depth(), problems: sink.problems } : { problems: workerProblems(workers()) }),
       ...workerState(),
     }),
   };

@@ -14,6 +14,22 @@ export interface BrokerFailure {
   readonly message: string;
 }
 
+/** The broker refuses a connection's AMQP_URL (credentials, vhost): since when, and why. */
+export interface BrokerRefusal {
+  readonly since: Date;
+  readonly failure: BrokerFailure;
+}
+
+/**
+ * The refusal going on after a connection's latest report (a failure, or undefined for a
+ * connect): it begins at the first refusal of its kind and ends with a connect, or with a broker
+ * that is now merely unreachable (an outage, said apart).
+ */
+export function nextRefusal(current: BrokerRefusal | undefined, failure: BrokerFailure | undefined, now = new Date()): BrokerRefusal | undefined {
+  if (!failure || failure.kind === "unreachable") return undefined;
+  return current?.failure.kind === failure.kind ? current : { since: now, failure };
+}
+
 /** sysexits: EX_CONFIG for a refusal (fix the configuration), EX_UNAVAILABLE for an unreachable broker. */
 export const EXIT_BROKER_REFUSED = 78;
 export const EXIT_BROKER_UNREACHABLE = 69;

@@ -1,12 +1,26 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
-import { loadEnv, type Env } from "../config/env.js";
-import type { StandIns } from "../config/interpolate.js";
-import { loadRoutes, type RoutingTable } from "../config/load-routes.js";
+import { loadEnvFor, type Env } from "../config/env.js";
+import type { RoutingTable } from "../config/load-routes.js";
+import { loadRouteIds } from "../config/route-ids.js";
 import { createDeadLetterService, type DeadLetter, type DeadLetterFilter } from "../ops/dead-letters/index.js";
 import { openStateAndLog } from "../ops/delivery-log/index.js";
 import { createLogger } from "../ops/logger.js";
+
+const DLQ_SETTINGS = [
+  "AMQP_URL",
+  "QUEUE_PREFIX",
+  "ROUTES_DIR",
+  "DATA_DIR",
+  "DATABASE_URL",
+  "DELIVERY_LOG",
+  "DELIVERY_LOG_RETENTION",
+  "DELIVERY_LOG_PAYLOADS",
+] as const;
+
+// A replay names its route; the routing table serves only receipts, which dlq never writes.
+const NO_ROUTES: RoutingTable = { sources: new Map(), destinations: new Map(), routes: new Map() };
 
 export interface DlqOptions extends DeadLetterFilter {
   readonly action: "list" | "replay" | "purge";
@@ -21,18 +35,19 @@ export interface DlqOptions extends DeadLetterFilter {
  * API's, so a replay is recorded in the delivery log the same way. Returns the exit code.
  */
 export async function dlq(options: DlqOptions, print: (line: string) => void = console.log): Promise<number> {
-  const env = loadEnv();
-  const table = loadRoutes(env.ROUTES_DIR, process.env, { standIns: { missing: new Map() } satisfies StandIns });
+  const env = loadEnvFor(DLQ_SETTINGS);
+  // The route ids name the queues; the routes' settings and secrets are never used here.
+  const routeIds = loadRouteIds(env.ROUTES_DIR);
   if (options.action === "purge" && options.route === undefined && options.id === undefined) {
     throw new Error("purge needs --route or --id: it deletes events for good");
   }
   const replaying = options.action === "replay" && !options.dryRun;
-  const log = replaying ? await openLog(env, table) : undefined;
+  const log = replaying ? await openLog(env) : undefined;
   const service = createDeadLetterService({
     amqpUrl: env.AMQP_URL,
     connectionName: "webhook-router dlq",
     queuePrefix: env.QUEUE_PREFIX,
-    routeIds: [...table.routes.keys()],
+    routeIds,
     onReplayed: (routeId, eventId, at) => log?.deliveryLog?.replayed(routeId, eventId, at),
   });
   const listing = options.action === "list" || options.dryRun;
@@ -57,7 +72,7 @@ export async function dlq(options: DlqOptions, print: (line: string) => void = c
  * the router opens it. Never a fresh store in whatever folder the command runs from: without one,
  * the replay happens and is not recorded, and the command says so.
  */
-async function openLog(env: Env, table: RoutingTable) {
+async function openLog(env: Pick<Env, (typeof DLQ_SETTINGS)[number]>) {
   const file = join(env.DATA_DIR, "state.sqlite");
   if (!env.DELIVERY_LOG) return undefined;
   if (!env.DATABASE_URL && !existsSync(file)) {
@@ -66,7 +81,7 @@ async function openLog(env: Env, table: RoutingTable) {
   }
   // The log's own warnings (a failed write) go to stderr, apart from the command's output.
   const logger = createLogger({ level: "warn", destination: pino.destination({ dest: 2, sync: true }) });
-  return openStateAndLog(env, table, logger, false);
+  return openStateAndLog(env, NO_ROUTES, logger, false);
 }
 
 function summary(options: DlqOptions, total: { matched: number; replayed: number; purged: number }): string {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnv } from "../config/env.js";
+import { loadEnvFor, redactUrl } from "../config/env.js";
 import {
   createDeliveryLogReader,
   describeIssues,
@@ -9,7 +9,8 @@ import {
   type EventJourney,
   type EventSummary,
 } from "../ops/delivery-log/index.js";
-import { openStateDb } from "../state/state-db.js";
+import { openStateDb, type StateDb } from "../state/state-db.js";
+import { StateStoreError } from "./command-needs.js";
 
 /** The flags as given (strings); checked here with the admin API's own rules. */
 export interface EventsOptions {
@@ -30,19 +31,14 @@ export interface EventsOptions {
  * `--id` the event's whole journey. Returns the exit code.
  */
 export async function events(options: EventsOptions, print: (line: string) => void = console.log): Promise<number> {
-  const env = loadEnv();
+  const env = loadEnvFor(["DATA_DIR", "DATABASE_URL"]);
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   const parsed = eventFilterSchema().safeParse(given);
   if (!parsed.success) {
     console.error(`webhook-router events: ${describeIssues(parsed.error)}`);
     return 2;
   }
-  const file = join(env.DATA_DIR, "state.sqlite");
-  if (!env.DATABASE_URL && !existsSync(file)) {
-    console.error(`webhook-router events: no state store at ${file} (DATA_DIR); run this where the router keeps its data, or set DATABASE_URL`);
-    return 1;
-  }
-  const db = await openStateDb({ dataDir: env.DATA_DIR, databaseUrl: env.DATABASE_URL });
+  const db = await openStore(env.DATA_DIR, env.DATABASE_URL);
   try {
     const log = createDeliveryLogReader(db);
     const filter = parsed.data;
@@ -61,6 +57,20 @@ export async function events(options: EventsOptions, print: (line: string) => vo
     return 0;
   } finally {
     await db.destroy();
+  }
+}
+
+/** The store where the router keeps it; never a fresh, empty one in whatever folder this runs from. */
+async function openStore(dataDir: string, databaseUrl: string | undefined): Promise<StateDb> {
+  const file = join(dataDir, "state.sqlite");
+  if (!databaseUrl && !existsSync(file)) {
+    throw new StateStoreError(`no state store at ${file} (DATA_DIR) and no DATABASE_URL: run this where the router keeps its data, or set them`);
+  }
+  try {
+    return await openStateDb({ dataDir, databaseUrl });
+  } catch (error) {
+    const where = databaseUrl ? `at ${redactUrl(databaseUrl)} (DATABASE_URL)` : `at ${file} (DATA_DIR)`;
+    throw new StateStoreError(`cannot open the state store ${where}: ${(error as Error).message}`);
   }
 }
 

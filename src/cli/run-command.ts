@@ -3,6 +3,7 @@ import { BrokerConnectError } from "../broker/broker-failure.js";
 import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
+import { CommandNeedsError, withNeeds } from "./command-needs.js";
 import { dlq } from "./dlq.js";
 import { events } from "./events.js";
 import { send } from "./send.js";
@@ -65,15 +66,15 @@ async function run(argv: string[]): Promise<number> {
     case "check":
       return check();
     case "tail":
-      return tail(rest[0] ?? "#");
+      return withNeeds("tail", () => tail(rest[0] ?? "#"));
     case "dlq": {
       const action = rest[0];
       if (action !== "list" && action !== "replay" && action !== "purge") throw new UsageError("dlq needs list, replay or purge");
-      return dlq({ action, route: values.route, id: values.id, reason: values.reason, dryRun: values["dry-run"] === true });
+      return withNeeds("dlq", () => dlq({ action, route: values.route, id: values.id, reason: values.reason, dryRun: values["dry-run"] === true }));
     }
     case "events": {
       const { source, type, status, route, since, until, id, limit } = values;
-      return events({ source, type, status, route, since, until, id, limit });
+      return withNeeds("events", () => events({ source, type, status, route, since, until, id, limit }));
     }
     case "send": {
       const [sourceId, fixture] = rest;
@@ -87,6 +88,12 @@ async function run(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+// node:util's parseArgs errors carry a string code; amqplib's carry a number (404 for a missing queue).
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
+
 /** Runs one command line and sets the exit code (`start` keeps running; its signal handlers exit). */
 export function runCli(argv: readonly string[]): Promise<void> {
   return run([...argv]).then(
@@ -94,13 +101,16 @@ export function runCli(argv: readonly string[]): Promise<void> {
       if (code >= 0) process.exitCode = code;
     },
     (error: unknown) => {
-      if (error instanceof BrokerConnectError) {
+      if (error instanceof CommandNeedsError) {
+        console.error(error.message);
+        process.exitCode = error.exitCode;
+      } else if (error instanceof BrokerConnectError) {
         console.error(`webhook-router: ${error.message}`);
         process.exitCode = error.exitCode;
       } else if (error instanceof ConfigError) {
         console.error(`webhook-router: ${error.message}`);
         process.exitCode = EXIT_CONFIG;
-      } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      } else if (error instanceof UsageError || isParseArgsError(error)) {
         console.error(`webhook-router: ${(error as Error).message}\n\n${USAGE}`);
         process.exitCode = 2;
       } else {

@@ -1,6 +1,6 @@
 import amqplib from "amqplib";
 import { BrokerConnectError, describeBrokerFailure } from "../broker/broker-failure.js";
-import { loadEnv, redactUrl } from "../config/env.js";
+import { loadEnvFor, redactUrl } from "../config/env.js";
 
 /**
  * `webhook-router tail [pattern]`: binds a private, self-deleting queue to the exchange and prints
@@ -8,7 +8,8 @@ import { loadEnv, redactUrl } from "../config/env.js";
  * anybody else's queues.
  */
 export async function tail(pattern: string, print: (line: string) => void = console.log): Promise<number> {
-  const env = loadEnv();
+  // Only the broker's settings: a mistake in any other variable is not this command's business.
+  const env = loadEnvFor(["AMQP_URL", "AMQP_EXCHANGE"]);
   const connection = await amqplib
     .connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } })
     .catch((error: Error) => {
@@ -19,7 +20,6 @@ export async function tail(pattern: string, print: (line: string) => void = cons
   await channel.assertExchange(env.AMQP_EXCHANGE, "topic", { durable: true });
   const { queue } = await channel.assertQueue("", { exclusive: true });
   await channel.bindQueue(queue, env.AMQP_EXCHANGE, pattern);
-  print(`# listening on exchange "${env.AMQP_EXCHANGE}" at ${redactUrl(env.AMQP_URL)} for "${pattern}" (Ctrl-C to stop)`);
   await channel.consume(
     queue,
     (message) => {
@@ -28,10 +28,13 @@ export async function tail(pattern: string, print: (line: string) => void = cons
     },
     { noAck: true },
   );
-  await new Promise<void>((resolve) => {
+  // Listening is announced once it is true, and Ctrl-C from then on is a clean stop.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  print(`# listening on exchange "${env.AMQP_EXCHANGE}" at ${redactUrl(env.AMQP_URL)} for "${pattern}" (Ctrl-C to stop)`);
+  await stopped;
   await connection.close().catch(() => {});
   return 0;
 }

@@ -3,7 +3,7 @@ import { byteSizeSchema } from "./byte-size.js";
 import { durationSchema } from "./duration.js";
 import { alertEnvSchema } from "../ops/alerts/alert-env.js";
 import { adminPortSchema } from "../ops/admin/admin-env.js";
-import { ConfigError } from "./config-error.js";
+import { ConfigError, ENVIRONMENT } from "./config-error.js";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -97,19 +97,43 @@ export const envSchema = coreEnvSchema.extend({
 export type Env = Readonly<z.infer<typeof envSchema>>;
 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  return Object.freeze(parseEnv(envSchema, env) as Env);
+}
+
+export type EnvKey = keyof Env;
+
+/**
+ * Only the named settings, for a command that needs a few: `events` reads DATA_DIR and
+ * DATABASE_URL, and a mistake in PORT or SMTP_URL, which it never uses, does not stop it.
+ */
+export function loadEnvFor<K extends EnvKey>(keys: readonly K[], env: NodeJS.ProcessEnv = process.env): Readonly<Pick<Env, K>> {
+  const mask = Object.fromEntries(keys.map((key) => [key, true])) as { [key in EnvKey]?: true };
+  return Object.freeze(parseEnv(envSchema.pick(mask), env) as Pick<Env, K>);
+}
+
+function parseEnv(schema: z.ZodType, env: NodeJS.ProcessEnv): unknown {
   // An empty variable means "use the default", as in most twelve-factor tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const result = envSchema.safeParse(present);
+  const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({
-        file: "environment",
+        file: ENVIRONMENT,
         path: issue.path.map(String).join("."),
-        message: issue.message,
+        message: envMessage(issue),
       })),
     );
   }
-  return Object.freeze(result.data);
+  return result.data;
+}
+
+/**
+ * zod's words for a variable, without its preamble: `expected a number`. The value itself is
+ * never quoted: it may be a secret.
+ */
+function envMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return issue.expected === "number" ? "expected a number" : `expected ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, "");
 }
 
 /** The AMQP URL with its password replaced, for logs and errors. */

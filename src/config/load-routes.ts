@@ -1,12 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { parseDocument } from "yaml";
+import { readFileSync } from "node:fs";
 import type { DestinationConfig } from "../adapters/schema.js";
-import { ConfigError, formatPath, type ConfigProblem } from "./config-error.js";
+import { ConfigError, formatPath, parsePath as parsePathText, type ConfigProblem } from "./config-error.js";
 import { interpolate, type StandIns } from "./interpolate.js";
 import type { RouteConfig } from "./route-schema.js";
+import { displayName, listRouteFiles } from "./routes-files.js";
 import { routesFileShape, sections, type Section } from "./routes-file-schema.js";
+import { describeSchemaIssues } from "./schema-problems.js";
 import type { SourceConfig } from "./source-schema.js";
+import { firstSyntaxError, locate, parseYamlFile, type YamlFile } from "./yaml-locations.js";
 
 /** Where an entry was declared, for messages. */
 interface Declared {
@@ -47,21 +48,28 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
     destinations: Map<string, Destination>;
     routes: Map<string, Route>;
   };
+  // Ids whose entry is declared but invalid, and whether a whole file could not be read: a route
+  // naming either is not reported again as naming an unknown destination (one slip, one problem).
+  const declaredInvalid = new Set<string>();
+  let unreadable = false;
   for (const path of listRouteFiles(dir, problems)) {
-    const file = relative(process.cwd(), path) || path;
-    for (const { section, id, entry } of readEntries(path, file, env, problems, options.standIns)) {
+    const file = displayName(path);
+    const read = readEntries(path, file, env, problems, options.standIns);
+    unreadable ||= read.unreadable;
+    for (const id of read.invalidDestinations) declaredInvalid.add(id);
+    for (const { section, id, entry, at } of read.entries) {
       const target = merged[section] as Map<string, Declared>;
       const earlier = target.get(id);
       if (earlier) {
-        problems.push({ file, path: `${section}.${id}`, message: `"${id}" is already declared in ${earlier.file}` });
+        problems.push({ file, path: `${section}.${id}`, ...at, message: `"${id}" is already declared in ${earlier.file}` });
         continue;
       }
       target.set(id, Object.freeze({ ...(entry as object), id, file }));
     }
   }
-  for (const route of merged.routes.values()) {
-    if (!merged.destinations.has(route.destination)) {
-      const known = [...merged.destinations.keys()].join(", ") || "none declared";
+  for (const route of unreadable ? [] : merged.routes.values()) {
+    if (!merged.destinations.has(route.destination) && !declaredInvalid.has(route.destination)) {
+      const known = [...merged.destinations.keys(), ...declaredInvalid].join(", ") || "none declared";
       problems.push({ file: route.file, path: `routes.${route.id}.destination`, message: `unknown destination "${route.destination}" (known: ${known})` });
     }
   }
@@ -72,62 +80,108 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
   return Object.freeze(merged);
 }
 
-function listRouteFiles(dir: string, problems: ConfigProblem[]): string[] {
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error("not a directory");
-    return readdirSync(dir)
-      .filter((name) => /\.ya?ml$/i.test(name))
-      .sort()
-      .map((name) => join(dir, name));
-  } catch (error) {
-    problems.push({ file: dir, path: "", message: `cannot read the routes folder (${(error as Error).message})` });
-    return [];
-  }
-}
-
 interface Entry {
   readonly section: Section;
   readonly id: string;
   readonly entry: unknown;
+  readonly at: { line?: number; column?: number };
 }
 
-function readEntries(path: string, file: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[], standIns: StandIns | undefined): Entry[] {
-  const document = parseDocument(readFileSync(path, "utf8"), { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    for (const error of document.errors) problems.push({ file, path: "", message: `YAML: ${error.message.split("\n")[0]}` });
-    return [];
+interface FileEntries {
+  readonly entries: Entry[];
+  /** The file could not be parsed: what it declares is unknown. */
+  readonly unreadable: boolean;
+  readonly invalidDestinations: string[];
+}
+
+function readEntries(path: string, file: string, env: NodeJS.ProcessEnv, problems: ConfigProblem[], standIns: StandIns | undefined): FileEntries {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    problems.push({ file, path: "", message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    return { entries: [], unreadable: true, invalidDestinations: [] };
   }
-  const before = problems.length;
-  const raw = interpolate(document.toJS() ?? {}, env, file, problems, [], standIns);
-  if (problems.length > before) return [];
+  const yaml = parseYamlFile(text);
+  // One YAML slip makes the parser report every line after it; the first error is the slip.
+  // The rest of the file is not validated: its structure is not what its author wrote.
+  const syntax = firstSyntaxError(yaml);
+  if (syntax) {
+    problems.push({ file, path: "", message: syntax.message, ...syntax.position });
+    return { entries: [], unreadable: true, invalidDestinations: [] };
+  }
+  const result = validateFile(yaml, file, env, standIns);
+  problems.push(...result.problems.map((problem) => withPosition(yaml, problem)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  return { entries: result.entries, unreadable: false, invalidDestinations: result.invalidDestinations };
+}
+
+interface Located extends ConfigProblem {
+  /** Where to point when that is not `path`: a misspelt key. */
+  readonly at?: readonly PropertyKey[];
+  /** The path as keys, to find it in the file. */
+  readonly keys?: readonly PropertyKey[];
+}
+
+function withPosition(yaml: YamlFile, problem: Located): ConfigProblem {
+  const { at, keys, ...rest } = problem;
+  if (rest.line !== undefined) return rest;
+  const position = locate(yaml, at ?? keys ?? []);
+  return position ? { ...rest, ...position } : rest;
+}
+
+function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, standIns: StandIns | undefined) {
+  const problems: Located[] = [];
+  const entries: Entry[] = [];
+  const invalidDestinations: string[] = [];
+  const done = () => ({ problems, entries, invalidDestinations });
+  const missing: ConfigProblem[] = [];
+  const raw = interpolate(yaml.document.toJS() ?? {}, env, file, missing, [], standIns);
+  // Interpolation keeps the document's shape, so its paths are the file's paths.
+  problems.push(...missing.map((problem) => ({ ...problem, keys: parsePathText(problem.path) })));
+  // An entry that uses an unset variable is not validated (its `${VAR}` text would only cause
+  // second-hand problems); its neighbours are.
+  const unset = (section: string, id: string) => missing.some((problem) => problem.path === `${section}.${id}` || problem.path.startsWith(`${section}.${id}.`));
   const shape = routesFileShape.safeParse(raw);
   if (!shape.success) {
-    for (const issue of shape.error.issues) problems.push({ file, path: formatPath(issue.path), message: issue.message });
-    return [];
+    for (const problem of describeSchemaIssues(routesFileShape, raw, shape.error.issues)) {
+      problems.push({ file, path: formatPath(problem.path), message: problem.message, keys: problem.path, ...(problem.at ? { at: problem.at } : {}) });
+    }
+    return done();
   }
-  const entries: Entry[] = [];
   for (const section of SECTIONS) {
     const { id: idPattern, idRule, schema } = sections[section];
     for (const [id, value] of Object.entries(shape.data[section] ?? {})) {
+      const keys = [section, id];
+      if (unset(section, id)) {
+        if (section === "destinations") invalidDestinations.push(id);
+        continue;
+      }
       if (!idPattern.test(id)) {
-        problems.push({ file, path: `${section}.${id}`, message: `an id in ${section} is ${idRule}` });
+        problems.push({ file, path: `${section}.${id}`, message: `an id in ${section} is ${idRule}`, keys });
         continue;
       }
       const result = schema.safeParse(value);
       if (result.success) {
-        entries.push({ section, id, entry: result.data });
+        entries.push({ section, id, entry: result.data, at: locate(yaml, keys) ?? {} });
         continue;
       }
-      const issues = result.error.issues.map((issue) => ({ file, path: formatPath([section, id, ...issue.path]), message: issue.message }));
+      const issues: Located[] = describeSchemaIssues(schema, value, result.error.issues).map((problem) => ({
+        file,
+        path: formatPath([...keys, ...problem.path]),
+        message: problem.message,
+        keys: [...keys, ...problem.path],
+        ...(problem.at ? { at: [...keys, ...problem.at] } : {}),
+      }));
       // `check` without production secrets: keep a destination whose only faults are unset variables.
-      if (section === "destinations" && standIns && issues.every((issue) => causedByStandIn(issue.path, standIns))) {
-        entries.push({ section, id, entry: value });
+      if (section === "destinations" && standIns && issues.every((issue) => causedByStandIn(formatPath(issue.keys ?? []), standIns))) {
+        entries.push({ section, id, entry: value, at: locate(yaml, keys) ?? {} });
         continue;
       }
+      if (section === "destinations") invalidDestinations.push(id);
       problems.push(...issues);
     }
   }
-  return entries;
+  return done();
 }
 
 function causedByStandIn(path: string, standIns: StandIns): boolean {

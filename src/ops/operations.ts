@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { brokerAddress } from "../broker/broker-failure.js";
+import { brokerAddress, type BrokerRefusal } from "../broker/broker-failure.js";
 import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../events/normalize.js";
@@ -23,6 +23,11 @@ export interface Operations {
    * at once when the broker refuses AMQP_URL (a configuration error cannot heal by waiting).
    */
   watchSpool(sink: IngressSink): void;
+  /**
+   * A worker-only process's connection is refused (credentials, vhost): the same email as the
+   * ingress's, at once and then throttled, since nothing else tells anyone its deliveries stopped.
+   */
+  onWorkersRefused(refusal: BrokerRefusal): void;
   close(ms: number): Promise<void>;
 }
 
@@ -92,6 +97,9 @@ export function createOperations(
           alerted = true;
         }
       }, Math.min(SPOOL_CHECK_MS, env.ALERT_SPOOLING_AFTER)).unref();
+    },
+    onWorkersRefused({ since, failure }) {
+      alerter.notify({ kind: "broker_refused", side: "workers", since, broker: brokerAddress(env.AMQP_URL), code: failure.code, detail: failure.message });
     },
     async close(ms) {
       clearInterval(spoolTimer);

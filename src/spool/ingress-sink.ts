@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { BrokerUnavailableError } from "../broker/broker-errors.js";
-import type { BrokerFailure } from "../broker/broker-failure.js";
+import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
 import type { NormalizedEvent } from "../events/normalize.js";
@@ -19,11 +19,7 @@ export interface IngressProblem {
   readonly at: string;
 }
 
-/** The broker refuses this process's AMQP_URL (credentials, vhost): since when, and why. */
-export interface BrokerRefusal {
-  readonly since: Date;
-  readonly failure: BrokerFailure;
-}
+export type { BrokerRefusal } from "../broker/broker-failure.js";
 
 export interface IngressSink extends EventSink {
   /** Events waiting in the local spool, for /readyz and metrics. */
@@ -68,8 +64,7 @@ export async function createIngressSink(
       if (connected) relay?.reconnected();
     },
     onConnectFailure: (failure) => {
-      if (!failure || failure.kind === "unreachable") refusal = undefined;
-      else if (refusal?.failure.kind !== failure.kind) refusal = { since: new Date(), failure };
+      refusal = nextRefusal(refusal, failure);
     },
   });
 

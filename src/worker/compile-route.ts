@@ -73,6 +73,8 @@ function compile(route: Route, field: Field, source: string, problems: ConfigPro
     problems.push({
       file: route.file,
       path: `routes.${route.id}.${field}`,
+      // jsonata's position is just past the token it stopped at: point at that token.
+      ...(position === undefined ? {} : { offset: Math.max(0, position - 1) }),
       message: `JSONata ${position === undefined ? "error" : `syntax error at position ${position}`}: ${message}${excerpt(source, position)}`,
     });
     return undefined;

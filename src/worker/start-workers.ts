@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { createAdapter } from "../adapters/index.js";
 import type { Adapter } from "../adapters/port.js";
 import type { TokenStore } from "../adapters/token-store.js";
+import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { connectBroker, watchChannel } from "../broker/connection.js";
 import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
 import type { Env } from "../config/env.js";
@@ -24,11 +25,15 @@ export interface WorkerOptions {
   readonly claims: ClaimStore;
   readonly tokens: TokenStore;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
+  /** Told each time the broker refuses AMQP_URL (again), with when the refusal began. */
+  readonly onBrokerRefused?: (refusal: BrokerRefusal) => void;
 }
 
 export interface RunningWorkers {
   /** True while connected with every route consuming. */
   readonly consuming: boolean;
+  /** Set while the broker refuses AMQP_URL: the workers deliver nothing until it is fixed. */
+  readonly brokerRefusal: BrokerRefusal | undefined;
   /** Messages waiting in each route's dead-letter queue, asked of the broker now. */
   deadLetterDepth(): Promise<ReadonlyMap<string, number>>;
   close(ms: number): Promise<void>;
@@ -70,6 +75,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   let workers: RouteWorker[] = [];
   let consuming = false;
   let current: ChannelModel | undefined;
+  let refusal: BrokerRefusal | undefined;
   const setup = async (model: ChannelModel) => {
     const started: RouteWorker[] = [];
     current = model;
@@ -98,11 +104,18 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       workers = [];
       current = undefined;
     },
+    onConnectFailure: (failure) => {
+      refusal = nextRefusal(refusal, failure);
+      if (refusal) options.onBrokerRefused?.(refusal);
+    },
   });
 
   return {
     get consuming() {
       return consuming || routes.length === 0;
+    },
+    get brokerRefusal() {
+      return refusal;
     },
     async deadLetterDepth() {
       const depths = new Map<string, number>();

@@ -3,8 +3,8 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const check = (routesDir: string) =>
-  run(process.execPath, ["dist/cli/main.js", "check"], { env: { PATH: process.env.PATH, ENV_FILE: "", ROUTES_DIR: routesDir } }).then(
+const check = (routesDir: string, env: Record<string, string> = {}) =>
+  run(process.execPath, ["dist/cli/main.js", "check"], { env: { PATH: process.env.PATH, ENV_FILE: "", ROUTES_DIR: routesDir, ...env } }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -16,6 +16,12 @@ describe("webhook-router check", () => {
     expect(result.stdout).toMatch(/note: not set here \(fine for check, required by start\): .*TRACKTILE_WEBHOOK_SECRET/);
     expect(result.stdout).toMatch(/✓ tracktile-order-completed-to-quickbooks › a completed order with two lines/);
     expect(result.stdout).toMatch(/examples: 8 passed, 0 failed/);
+  });
+
+  it("reads only ROUTES_DIR: a router setting it never uses being wrong (a CI job's PORT) does not stop it", async () => {
+    const result = await check("routes", { PORT: "eighty", SMTP_URL: "not a url" });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
   });
 
   it("fails on a broken example, printing a diff per mismatch and every example that cannot reach its route", async () => {
@@ -43,13 +49,13 @@ describe("webhook-router check", () => {
     const result = await check("test/fixtures/routes/filter-reads-enrichment");
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(
-      /routes\.yaml at routes\.orders\.filter: the filter reads \$order, which enrichment step "order" provides, but the filter runs before enrichment; move this condition to `when`/,
+      /routes\.yaml:\d+:\d+ at routes\.orders\.filter: the filter reads \$order, which enrichment step "order" provides, but the filter runs before enrichment; move this condition to `when`/,
     );
   });
 
-  it("stops with the file, route and position of a JSONata syntax error", async () => {
+  it("stops with the file, the line and column of the error, the route and the position of a JSONata syntax error", async () => {
     const result = await check("test/fixtures/routes/bad-jsonata");
     expect(result.code).toBe(78);
-    expect(result.stderr).toMatch(/routes\.yaml at routes\.orders\.mapping: JSONata syntax error at position \d+/);
+    expect(result.stderr).toMatch(/routes\.yaml:11:35 at routes\.orders\.mapping: JSONata syntax error at position 19/);
   });
 });

@@ -24,7 +24,7 @@ describe("webhook-router start with a broken routing table", () => {
     const result = await run(["start"], { ROUTES_DIR: "test/fixtures/routes/typo", PORT: "0" });
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(/invalid configuration/);
-    expect(result.stderr).toMatch(/typo\/sources\.yaml at sources\.acme/);
+    expect(result.stderr).toMatch(/typo\/sources\.yaml:6:5 at sources\.acme: unknown key `evnet` — did you mean `event`\?/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -50,17 +50,20 @@ export interface CredentialsAlert extends AlertBase {
 export interface SpoolingAlert extends AlertBase {
   readonly kind: "spooling";
   readonly since: Date;
-  /** Events in the spool, waiting for the broker. */
-  readonly depth: number;
+  /** Events in the spool, waiting for the broker (ingress only). */
+  readonly depth?: number;
 }
 
 /**
  * RabbitMQ refuses the connection in AMQP_URL (wrong user or password, a vhost that does not exist
  * or is not permitted): a configuration error, so it is sent at once rather than after
- * ALERT_SPOOLING_AFTER. Ingress keeps events in its spool meanwhile.
+ * ALERT_SPOOLING_AFTER. Ingress keeps events in its spool meanwhile; a worker-only process
+ * delivers nothing, and events wait in their queues.
  */
 export interface BrokerRefusedAlert extends AlertBase {
   readonly kind: "broker_refused";
+  /** Which connection is refused: the ingress's (the default) or a worker-only process's. */
+  readonly side?: "ingress" | "workers";
   readonly since: Date;
   /** `amqp://user@host:port[/vhost]`: who connects where. Never the password. */
   readonly broker: string;
@@ -68,8 +71,8 @@ export interface BrokerRefusedAlert extends AlertBase {
   readonly code: string;
   /** The one-line diagnosis the log carries too. */
   readonly detail: string;
-  /** Events in the spool, waiting for the broker. */
-  readonly depth: number;
+  /** Events in the spool, waiting for the broker (ingress only). */
+  readonly depth?: number;
 }
 
 /** The spool has drained after a spooling alert: the broker confirms again, nothing is held locally. */
@@ -103,8 +106,9 @@ export function alertSubject(alert: Alert): string {
       return alert.routeId;
     case "verification_failures":
       return alert.sourceId;
-    case "spooling":
     case "broker_refused":
+      return alert.side ?? "ingress";
+    case "spooling":
     case "spool_recovered":
       return "ingress";
   }

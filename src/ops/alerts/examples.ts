@@ -76,6 +76,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     credentials: renderEmail(startBatch(credentials, at(7), false), context),
     spooling: renderEmail(startBatch(spooling, at(12 * 60), false), context),
     broker_refused: renderEmail(startBatch(refused, at(15), false), context),
+    broker_refused_workers: renderEmail(startBatch({ ...refused, side: "workers", depth: undefined }, at(15), false), context),
     spool_recovered: renderEmail(startBatch(recovered, at(23 * 60), false), context),
     verification_failures: renderEmail(startBatch(verification, at(41), false), context),
   };

@@ -23,27 +23,39 @@ const FIXES: Record<string, readonly string[]> = {
 export function renderBrokerRefused(batch: AlertBatch, alert: BrokerRefusedAlert, context: RenderContext): RenderedEmail {
   const since = batch.firstAt;
   const what = alert.code === "NOT_ALLOWED" ? "the virtual host" : "the credentials";
-  const subject = `${SUBJECT_PREFIX} RabbitMQ refuses ${what} in AMQP_URL: ingress spooling events locally since ${time(since)}`;
+  const workers = alert.side === "workers";
+  const subject = workers
+    ? `${SUBJECT_PREFIX} RabbitMQ refuses ${what} in AMQP_URL: workers delivering nothing since ${time(since)}`
+    : `${SUBJECT_PREFIX} RabbitMQ refuses ${what} in AMQP_URL: ingress spooling events locally since ${time(since)}`;
+  const consequence = workers
+    ? [
+        "This is a configuration error: it will not heal by waiting. This worker process consumes nothing:",
+        "events wait in their route queues on the broker (nothing is lost) and are delivered once the",
+        "connection is accepted. Ingress is not affected by this process.",
+      ]
+    : [
+        "This is a configuration error: it will not heal by waiting. Senders still get 202 and nothing is",
+        "lost while the spool has room; the spool is replayed to the broker on its own once the connection",
+        "is accepted. Workers receive nothing in the meantime, and once the spool reaches SPOOL_MAX_BYTES",
+        "ingress answers 503 and senders must retry.",
+      ];
   const text = [
     `RabbitMQ at ${alert.broker} has refused the router's connection since ${time(since)} (${duration(batch.lastAt.getTime() - since.getTime())}):`,
     `  ${alert.detail}`,
     "",
-    "This is a configuration error: it will not heal by waiting. Senders still get 202 and nothing is",
-    "lost while the spool has room; the spool is replayed to the broker on its own once the connection",
-    "is accepted. Workers receive nothing in the meantime, and once the spool reaches SPOOL_MAX_BYTES",
-    "ingress answers 503 and senders must retry.",
+    ...consequence,
     "",
     facts([
       ["Broker", alert.broker],
       ["Refusal", alert.code],
       ["Refused since", time(since)],
-      ["Events in spool", alert.depth],
+      ...(workers ? [["Process", "worker (--role worker)"] as const] : [["Events in spool", alert.depth ?? 0] as const]),
       ["As of", time(batch.lastAt)],
     ]),
     "",
     "What to do",
     ...(FIXES[alert.code] ?? FIXES.ACCESS_REFUSED!),
-    "  3. Ingress readiness lists the refusal under problems until it is fixed:",
+    `  3. ${workers ? "The worker's" : "Ingress"} readiness lists the refusal under problems until it is fixed:`,
     `       ${context.commands.readyz()}`,
     "",
     footer(batch, context),

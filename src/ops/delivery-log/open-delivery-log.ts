@@ -10,7 +10,7 @@ import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
  * still takes webhooks without a log (logged), because the log must never cost an event.
  */
 export async function openStateAndLog(
-  env: Env,
+  env: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DELIVERY_LOG" | "DELIVERY_LOG_RETENTION" | "DELIVERY_LOG_PAYLOADS">,
   table: RoutingTable,
   logger: Logger,
   needsStore: boolean,

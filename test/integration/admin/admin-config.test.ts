@@ -32,7 +32,7 @@ describe("admin API settings", () => {
     const cli = run(process.execPath, ["dist/cli/main.js", "start"], {
       env: { PATH: process.env.PATH, ...EXAMPLE_SECRETS, AMQP_URL, ENV_FILE: "", ROUTES_DIR, DATA_DIR: mkdtempSync(join(tmpdir(), "wr-admin-")), ADMIN_HOST: "0.0.0.0" },
     });
-    await expect(cli).rejects.toMatchObject({ code: 78, stderr: expect.stringContaining(`environment at ${REFUSAL}`) });
+    await expect(cli).rejects.toMatchObject({ code: 78, stderr: expect.stringContaining(`environment variable ${REFUSAL}`) });
   });
 
   it("starts beyond loopback with a token, and then requires it", async () => {

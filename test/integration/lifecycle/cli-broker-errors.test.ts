@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { NEEDS } from "../../../src/cli/command-needs.js";
 import { AMQP_URL } from "../../helpers/rabbit.js";
 
 const run = promisify(execFile);
@@ -38,13 +39,13 @@ describe("CLI commands that cannot connect to RabbitMQ", () => {
   const host = new URL(AMQP_URL).host;
 
   it.each([
-    ["dlq list", ["dlq", "list"]],
+    ["dlq", ["dlq", "list"]],
     ["tail", ["tail"]],
-  ])("%s with a wrong password: one line naming user and host, exit 78, no password", async (_name, args) => {
+  ] as const)("%s with a wrong password: one line naming user and host and what the command needs, exit 78, no password", async (name, args) => {
     const result = await cli(withPassword("not-the-password"), ...args);
     expect(result.code).toBe(78);
     expect(result.stderr).toBe(
-      `webhook-router: RabbitMQ at amqp://${user}@${host} refused the credentials (ACCESS_REFUSED): check the user and password in AMQP_URL (RabbitMQ's guest user may only connect from localhost)\n`,
+      `webhook-router ${name}: RabbitMQ at amqp://${user}@${host} refused the credentials (ACCESS_REFUSED): check the user and password in AMQP_URL (RabbitMQ's guest user may only connect from localhost) (${NEEDS[name]})\n`,
     );
     expect(result.stdout + result.stderr).not.toContain("not-the-password");
   });
@@ -54,7 +55,7 @@ describe("CLI commands that cannot connect to RabbitMQ", () => {
     const result = await cli(`amqp://guest:guest@127.0.0.1:${port}`, "dlq", "list");
     expect(result.code).toBe(69);
     expect(result.stderr).toBe(
-      `webhook-router: could not reach RabbitMQ at amqp://guest@127.0.0.1:${port} (ECONNREFUSED): is it running, and are AMQP_URL's host and port right?\n`,
+      `webhook-router dlq: could not reach RabbitMQ at amqp://guest@127.0.0.1:${port} (ECONNREFUSED): is it running, and are AMQP_URL's host and port right? (${NEEDS.dlq})\n`,
     );
   });
 });
