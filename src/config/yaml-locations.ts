@@ -72,11 +72,11 @@ export function locateInValue(file: YamlFile, path: readonly PropertyKey[], offs
 }
 
 /** How many source characters hold the first `decoded` characters of a quoted scalar. */
-function sourceIndex(source: string, decoded: number, escape: RegExp, width?: number): number {
+function sourceIndex(source: string, decoded: number, escapePattern: RegExp, width?: number): number {
   let at = 0;
   for (let count = 0; count < decoded && at < source.length; count += 1) {
-    escape.lastIndex = at;
-    const match = escape.exec(source);
+    escapePattern.lastIndex = at;
+    const match = escapePattern.exec(source);
     at += match ? (width ?? match[0].length) : 1;
   }
   return at;
