@@ -18,7 +18,9 @@ const given = labelsAt >= 0 ? (args[labelsAt + 1] ?? "").split(",") : [];
 const labels = runs.map((run, i) => given[i]?.trim() || run.machine.commit);
 
 const fmt = (n, digits = 0) =>
-  n === null || n === undefined || Number.isNaN(n) ? "–" : Number(n).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  n === null || n === undefined || Number.isNaN(n)
+    ? "–"
+    : Number(n).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n) => (n === null || n === undefined ? "–" : n < 10 ? fmt(n, 2) : n < 100 ? fmt(n, 1) : fmt(n));
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : "–");
 
@@ -61,11 +63,15 @@ if (runs.some((run) => run.results.worker)) {
 const long = (pick) => (run) => (run.results.longrun && !run.results.longrun.error ? pick(run.results.longrun) : undefined);
 if (runs.some((run) => run.results.longrun)) {
   lines.push(`| 5 · long run | events (req/s) | ${cells(long((l) => `${fmt(l.accepted)} (${fmt(l.acceptedPerS)})`))} |`);
-  lines.push(`| 5 · long run | RSS start / peak / end MiB | ${cells(long((l) => `${fmt(l.rssMiB.start)} / ${fmt(l.rssMiB.peak)} / ${fmt(l.rssMiB.end)}`))} |`);
+  lines.push(
+    `| 5 · long run | RSS start / peak / end MiB | ${cells(long((l) => `${fmt(l.rssMiB.start)} / ${fmt(l.rssMiB.peak)} / ${fmt(l.rssMiB.end)}`))} |`,
+  );
 }
 lines.push("");
 for (const [i, run] of runs.entries()) {
   const m = run.machine;
-  lines.push(`- ${labels[i]}: ${m.commit}, ${m.cores} × ${m.cpu}, Node ${m.node}, RabbitMQ ${m.rabbitmq}; other load before the start ${m.otherCoresBeforeStart} cores.`);
+  lines.push(
+    `- ${labels[i]}: ${m.commit}, ${m.cores} × ${m.cpu}, Node ${m.node}, RabbitMQ ${m.rabbitmq}; other load before the start ${m.otherCoresBeforeStart} cores.`,
+  );
 }
 console.log(lines.join("\n"));

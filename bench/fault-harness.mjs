@@ -81,7 +81,7 @@ async function main() {
     [
       "sources:",
       "  tracktile:",
-      "    verify: { preset: tracktile, secrets: [ \"${TRACKTILE_WEBHOOK_SECRET}\" ] }",
+      '    verify: { preset: tracktile, secrets: [ "${TRACKTILE_WEBHOOK_SECRET}" ] }',
       "    event: { type: [body:kind, url], id: body:id, subject: body:orderId }",
       "",
     ].join("\n"),
@@ -225,11 +225,15 @@ async function consume(exchange) {
   const { queue } = await channel.assertQueue("", { exclusive: true });
   await channel.bindQueue(queue, exchange, "#");
   const counts = new Map();
-  await channel.consume(queue, (message) => {
-    if (!message) return;
-    const id = message.properties.messageId;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }, { noAck: true });
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      const id = message.properties.messageId;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    },
+    { noAck: true },
+  );
   return {
     counts,
     async close() {
@@ -259,7 +263,8 @@ function printTable(rows) {
   const header = ["scenario", "accepted(2xx)", "delivered", "lost", "duplicated", "p99 ms", "not accepted"];
   const lines = rows.map((row) => [row.name, row.accepted, row.delivered, row.lost, row.duplicated, row.p99.toFixed(1), row.notAccepted]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => String(line[column]).length)));
-  const format = (cells) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join("  ");
+  const format = (cells) =>
+    cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join("  ");
   console.log(format(header));
   for (const line of lines) console.log(format(line));
 }

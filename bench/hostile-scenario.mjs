@@ -33,7 +33,14 @@ export async function runHostile(ctx) {
   const exchange = await broker.exchange(`wr-bench.${config.runId}.ingress`);
   await freshRouteQueues({ broker, exchange, prefix: ingressPrefix(config.runId) });
   const start = () =>
-    startRouter({ role: "ingress", routesDir: ROUTES_DIR, exchange, queuePrefix: ingressPrefix(config.runId), amqpUrl: config.amqpUrl, logLevel: config.logLevel });
+    startRouter({
+      role: "ingress",
+      routesDir: ROUTES_DIR,
+      exchange,
+      queuePrefix: ingressPrefix(config.runId),
+      amqpUrl: config.amqpUrl,
+      logLevel: config.logLevel,
+    });
   return ctx.with(start, async (server, rss) => {
     await sleep(500);
     rss.mark("start");
@@ -80,7 +87,9 @@ export async function runHostile(ctx) {
       `honest sender: ${fmt(honest.accepted)} of ${fmt(honest.sent)} accepted (202), others ${JSON.stringify(honest.other)}; ` +
         `latency p50 ${fmt(honest.latencyMs.p50)} p99 ${fmt(honest.latencyMs.p99)} max ${fmt(honest.latencyMs.max)} ms`,
     );
-    ctx.log(`router RSS: start ${fmt(summary.rssMiB.start)}, peak ${fmt(summary.rssMiB.peak)}, end ${fmt(summary.rssMiB.end)}, after 3 s idle ${fmt(summary.rssMiB.after3sIdle)} MiB`);
+    ctx.log(
+      `router RSS: start ${fmt(summary.rssMiB.start)}, peak ${fmt(summary.rssMiB.peak)}, end ${fmt(summary.rssMiB.end)}, after 3 s idle ${fmt(summary.rssMiB.after3sIdle)} MiB`,
+    );
     return summary;
   });
 }
@@ -98,10 +107,14 @@ async function signedSender(url, config, forMs) {
     const { body, headers } = pool[sent % pool.length];
     const started = performance.now();
     const status = await new Promise((resolve) => {
-      const req = httpRequest(`${url}${WEBHOOK_PATH}`, { method: "POST", agent, headers: { ...headers, "content-length": body.length }, timeout: 30_000 }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(String(res.statusCode)));
-      });
+      const req = httpRequest(
+        `${url}${WEBHOOK_PATH}`,
+        { method: "POST", agent, headers: { ...headers, "content-length": body.length }, timeout: 30_000 },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(String(res.statusCode)));
+        },
+      );
       req.on("error", (error) => resolve(error.code ?? "error"));
       req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "timeout" })));
       req.end(body);
@@ -114,6 +127,7 @@ async function signedSender(url, config, forMs) {
   }
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] * 100) / 100 : null);
+  const at = (q) =>
+    latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] * 100) / 100 : null;
   return { sent, accepted, other, latencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) } };
 }

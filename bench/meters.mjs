@@ -75,7 +75,11 @@ export function brokerPid() {
 /** Busy and steal CPU seconds of the whole machine so far (all cores), from /proc/stat. */
 function machineSeconds() {
   const [, user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
-  return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS_PER_S, steal: steal / CLOCK_TICKS_PER_S, idle: (idle + iowait) / CLOCK_TICKS_PER_S };
+  return {
+    busy: (user + nice + system + irq + softirq) / CLOCK_TICKS_PER_S,
+    steal: steal / CLOCK_TICKS_PER_S,
+    idle: (idle + iowait) / CLOCK_TICKS_PER_S,
+  };
 }
 
 /**

@@ -64,7 +64,8 @@ function baseEnv() {
 async function untilReady(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`process exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
@@ -125,7 +126,17 @@ class ServerProcess {
  * ENV_FILE names an empty file: ENV_FILE="" now reads no file, but in older commits (which the
  * bench also measures) it fell back to ./.env.
  */
-export async function startRouter({ role, routesDir, exchange, queuePrefix, amqpUrl, logLevel = "info", nodeArgs = [], env = {}, name = `router-${role}` }) {
+export async function startRouter({
+  role,
+  routesDir,
+  exchange,
+  queuePrefix,
+  amqpUrl,
+  logLevel = "info",
+  nodeArgs = [],
+  env = {},
+  name = `router-${role}`,
+}) {
   const dir = mkdtempSync(join(tmpdir(), "wr-bench-"));
   const envFile = join(dir, "empty.env");
   writeFileSync(envFile, "");

@@ -45,7 +45,10 @@ if (env.BENCH_NO_BUILD !== "1") {
 }
 
 console.log(formatMachine(await describeMachine()));
-const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+const stamp = new Date()
+  .toISOString()
+  .replaceAll(":", "-")
+  .replace(/\.\d+Z$/, "Z");
 const outDir = join(BENCH_DIR, "results", `profile-${target}-${stamp}`);
 mkdirSync(outDir, { recursive: true });
 const profiling = ["--cpu-prof", `--cpu-prof-dir=${outDir}`, `--cpu-prof-interval=${intervalUs}`];
@@ -58,7 +61,18 @@ let sink;
 /** Drives the ingress (router or reference) like scenario 1; resolves with what was measured. */
 async function driveIngress(url) {
   const result = await load.run(
-    { mode: "max", url, path: WEBHOOK_PATH, secret: EXAMPLE_SECRETS.TRACKTILE_WEBHOOK_SECRET, runId, connections, warmupS, durationS, bodyBytes: 1024, poolSize: 50_000 },
+    {
+      mode: "max",
+      url,
+      path: WEBHOOK_PATH,
+      secret: EXAMPLE_SECRETS.TRACKTILE_WEBHOOK_SECRET,
+      runId,
+      connections,
+      warmupS,
+      durationS,
+      bodyBytes: 1024,
+      poolSize: 50_000,
+    },
     { timeoutMs: (warmupS + durationS) * 1000 + 60_000 },
   );
   const l = result.latencyMs;
@@ -104,7 +118,9 @@ try {
         : await startReference({ exchange, amqpUrl, nodeArgs: profiling });
     rss = new RssSampler(server.pid);
     cpu = new CpuMeter({ server: server.pid, broker: brokerPid(), load: load.pid });
-    console.log(`\nprofiling the ${target}${target === "router" ? ` (LOG_LEVEL=${logLevel})` : ""}: ${warmupS} s warm-up + ${durationS} s at ${connections} connections, 1 KiB`);
+    console.log(
+      `\nprofiling the ${target}${target === "router" ? ` (LOG_LEVEL=${logLevel})` : ""}: ${warmupS} s warm-up + ${durationS} s at ${connections} connections, 1 KiB`,
+    );
     measured = await driveIngress(server.url);
   }
   const used = cpu.stop();

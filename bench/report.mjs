@@ -9,11 +9,25 @@ const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}` : "-");
 
 function table(header, rows) {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => String(row[i] ?? "").length)));
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell ?? "").padEnd(widths[i]) : String(cell ?? "").padStart(widths[i]))).join("  ");
+  const line = (cells) =>
+    cells.map((cell, i) => (i === 0 ? String(cell ?? "").padEnd(widths[i]) : String(cell ?? "").padStart(widths[i]))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-const HEADER = ["scenario / server", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU µs/req", "peak RSS MiB", "non-2xx", "other cores", "req/s ÷ ref", "p99 ÷ ref", "CPU ÷ ref"];
+const HEADER = [
+  "scenario / server",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "p99.9 ms",
+  "CPU µs/req",
+  "peak RSS MiB",
+  "non-2xx",
+  "other cores",
+  "req/s ÷ ref",
+  "p99 ÷ ref",
+  "CPU ÷ ref",
+];
 
 function ingressRows(title, scenario, job) {
   if (!scenario) return [];
@@ -59,7 +73,19 @@ export function printTable(results, config) {
     else
       console.log(
         table(
-          ["4  worker (queue → filter + map → dedup → http sink)", "events", "delivered", "events/s", "incl. start-up", "prefetch", "CPU µs/event", "worker cores", "other cores", "peak RSS MiB", "dead"],
+          [
+            "4  worker (queue → filter + map → dedup → http sink)",
+            "events",
+            "delivered",
+            "events/s",
+            "incl. start-up",
+            "prefetch",
+            "CPU µs/event",
+            "worker cores",
+            "other cores",
+            "peak RSS MiB",
+            "dead",
+          ],
           [
             [
               "  router --role worker",
@@ -86,7 +112,17 @@ export function printTable(results, config) {
     else
       console.log(
         table(
-          [`5  memory: ${fmt(long.accepted)} events at full speed`, "req/s", "CPU µs/req", "RSS start", "RSS peak", "RSS end", "after 5 s idle", "non-2xx", "other cores"],
+          [
+            `5  memory: ${fmt(long.accepted)} events at full speed`,
+            "req/s",
+            "CPU µs/req",
+            "RSS start",
+            "RSS peak",
+            "RSS end",
+            "after 5 s idle",
+            "non-2xx",
+            "other cores",
+          ],
           [
             [
               `  ${long.label}`,
@@ -113,7 +149,18 @@ export function printTable(results, config) {
     else
       console.log(
         table(
-          [`6  hostile: ${fmt(hostile.hostile.connections)} junk 1 MiB uploads`, "RSS start", "RSS peak", "RSS end", "honest 202", "honest sent", "honest p50 ms", "honest p99 ms", "junk told", "other cores"],
+          [
+            `6  hostile: ${fmt(hostile.hostile.connections)} junk 1 MiB uploads`,
+            "RSS start",
+            "RSS peak",
+            "RSS end",
+            "honest 202",
+            "honest sent",
+            "honest p50 ms",
+            "honest p99 ms",
+            "junk told",
+            "other cores",
+          ],
           [
             [
               "  router",
@@ -124,7 +171,9 @@ export function printTable(results, config) {
               fmt(hostile.honest.sent),
               ms(hostile.honest.latencyMs.p50),
               ms(hostile.honest.latencyMs.p99),
-              Object.entries(hostile.hostile.statuses).map(([status, n]) => `${status}×${n}`).join(" "),
+              Object.entries(hostile.hostile.statuses)
+                .map(([status, n]) => `${status}×${n}`)
+                .join(" "),
               fmt(hostile.cpu?.other?.coreShare, 2),
             ],
           ],

@@ -38,7 +38,10 @@ const config = {
   waitQuietS: env.BENCH_WAIT_QUIET ? number("BENCH_WAIT_QUIET", 0) : 0,
   runId: `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`,
 };
-const only = (env.BENCH_ONLY || "").split(",").map((name) => name.trim()).filter(Boolean);
+const only = (env.BENCH_ONLY || "")
+  .split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = only.filter((name) => !(name in SCENARIOS));
 if (unknown.length > 0) {
   console.error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(", ")}; known: ${Object.keys(SCENARIOS).join(", ")}`);
@@ -63,8 +66,12 @@ async function untilQuiet() {
   return busy;
 }
 machine.otherCoresBeforeStart = await untilQuiet();
-console.log(`other processes used ${machine.otherCoresBeforeStart} cores in the 2 s before the start${machine.otherCoresBeforeStart > QUIET_CORES ? ": THE MACHINE IS BUSY, figures will be low and noisy (see the 'other cores' column)" : ""}\n`);
-console.log(`scenarios: ${selected.join(", ")}; ${config.durationS} s measured after ${config.warmupS} s warm-up, ${config.connections} connections\n`);
+console.log(
+  `other processes used ${machine.otherCoresBeforeStart} cores in the 2 s before the start${machine.otherCoresBeforeStart > QUIET_CORES ? ": THE MACHINE IS BUSY, figures will be low and noisy (see the 'other cores' column)" : ""}\n`,
+);
+console.log(
+  `scenarios: ${selected.join(", ")}; ${config.durationS} s measured after ${config.warmupS} s warm-up, ${config.connections} connections\n`,
+);
 
 const broker = await BenchBroker.connect(config.amqpUrl);
 const load = startLoad();
@@ -133,7 +140,13 @@ console.log("");
 printTable(results, config);
 const resultsDir = join(BENCH_DIR, "results");
 mkdirSync(resultsDir, { recursive: true });
-const file = join(resultsDir, `${new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.json`);
+const file = join(
+  resultsDir,
+  `${new Date()
+    .toISOString()
+    .replaceAll(":", "-")
+    .replace(/\.\d+Z$/, "Z")}.json`,
+);
 writeFileSync(file, `${JSON.stringify({ machine, config, totalS: Math.round((Date.now() - started) / 1000), results }, null, 2)}\n`);
 console.log(`\nresults: ${file} (${Math.round((Date.now() - started) / 1000)} s in all)`);
 process.exitCode = Object.values(results).some((result) => result.error) ? 1 : 0;

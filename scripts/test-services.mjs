@@ -21,15 +21,19 @@ export async function ensureTestServices({ env = process.env, log = (line) => co
   const wanted = (env.TEST_SERVICES || "rabbitmq,postgres").split(",");
   const wait = env.TEST_SERVICES_WAIT_S ? { waitSeconds: Number(env.TEST_SERVICES_WAIT_S) } : {};
   const checks = [];
-  if (wanted.includes("rabbitmq")) checks.push(ensureRabbitMq({ url: env.AMQP_URL || DEFAULT_AMQP_URL, env, log, extraDirs: extraDirs(env, RABBITMQ_DIRS), ...wait }));
-  if (wanted.includes("postgres")) checks.push(ensurePostgres({ url: env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL, env, log, extraDirs: extraDirs(env, POSTGRES_DIRS), ...wait }));
+  if (wanted.includes("rabbitmq"))
+    checks.push(ensureRabbitMq({ url: env.AMQP_URL || DEFAULT_AMQP_URL, env, log, extraDirs: extraDirs(env, RABBITMQ_DIRS), ...wait }));
+  if (wanted.includes("postgres"))
+    checks.push(ensurePostgres({ url: env.TEST_DATABASE_URL || DEFAULT_DATABASE_URL, env, log, extraDirs: extraDirs(env, POSTGRES_DIRS), ...wait }));
   // Both at once, and every problem in the one message: a fresh machine may lack both.
   const problems = (await Promise.allSettled(checks)).filter((result) => result.status === "rejected").map((result) => describe(result.reason));
   if (problems.length > 0) throw new ServiceProblem(problems.join("\n"));
 }
 
 function describe(reason) {
-  return reason instanceof ServiceProblem ? reason.message : `checking the test services failed: ${reason instanceof Error ? reason.message : String(reason)}`;
+  return reason instanceof ServiceProblem
+    ? reason.message
+    : `checking the test services failed: ${reason instanceof Error ? reason.message : String(reason)}`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -24,7 +24,8 @@ interface Running {
 // The credentials are example.env's development values: the stand-ins accept exactly those.
 const START: Record<StandInName, (port: number, host: string) => Promise<Running>> = {
   tracktile: (port, host) => startFakeTracktileApi("api-dev-token", port, host),
-  quickbooks: (port, host) => new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
+  quickbooks: (port, host) =>
+    new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
   odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
   shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
 };
@@ -82,7 +83,9 @@ function printNewCalls(): void {
   for (const [entry, server] of running) {
     const from = seen.get(entry.name) ?? 0;
     for (const request of server.requests.slice(from)) {
-      console.log(`${new Date().toISOString()} ${entry.name.padEnd(10)} ${request.method} ${request.path} ${request.json === undefined ? "" : JSON.stringify(request.json)}`);
+      console.log(
+        `${new Date().toISOString()} ${entry.name.padEnd(10)} ${request.method} ${request.path} ${request.json === undefined ? "" : JSON.stringify(request.json)}`,
+      );
     }
     seen.set(entry.name, server.requests.length);
   }

@@ -92,8 +92,16 @@ export class TcpProxy {
     const link = {
       client,
       upstream,
-      toUpstream: new Lane(upstream, () => this.#paused, () => 0),
-      toClient: new Lane(client, () => this.#paused, () => this.#delayMs),
+      toUpstream: new Lane(
+        upstream,
+        () => this.#paused,
+        () => 0,
+      ),
+      toClient: new Lane(
+        client,
+        () => this.#paused,
+        () => this.#delayMs,
+      ),
     };
     this.#links.add(link);
     client.on("data", (chunk) => link.toUpstream.push(chunk));

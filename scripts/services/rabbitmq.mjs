@@ -19,25 +19,33 @@ export async function ensureRabbitMq({ url, env, log, extraDirs = RABBITMQ_DIRS,
   const { host, port } = hostAndPort(url, 5672);
   const where = `${host}:${port}`;
   if (await answers(host, port)) return "answering";
-  if (!isLocal(host)) throw new ServiceProblem(`RabbitMQ is not answering at ${where} (AMQP_URL): start it there, or point AMQP_URL at a broker that runs`);
+  if (!isLocal(host))
+    throw new ServiceProblem(`RabbitMQ is not answering at ${where} (AMQP_URL): start it there, or point AMQP_URL at a broker that runs`);
 
   const server = findExecutable("rabbitmq-server", env, extraDirs);
   if (!server) {
-    throw new ServiceProblem(`RabbitMQ is not answering at ${where} and is not installed (no rabbitmq-server on PATH or in ${extraDirs.join(", ") || "any other folder"}): ${HOW_TO_GET}`);
+    throw new ServiceProblem(
+      `RabbitMQ is not answering at ${where} and is not installed (no rabbitmq-server on PATH or in ${extraDirs.join(", ") || "any other folder"}): ${HOW_TO_GET}`,
+    );
   }
   log(`RabbitMQ is not answering at ${where}: starting it (${server} -detached) and waiting for it`);
   const started = await run(server, ["-detached"], { ...env, RABBITMQ_NODE_PORT: String(port) }, 60);
   if (started.code !== 0) {
-    throw new ServiceProblem(`RabbitMQ is not answering at ${where} and \`${server} -detached\` failed (${lastLine(started.output)}): start it yourself, e.g. \`sudo systemctl start rabbitmq-server\``);
+    throw new ServiceProblem(
+      `RabbitMQ is not answering at ${where} and \`${server} -detached\` failed (${lastLine(started.output)}): start it yourself, e.g. \`sudo systemctl start rabbitmq-server\``,
+    );
   }
   if (!(await waitUntilAnswering(host, port, waitSeconds))) {
-    throw new ServiceProblem(`RabbitMQ was started (${server} -detached) but did not answer at ${where} within ${waitSeconds} s: see \`rabbitmq-diagnostics status\` and its log`);
+    throw new ServiceProblem(
+      `RabbitMQ was started (${server} -detached) but did not answer at ${where} within ${waitSeconds} s: see \`rabbitmq-diagnostics status\` and its log`,
+    );
   }
   // The port opens before the broker has finished booting; declaring queues too early fails.
   const ctl = findExecutable("rabbitmqctl", env, [dirname(server), ...extraDirs]);
   if (ctl) {
     const booted = await run(ctl, ["await_startup"], env, 120);
-    if (booted.code !== 0) throw new ServiceProblem(`RabbitMQ answers at ${where} but \`rabbitmqctl await_startup\` failed (${lastLine(booted.output)})`);
+    if (booted.code !== 0)
+      throw new ServiceProblem(`RabbitMQ answers at ${where} but \`rabbitmqctl await_startup\` failed (${lastLine(booted.output)})`);
   }
   return "started";
 }

@@ -95,7 +95,10 @@ export function run(file, args, env, seconds) {
 
 /** The last non-empty line of a command's output, for a one-line message. */
 export function lastLine(output) {
-  const lines = output.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? "no output";
 }
 

@@ -59,15 +59,12 @@ export function nextStep(kind: DeliveryErrorKind, retryAfter?: number): string {
 /** Turns a non-success answer into the DeliveryError the worker acts on. */
 export function errorFromAnswer(answer: HttpAnswer, options: ClassifyOptions): DeliveryError {
   const kind = options.kind ?? kindForStatus(answer.status);
-  const wait =
-    kind === "transient"
-      ? (retryAfterMs(answer.headers) ?? (answer.status === 429 ? options.defaultRetryAfterMs : undefined))
-      : undefined;
+  const wait = kind === "transient" ? (retryAfterMs(answer.headers) ?? (answer.status === 429 ? options.defaultRetryAfterMs : undefined)) : undefined;
   const detail = options.detail ?? excerpt(answer.text, options.scrubber);
-  const redirect = answer.status >= 300 && answer.status < 400 ? ` (redirect to ${answer.headers.get("location") ?? "?"}; configure the final URL)` : "";
-  return new DeliveryError(
-    kind,
-    `${options.target} answered ${answer.status}${redirect}: ${detail} — ${kind}, ${nextStep(kind, wait)}`,
-    { status: answer.status, ...(wait === undefined ? {} : { retryAfterMs: wait }) },
-  );
+  const redirect =
+    answer.status >= 300 && answer.status < 400 ? ` (redirect to ${answer.headers.get("location") ?? "?"}; configure the final URL)` : "";
+  return new DeliveryError(kind, `${options.target} answered ${answer.status}${redirect}: ${detail} — ${kind}, ${nextStep(kind, wait)}`, {
+    status: answer.status,
+    ...(wait === undefined ? {} : { retryAfterMs: wait }),
+  });
 }

@@ -28,10 +28,7 @@ const MAX_MARGIN_MS = 60_000;
  * Calls an OAuth2 token endpoint. A refused grant (400 `invalid_grant`, 401 `invalid_client`) is
  * a credentials error: no retry brings a revoked refresh token back.
  */
-export async function requestToken(
-  request: TokenRequest,
-  context: CallContext & { readonly scrubber: Scrubber },
-): Promise<TokenGrant> {
+export async function requestToken(request: TokenRequest, context: CallContext & { readonly scrubber: Scrubber }): Promise<TokenGrant> {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(request.form)) if (value !== undefined) form.set(key, value);
   const headers: Record<string, string> = {

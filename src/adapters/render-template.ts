@@ -10,9 +10,12 @@ export function renderOrReject(template: Template, scope: TemplateScope, what: s
     return template(scope);
   } catch (error) {
     if (error instanceof TemplateValueError) {
-      throw new TemplateValueError(`${what}: ${error.message} — nothing was sent; fix the mapping or the template, then replay the dead-lettered event`, {
-        cause: error,
-      });
+      throw new TemplateValueError(
+        `${what}: ${error.message} — nothing was sent; fix the mapping or the template, then replay the dead-lettered event`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }

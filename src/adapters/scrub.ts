@@ -24,14 +24,16 @@ export class Scrubber {
       const encoded = Buffer.from(secret).toString("base64").replace(/=+$/, "");
       if (encoded.length >= 8) out = out.split(encoded).join("[redacted]");
     }
-    return out
-      .replace(/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]")
-      .replace(
-        /("?(?:access_token|refresh_token|id_token|client_secret|password|api_?key|token)"?\s*[:=]\s*)("[^"]*"|[^\s&,}]+)/gi,
-        '$1"[redacted]"',
-      )
-      // An Authorization header with some other scheme, or none.
-      .replace(/(authorization"?\s*[:=]\s*"?)(?![\s"]*(?:bearer|basic|token) \[redacted\])[^",}\n]+/gi, "$1[redacted]");
+    return (
+      out
+        .replace(/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]")
+        .replace(
+          /("?(?:access_token|refresh_token|id_token|client_secret|password|api_?key|token)"?\s*[:=]\s*)("[^"]*"|[^\s&,}]+)/gi,
+          '$1"[redacted]"',
+        )
+        // An Authorization header with some other scheme, or none.
+        .replace(/(authorization"?\s*[:=]\s*"?)(?![\s"]*(?:bearer|basic|token) \[redacted\])[^",}\n]+/gi, "$1[redacted]")
+    );
   }
 }
 

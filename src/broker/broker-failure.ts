@@ -68,7 +68,11 @@ export function describeBrokerFailure(error: Error, url: string): BrokerFailure 
     };
   }
   const why = code ?? error.message;
-  return { kind: "unreachable", code: code ?? "unknown", message: `could not reach RabbitMQ at ${broker} (${why}): is it running, and are AMQP_URL's host and port right?` };
+  return {
+    kind: "unreachable",
+    code: code ?? "unknown",
+    message: `could not reach RabbitMQ at ${broker} (${why}): is it running, and are AMQP_URL's host and port right?`,
+  };
 }
 
 /** `amqp://user@host:port/vhost`: who connects where, without the password or the query. */

@@ -28,13 +28,7 @@ export class ConfirmPublisher {
   }
 
   /** `timeoutMs` overrides the default wait for this message's confirm (the spool relay waits longer). */
-  publish(
-    exchange: string,
-    routingKey: string,
-    body: Buffer,
-    options: Options.Publish,
-    timeoutMs = this.timeoutMs,
-  ): Promise<void> {
+  publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish, timeoutMs = this.timeoutMs): Promise<void> {
     const channel = this.#channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError("not connected to the broker", "not_connected"));
     this.#inFlight += 1;
@@ -49,10 +43,7 @@ export class ConfirmPublisher {
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(
-        () => settle(new BrokerUnavailableError(`no confirm from the broker within ${timeoutMs} ms`, "timeout")),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => settle(new BrokerUnavailableError(`no confirm from the broker within ${timeoutMs} ms`, "timeout")), timeoutMs);
       try {
         // The return value only says the socket buffer is full; the confirm callback still fires,
         // and the timeout bounds the wait.

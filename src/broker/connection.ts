@@ -82,9 +82,7 @@ export async function connectBroker(options: BrokerConnectionOptions): Promise<R
   connection.on("blocked", (reason: string) => logger.warn({ reason }, "the broker blocked publishing"));
   connection.on("unblocked", () => logger.info("the broker unblocked publishing"));
   connection.on("error", (error: Error) => logger.error({ err: error.message }, "broker connection error"));
-  connection.on("handler-error", (error: Error, event: string) =>
-    logger.error({ err: error, event }, "error in a broker event handler"),
-  );
+  connection.on("handler-error", (error: Error, event: string) => logger.error({ err: error, event }, "error in a broker event handler"));
   return connection;
 }
 

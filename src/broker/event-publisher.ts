@@ -62,9 +62,10 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
       // open a fresh one rather than answering 503 until the next reconnect.
       if (!closing && current === model) {
         setTimeout(() => {
-          if (!closing && current === model) openChannel(model).catch((error: Error) => {
-            logger.warn({ err: error.message }, "could not reopen the publish channel");
-          });
+          if (!closing && current === model)
+            openChannel(model).catch((error: Error) => {
+              logger.warn({ err: error.message }, "could not reopen the publish channel");
+            });
         }, 500).unref();
       }
     });

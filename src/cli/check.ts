@@ -61,7 +61,9 @@ async function runExample(compiled: Compiled, example: Example): Promise<string[
     const result = await applyRoute(compiled, event, example.enrichment);
     if (result.filtered) return filteredProblems(result.filtered, example.filtered);
     if (example.filtered !== false) {
-      return [`${expected(example.filtered)} should have dropped this event, but it went through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`];
+      return [
+        `${expected(example.filtered)} should have dropped this event, but it went through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`,
+      ];
     }
     return jsonDiff(example.expect, result.payload);
   } catch (error) {

@@ -7,7 +7,8 @@ import { ConfigError } from "../config/config-error.js";
  */
 export const NEEDS = {
   tail: "tail reads the exchange: it needs RabbitMQ (AMQP_URL) only, not the routes, their secrets or the state store",
-  events: "events reads the delivery log: it needs the state store (DATA_DIR's state.sqlite, or DATABASE_URL) only, not RabbitMQ, the routes or their secrets",
+  events:
+    "events reads the delivery log: it needs the state store (DATA_DIR's state.sqlite, or DATABASE_URL) only, not RabbitMQ, the routes or their secrets",
   dlq: "dlq walks each route's dead-letter queue: it needs RabbitMQ (AMQP_URL), the route ids in ROUTES_DIR and, to record replays, the state store; not the routes' secrets",
 } as const;
 

@@ -92,7 +92,15 @@ function summary(options: DlqOptions, total: { matched: number; replayed: number
 
 function formatLetter(letter: DeadLetter): string {
   const error = letter.error.length > 160 ? `${letter.error.slice(0, 160)}…` : letter.error;
-  return [letter.routeId, letter.eventId ?? "-", letter.reason, letter.status ?? "-", `attempts=${letter.attempts ?? "-"}`, letter.failedAt ?? "-", error].join("  ");
+  return [
+    letter.routeId,
+    letter.eventId ?? "-",
+    letter.reason,
+    letter.status ?? "-",
+    `attempts=${letter.attempts ?? "-"}`,
+    letter.failedAt ?? "-",
+    error,
+  ].join("  ");
 }
 
 /** A one-line progress bar on a terminal; a line per 10 % otherwise (logs, CI). */

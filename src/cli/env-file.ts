@@ -17,7 +17,13 @@ export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): string | unde
   const path = named ?? ".env";
   if (!existsSync(path)) {
     if (named === undefined) return undefined;
-    throw new ConfigError([{ file: "environment", path: "ENV_FILE", message: `${path} does not exist (unset ENV_FILE to read ./.env when present, or set it empty to read no file)` }]);
+    throw new ConfigError([
+      {
+        file: "environment",
+        path: "ENV_FILE",
+        message: `${path} does not exist (unset ENV_FILE to read ./.env when present, or set it empty to read no file)`,
+      },
+    ]);
   }
   for (const [key, value] of Object.entries(parseEnv(readFileSync(path, "utf8")))) {
     if (env[key] === undefined) env[key] = value;

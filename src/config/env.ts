@@ -9,15 +9,16 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 
 // express's `trust proxy`: false, true, a hop count, or a comma-separated list of addresses/subnets.
-const trustProxy = z
-  .string()
-  .transform((raw): boolean | number | string[] => {
-    const value = raw.trim().toLowerCase();
-    if (value === "" || value === "false") return false;
-    if (value === "true") return true;
-    if (/^\d+$/.test(value)) return Number(value);
-    return raw.split(",").map((part) => part.trim()).filter(Boolean);
-  });
+const trustProxy = z.string().transform((raw): boolean | number | string[] => {
+  const value = raw.trim().toLowerCase();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+});
 
 /** Infrastructure settings, read once from the environment (twelve-factor). */
 const coreEnvSchema = z.object({
@@ -26,7 +27,10 @@ const coreEnvSchema = z.object({
   /** Address to listen on. @defaultValue 0.0.0.0 */
   HOST: z.string().min(1).default("0.0.0.0"),
   /** RabbitMQ URL. @defaultValue amqp://guest:guest@127.0.0.1:5672 */
-  AMQP_URL: z.string().regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL").default("amqp://guest:guest@127.0.0.1:5672"),
+  AMQP_URL: z
+    .string()
+    .regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL")
+    .default("amqp://guest:guest@127.0.0.1:5672"),
   /** Durable topic exchange that events are published to. @defaultValue events */
   AMQP_EXCHANGE: z.string().min(1).max(255).default("events"),
   /** Folder of routing-table YAML files. @defaultValue ./routes */
@@ -42,7 +46,10 @@ const coreEnvSchema = z.object({
   /** Prefix of every queue the workers declare: `{prefix}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. @defaultValue webhook-router. */
   QUEUE_PREFIX: z.string().max(100).default("webhook-router."),
   /** PostgreSQL URL for shared state (dedup) when several worker machines run; SQLite in DATA_DIR when unset. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// URL")
+    .optional(),
   /** How long delivered (route, event id) pairs are remembered for deduplication. @defaultValue 30d */
   DEDUP_RETENTION: durationSchema.default(30 * 86_400_000),
   /**

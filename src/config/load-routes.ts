@@ -70,7 +70,11 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
   for (const route of unreadable ? [] : merged.routes.values()) {
     if (!merged.destinations.has(route.destination) && !declaredInvalid.has(route.destination)) {
       const known = [...merged.destinations.keys(), ...declaredInvalid].join(", ") || "none declared";
-      problems.push({ file: route.file, path: `routes.${route.id}.destination`, message: `unknown destination "${route.destination}" (known: ${known})` });
+      problems.push({
+        file: route.file,
+        path: `routes.${route.id}.destination`,
+        message: `unknown destination "${route.destination}" (known: ${known})`,
+      });
     }
   }
   if (problems.length === 0 && merged.sources.size === 0 && merged.routes.size === 0) {
@@ -140,11 +144,18 @@ function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, stan
   problems.push(...missing.map((problem) => ({ ...problem, keys: parsePathText(problem.path) })));
   // An entry that uses an unset variable is not validated (its `${VAR}` text would only cause
   // second-hand problems); its neighbours are.
-  const unset = (section: string, id: string) => missing.some((problem) => problem.path === `${section}.${id}` || problem.path.startsWith(`${section}.${id}.`));
+  const unset = (section: string, id: string) =>
+    missing.some((problem) => problem.path === `${section}.${id}` || problem.path.startsWith(`${section}.${id}.`));
   const shape = routesFileShape.safeParse(raw);
   if (!shape.success) {
     for (const problem of describeSchemaIssues(routesFileShape, raw, shape.error.issues)) {
-      problems.push({ file, path: formatPath(problem.path), message: problem.message, keys: problem.path, ...(problem.at ? { at: problem.at } : {}) });
+      problems.push({
+        file,
+        path: formatPath(problem.path),
+        message: problem.message,
+        keys: problem.path,
+        ...(problem.at ? { at: problem.at } : {}),
+      });
     }
     return done();
   }

@@ -75,7 +75,10 @@ export const routeSchema = z
      * call at all. It may not read enrichment results (`$<as>`). @defaultValue none (all events)
      */
     filter: z.string().min(1).optional(),
-    enrich: z.union([enrichmentSchema, z.array(enrichmentSchema)]).transform((v) => (Array.isArray(v) ? v : [v])).default([]),
+    enrich: z
+      .union([enrichmentSchema, z.array(enrichmentSchema)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .default([]),
     /** JSONata evaluated after enrichment, for conditions that need its results. @defaultValue none */
     when: z.string().min(1).optional(),
     /** JSONata expression producing the adapter's payload. @defaultValue the event's data, unchanged */

@@ -6,7 +6,6 @@ import type { z } from "zod";
  * routing table uses (objects, lists, records, unions told apart by a key, defaults, transforms).
  */
 
-
 interface Def {
   readonly type: string;
   readonly shape?: Record<string, z.ZodType>;

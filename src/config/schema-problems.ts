@@ -90,7 +90,11 @@ function unknownKeyProblem(schema: z.ZodType, value: unknown, parent: PropertyKe
   const owner = parent.at(-1);
   const outer = typeof owner === "string" ? schemaAt(schema, value, up) : undefined;
   if (outer && typeof owner === "string" && (objectKeys(outer, valueAt(value, up)) ?? []).includes(key)) {
-    return { path: parent, at, message: `unknown key \`${key}\` in \`${owner}\`: it belongs beside \`${owner}\`, one level up (check its indentation)` };
+    return {
+      path: parent,
+      at,
+      message: `unknown key \`${key}\` in \`${owner}\`: it belongs beside \`${owner}\`, one level up (check its indentation)`,
+    };
   }
   const expected = known.length > 0 ? ` (expected one of: ${known.join(", ")})` : "";
   return { path: parent, at, message: `unknown key \`${key}\`${expected}` };
@@ -136,7 +140,9 @@ function flatten(issues: readonly Issue[], prefix: readonly PropertyKey[]): Issu
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const fitting = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value")));
+      const fitting = issue.errors.filter(
+        (branch) => !branch.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value")),
+      );
       if (fitting.length > 0) {
         const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
         out.push(...flatten(best, path));

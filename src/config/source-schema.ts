@@ -9,9 +9,7 @@ export const SOURCE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // Where a piece of the event comes from: the URL's event name, a header, a body field, or a hash.
 const SELECTOR = /^(url|hash|header:[A-Za-z0-9-]+|body:[^\s]+)$/;
 const selector = z.string().regex(SELECTOR, 'expected "url", "hash", "header:<name>" or "body:<field.path>"');
-const selectorList = z
-  .union([selector, z.array(selector)])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+const selectorList = z.union([selector, z.array(selector)]).transform((value) => (Array.isArray(value) ? value : [value]));
 
 const eventSchema = z
   .object({
@@ -65,4 +63,3 @@ export const sourceSchema = z
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type EventSelectors = z.infer<typeof eventSchema>;
-

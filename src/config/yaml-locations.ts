@@ -67,7 +67,8 @@ export function locateInValue(file: YamlFile, path: readonly PropertyKey[], offs
   if (source.includes("\n")) return undefined;
   if (node.type === Scalar.PLAIN) return { line: start.line, column: start.col + offset };
   if (node.type === Scalar.QUOTE_SINGLE) return { line: start.line, column: start.col + 1 + sourceIndex(source.slice(1), offset, /''/y, 2) };
-  if (node.type === Scalar.QUOTE_DOUBLE) return { line: start.line, column: start.col + 1 + sourceIndex(source.slice(1), offset, /\\(x..|u....|U........|.)/y) };
+  if (node.type === Scalar.QUOTE_DOUBLE)
+    return { line: start.line, column: start.col + 1 + sourceIndex(source.slice(1), offset, /\\(x..|u....|U........|.)/y) };
   return undefined;
 }
 

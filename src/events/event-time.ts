@@ -18,7 +18,8 @@ const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
  */
 export function readSenderTime(value: string, format: TimeFormat): TimeReading {
   const ms = format === "rfc3339" ? rfc3339(value) : unix(value, format === "unix-seconds" ? 1000 : 1);
-  if (ms === undefined) return { problem: `not ${format === "rfc3339" ? "RFC 3339" : format === "unix-seconds" ? "unix seconds" : "unix milliseconds"}` };
+  if (ms === undefined)
+    return { problem: `not ${format === "rfc3339" ? "RFC 3339" : format === "unix-seconds" ? "unix seconds" : "unix milliseconds"}` };
   if (ms < EARLIEST || ms > LATEST) return { problem: "out of range (years 0000–9999)" };
   return { time: new Date(ms).toISOString() };
 }

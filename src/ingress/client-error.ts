@@ -21,7 +21,12 @@ export interface ClientErrorDeps {
  * too slow (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS), malformed HTTP. Node's own answers are bare
  * text; these are JSON, logged on one line and counted like every other answer.
  */
-export function answerClientError({ metrics, logger, current, reading }: ClientErrorDeps): (error: Error & { code?: string }, socket: Socket) => void {
+export function answerClientError({
+  metrics,
+  logger,
+  current,
+  reading,
+}: ClientErrorDeps): (error: Error & { code?: string }, socket: Socket) => void {
   return (error, socket) => {
     const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
     const inHand = current.get(socket);

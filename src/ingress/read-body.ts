@@ -65,7 +65,9 @@ export function readBody(request: IncomingMessage, { limit, declared, reservatio
       chunks.push(chunk);
     };
     const onEnd = () => {
-      finish(declared !== undefined && received !== declared ? new HttpError("invalid_body", "body length does not match Content-Length") : undefined);
+      finish(
+        declared !== undefined && received !== declared ? new HttpError("invalid_body", "body length does not match Content-Length") : undefined,
+      );
     };
     const onAborted = () => finish(new HttpError("request_aborted", "the client aborted the request"));
     const onClose = () => {

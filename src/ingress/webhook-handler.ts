@@ -83,7 +83,10 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       const ms = elapsed(started);
       metrics.webhook(sourceId, 202, "accepted", ms / 1000);
       // timeFallback is undefined (and so left out of the line) unless the sender's time was unusable.
-      acceptedLog.info({ source: sourceId, type: event.type, id: event.id, status: 202, via, ms, timeFallback: event.timeFallback }, "webhook accepted");
+      acceptedLog.info(
+        { source: sourceId, type: event.type, id: event.id, status: 202, via, ms, timeFallback: event.timeFallback },
+        "webhook accepted",
+      );
     } catch (error) {
       reservation?.release();
       deps.reading.delete(request);

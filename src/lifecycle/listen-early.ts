@@ -84,7 +84,10 @@ function listenError(error: NodeJS.ErrnoException, port: number, host: string, n
         error.code,
       );
     case "EACCES":
-      return new ListenError(`cannot listen on ${where}: not permitted (EACCES) — ports below 1024 need privileges; set ${names.port} to 1024 or above`, error.code);
+      return new ListenError(
+        `cannot listen on ${where}: not permitted (EACCES) — ports below 1024 need privileges; set ${names.port} to 1024 or above`,
+        error.code,
+      );
     case "EADDRNOTAVAIL":
     case "ENOTFOUND":
       return new ListenError(`cannot listen on ${where}: no such local address (${error.code}) — check ${names.host}`, error.code);

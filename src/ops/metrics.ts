@@ -35,7 +35,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
 
   const requests = new Counter({
     name: "webhook_router_requests_total",
-    help: "Requests answered by the ingress port, by source (\"-\" outside /webhooks/), HTTP status and reason (accepted, ok or the error code).",
+    help: 'Requests answered by the ingress port, by source ("-" outside /webhooks/), HTTP status and reason (accepted, ok or the error code).',
     labelNames: ["source", "status", "reason"] as const,
     registers,
   });
@@ -79,8 +79,22 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   });
   if (sources.spoolDepth) {
     const depth = sources.spoolDepth;
-    new Gauge({ name: "webhook_router_spool_events", help: "Events in the local spool.", registers, collect() { this.set(depth().count); } });
-    new Gauge({ name: "webhook_router_spool_bytes", help: "Bytes of events in the local spool.", registers, collect() { this.set(depth().bytes); } });
+    new Gauge({
+      name: "webhook_router_spool_events",
+      help: "Events in the local spool.",
+      registers,
+      collect() {
+        this.set(depth().count);
+      },
+    });
+    new Gauge({
+      name: "webhook_router_spool_bytes",
+      help: "Bytes of events in the local spool.",
+      registers,
+      collect() {
+        this.set(depth().bytes);
+      },
+    });
   }
   if (sources.deadLetterDepth) {
     const depth = sources.deadLetterDepth;

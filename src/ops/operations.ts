@@ -70,36 +70,53 @@ export function createOperations(
       let since: Date | undefined;
       let peakDepth = 0;
       let alerted = false;
-      spoolTimer = setInterval(() => {
-        const state = sink.state;
-        if (state === "broker") {
-          // Whoever got "spooling" hears that it is over; a short blip that never alerted stays quiet.
-          if (since && alerted) alerter.notify({ kind: "spool_recovered", since, until: new Date(), peakDepth });
-          since = undefined;
-          peakDepth = 0;
-          alerted = false;
-          return;
-        }
-        // A failing spool disk is a problem of its own (/readyz); it neither starts nor ends an outage.
-        if (state !== "spool" && state !== "spool_full") return;
-        since ??= new Date();
-        const depth = sink.depth().count;
-        peakDepth = Math.max(peakDepth, depth);
-        // The alerter throttles: one email, then at most one digest per window while it lasts.
-        const refusal = sink.brokerRefusal;
-        if (refusal) {
-          // The refusal email says the events are spooled: a "broker unreachable" one would mislead.
-          const { failure } = refusal;
-          alerter.notify({ kind: "broker_refused", since: refusal.since, broker: brokerAddress(env.AMQP_URL), code: failure.code, detail: failure.message, depth });
-          alerted = true;
-        } else if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) {
-          alerter.notify({ kind: "spooling", since, depth });
-          alerted = true;
-        }
-      }, Math.min(SPOOL_CHECK_MS, env.ALERT_SPOOLING_AFTER)).unref();
+      spoolTimer = setInterval(
+        () => {
+          const state = sink.state;
+          if (state === "broker") {
+            // Whoever got "spooling" hears that it is over; a short blip that never alerted stays quiet.
+            if (since && alerted) alerter.notify({ kind: "spool_recovered", since, until: new Date(), peakDepth });
+            since = undefined;
+            peakDepth = 0;
+            alerted = false;
+            return;
+          }
+          // A failing spool disk is a problem of its own (/readyz); it neither starts nor ends an outage.
+          if (state !== "spool" && state !== "spool_full") return;
+          since ??= new Date();
+          const depth = sink.depth().count;
+          peakDepth = Math.max(peakDepth, depth);
+          // The alerter throttles: one email, then at most one digest per window while it lasts.
+          const refusal = sink.brokerRefusal;
+          if (refusal) {
+            // The refusal email says the events are spooled: a "broker unreachable" one would mislead.
+            const { failure } = refusal;
+            alerter.notify({
+              kind: "broker_refused",
+              since: refusal.since,
+              broker: brokerAddress(env.AMQP_URL),
+              code: failure.code,
+              detail: failure.message,
+              depth,
+            });
+            alerted = true;
+          } else if (Date.now() - since.getTime() >= env.ALERT_SPOOLING_AFTER) {
+            alerter.notify({ kind: "spooling", since, depth });
+            alerted = true;
+          }
+        },
+        Math.min(SPOOL_CHECK_MS, env.ALERT_SPOOLING_AFTER),
+      ).unref();
     },
     onWorkersRefused({ since, failure }) {
-      alerter.notify({ kind: "broker_refused", side: "workers", since, broker: brokerAddress(env.AMQP_URL), code: failure.code, detail: failure.message });
+      alerter.notify({
+        kind: "broker_refused",
+        side: "workers",
+        since,
+        broker: brokerAddress(env.AMQP_URL),
+        code: failure.code,
+        detail: failure.message,
+      });
     },
     async close(ms) {
       clearInterval(spoolTimer);

@@ -45,11 +45,7 @@ type BrokerReason = BrokerUnavailableError["reason"];
  * out may still be confirmed later, and its spooled copy is published again: a duplicate with
  * the same id, never a loss. Only when the spool cannot take the event either does `accept` reject.
  */
-export async function createIngressSink(
-  env: Env,
-  logger: Logger,
-  declareTopology?: EventPublisherOptions["declareTopology"],
-): Promise<IngressSink> {
+export async function createIngressSink(env: Env, logger: Logger, declareTopology?: EventPublisherOptions["declareTopology"]): Promise<IngressSink> {
   const { spool, problems: startupProblems } = openSpoolOrReport(env, logger);
   const health = new SpoolHealth(spool, startupProblems);
   let relay: Relay | undefined;
@@ -154,7 +150,12 @@ export async function createIngressSink(
     },
     get problems() {
       const problems: IngressProblem[] = health.problems();
-      if (refusal) problems.push({ code: "broker_refused", message: `${refusal.failure.message}; events go to the spool meanwhile`, at: refusal.since.toISOString() });
+      if (refusal)
+        problems.push({
+          code: "broker_refused",
+          message: `${refusal.failure.message}; events go to the spool meanwhile`,
+          at: refusal.since.toISOString(),
+        });
       return problems;
     },
     get brokerRefusal() {

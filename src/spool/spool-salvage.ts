@@ -122,9 +122,7 @@ function readBounds(source: Database.Database): { lo: number; hi: number } | "em
   const edge = (sql: string) => tryRead(() => (source.prepare(sql).pluck().get() as number | undefined) ?? null);
   const lo = edge("SELECT seq FROM spool ORDER BY seq LIMIT 1");
   if (lo === null) return "empty";
-  const hi =
-    edge("SELECT seq FROM spool ORDER BY seq DESC LIMIT 1") ??
-    edge("SELECT seq FROM sqlite_sequence WHERE name = 'spool'");
+  const hi = edge("SELECT seq FROM spool ORDER BY seq DESC LIMIT 1") ?? edge("SELECT seq FROM sqlite_sequence WHERE name = 'spool'");
   return lo === undefined || hi === undefined || hi === null ? undefined : { lo, hi };
 }
 

@@ -20,8 +20,7 @@ export const SPOOL_TABLE = `
 
 export const SPOOL_COLUMNS = "seq, id, type, routing_key, received_at, crc, body";
 
-export const SPOOL_INSERT =
-  "INSERT INTO spool (id, type, routing_key, received_at, size, crc, body) VALUES (?, ?, ?, ?, ?, ?, ?)";
+export const SPOOL_INSERT = "INSERT INTO spool (id, type, routing_key, received_at, size, crc, body) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export interface StoredRow {
   readonly seq: number;
@@ -46,9 +45,7 @@ export function toEvent(row: StoredRow): SpooledEvent {
 
 /** Bytes an entry counts against SPOOL_MAX_BYTES: what is stored, not SQLite's page overhead. */
 export function entrySize(entry: SpoolEntry): number {
-  return (
-    entry.body.length + Buffer.byteLength(entry.id) + Buffer.byteLength(entry.type) + Buffer.byteLength(entry.routingKey)
-  );
+  return entry.body.length + Buffer.byteLength(entry.id) + Buffer.byteLength(entry.type) + Buffer.byteLength(entry.routingKey);
 }
 
 /** A checksum over everything stored, so salvage can tell a damaged row from a good one. */

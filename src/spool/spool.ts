@@ -77,9 +77,7 @@ export class Spool {
     if (this.#closed) return Promise.reject(new SpoolWriteError("the spool is closed"));
     const size = entrySize(entry);
     if (this.#bytes + this.#queuedBytes + size > this.maxBytes) {
-      return Promise.reject(
-        new SpoolFullError(`the spool holds ${this.#bytes + this.#queuedBytes} of ${this.maxBytes} bytes`, "limit"),
-      );
+      return Promise.reject(new SpoolFullError(`the spool holds ${this.#bytes + this.#queuedBytes} of ${this.maxBytes} bytes`, "limit"));
     }
     this.#queuedBytes += size;
     return new Promise<void>((resolve, reject) => {

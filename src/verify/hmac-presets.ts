@@ -2,10 +2,7 @@ import type { HmacSettings } from "./hmac-settings.js";
 import type { VerificationConfig } from "./schema.js";
 
 /** The `verify:` blocks that the generic HMAC engine serves. */
-export type HmacPresetConfig = Extract<
-  VerificationConfig,
-  { preset: "tracktile" | "stripe" | "github" | "shopify" | "slack" | "hmac" }
->;
+export type HmacPresetConfig = Extract<VerificationConfig, { preset: "tracktile" | "stripe" | "github" | "shopify" | "slack" | "hmac" }>;
 
 /**
  * Each named preset is a sender's documented scheme written as engine settings

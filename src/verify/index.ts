@@ -26,7 +26,10 @@ export function createVerifier(config: VerificationConfig): Verifier {
     case "basic":
       return createBasicVerifier(config.username, config.secrets);
     default:
-      return createHmacVerifier(hmacSettingsFor(config), config.secrets.map((secret) => Buffer.from(secret)));
+      return createHmacVerifier(
+        hmacSettingsFor(config),
+        config.secrets.map((secret) => Buffer.from(secret)),
+      );
   }
 }
 

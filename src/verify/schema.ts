@@ -122,18 +122,16 @@ const hmac = z
     for (const message of hmacSettingsProblems(hmacSettingsFor(config))) ctx.addIssue({ code: "custom", message });
   });
 
-const standardWebhooks = z
-  .strictObject({ preset: z.literal("standard-webhooks"), ...secretFields })
-  .transform(
-    normalizeSecrets((secret) => {
-      try {
-        standardWebhooksKey(secret);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    }),
-  );
+const standardWebhooks = z.strictObject({ preset: z.literal("standard-webhooks"), ...secretFields }).transform(
+  normalizeSecrets((secret) => {
+    try {
+      standardWebhooksKey(secret);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }),
+);
 
 const tracktik = z
   .strictObject({
@@ -160,7 +158,10 @@ const basic = z
     preset: z.literal("basic"),
     /** The accepted passwords. */
     ...secretFields,
-    username: z.string().min(1).refine((name) => !name.includes(":"), "a Basic username can't contain ':'"),
+    username: z
+      .string()
+      .min(1)
+      .refine((name) => !name.includes(":"), "a Basic username can't contain ':'"),
   })
   .transform(normalizeSecrets());
 

@@ -4,11 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
  * Why a request failed verification. Stable codes: they label the
  * `verification failures by reason` metric and appear in logs.
  */
-export type VerificationFailure =
-  | "missing_signature"
-  | "malformed_signature"
-  | "bad_signature"
-  | "timestamp_out_of_tolerance";
+export type VerificationFailure = "missing_signature" | "malformed_signature" | "bad_signature" | "timestamp_out_of_tolerance";
 
 /** Bad input from a sender (answered 401), as opposed to a misconfiguration (thrown at start-up). */
 export class VerificationError extends Error {

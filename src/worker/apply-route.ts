@@ -30,11 +30,7 @@ export async function passesFilter(compiled: CompiledRoute, event: CloudEvent): 
  * a variable (`$order.lines`). Shared by the worker and by `webhook-router check` (with
  * passesFilter), so examples test exactly what runs.
  */
-export async function applyRoute(
-  compiled: CompiledRoute,
-  event: CloudEvent,
-  enrichment: Readonly<Record<string, unknown>>,
-): Promise<RouteResult> {
+export async function applyRoute(compiled: CompiledRoute, event: CloudEvent, enrichment: Readonly<Record<string, unknown>>): Promise<RouteResult> {
   if (compiled.when) {
     let keep = runFast(compiled.fast.when, event, enrichment);
     if (keep === BAIL) keep = await evaluate(compiled.when, "when", event, enrichment);

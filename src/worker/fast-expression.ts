@@ -187,7 +187,11 @@ function compilePath(node: Node): Eval {
   };
   const names = steps.slice(absolute ? 1 : 0);
   if (!names.every((step) => step.type === "name")) return general;
-  return compileNameChain(names.map((step) => String(step.value)), absolute ? compiled[0]! : undefined, general);
+  return compileNameChain(
+    names.map((step) => String(step.value)),
+    absolute ? compiled[0]! : undefined,
+    general,
+  );
 }
 
 /**

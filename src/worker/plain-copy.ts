@@ -44,7 +44,8 @@ function copy(value: unknown, depth = 0): unknown {
       for (const key of Object.keys(record)) {
         const item = record[key];
         if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-        if (key === "__proto__") Object.defineProperty(out, key, { value: copy(item, depth + 1), enumerable: true, writable: true, configurable: true });
+        if (key === "__proto__")
+          Object.defineProperty(out, key, { value: copy(item, depth + 1), enumerable: true, writable: true, configurable: true });
         else out[key] = copy(item, depth + 1);
       }
       return out;

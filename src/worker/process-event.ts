@@ -87,7 +87,15 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     timer.unref();
     let receipt: DeliveryReceipt;
     try {
-      receipt = await deps.adapter.deliver({ eventId: event.id, routeId: route.id, payload: result.payload, payloadJson, event, attempt, signal: deadline.signal });
+      receipt = await deps.adapter.deliver({
+        eventId: event.id,
+        routeId: route.id,
+        payload: result.payload,
+        payloadJson,
+        event,
+        attempt,
+        signal: deadline.signal,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -125,8 +133,7 @@ function decide(deps: ProcessDeps, error: unknown, attempt: number, calledTarget
   const message = error instanceof Error ? error.message : String(error);
   // A URL or routing-key placeholder without a usable value: the mapping's fault, nothing was sent.
   if (error instanceof MappingError || error instanceof TemplateValueError) return { kind: "dead", reason: "mapping", error: message };
-  const failure =
-    error instanceof DeliveryError ? error : new DeliveryError("transient", `unexpected error: ${message}`, { cause: error });
+  const failure = error instanceof DeliveryError ? error : new DeliveryError("transient", `unexpected error: ${message}`, { cause: error });
   const failedCall: FailedCall | undefined =
     error instanceof EnrichmentError
       ? { stage: "enrichment", step: error.step, call: error.call }

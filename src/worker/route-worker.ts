@@ -72,11 +72,16 @@ export class RouteWorker {
   async #settle(message: ConsumeMessage, outcome: Outcome, attempt: number): Promise<void> {
     const { queues, compiled } = this.deps;
     if (outcome.kind === "retry") {
-      await this.#copyTo(queues.retry(outcome.next), message, {
-        [ATTEMPT_HEADER]: outcome.next,
-        "x-last-error": clip(outcome.error),
-        ...(outcome.status === undefined ? {} : { "x-last-status": outcome.status }),
-      }, String(outcome.delayMs));
+      await this.#copyTo(
+        queues.retry(outcome.next),
+        message,
+        {
+          [ATTEMPT_HEADER]: outcome.next,
+          "x-last-error": clip(outcome.error),
+          ...(outcome.status === undefined ? {} : { "x-last-status": outcome.status }),
+        },
+        String(outcome.delayMs),
+      );
     } else if (outcome.kind === "busy") {
       // Same attempt number: waiting for another worker is not a failure of this event.
       await this.#copyTo(queues.busy, message, { [ATTEMPT_HEADER]: attempt }, String(outcome.delayMs));
@@ -112,9 +117,15 @@ export class RouteWorker {
       case "filtered":
         return logger.info({ ...line, stage: outcome.stage }, `event filtered out by ${outcome.stage}`);
       case "retry":
-        return logger.warn({ ...line, ...failedCall(outcome), next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error }, "delivery failed; will retry");
+        return logger.warn(
+          { ...line, ...failedCall(outcome), next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error },
+          "delivery failed; will retry",
+        );
       case "dead":
-        return logger.error({ ...line, ...failedCall(outcome), reason: outcome.reason, status: outcome.status, err: outcome.error }, "event dead-lettered");
+        return logger.error(
+          { ...line, ...failedCall(outcome), reason: outcome.reason, status: outcome.status, err: outcome.error },
+          "event dead-lettered",
+        );
     }
   }
 }

@@ -42,7 +42,6 @@ export interface RunningWorkers {
 /** Fallback when a destination sets no timeout of its own. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-
 /**
  * The worker role: one consumer per route. Topology and consumers are (re)created in the
  * connection's setup, so they come back by themselves after every reconnect.

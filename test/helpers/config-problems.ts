@@ -10,7 +10,10 @@ export function problemLines(load: () => unknown): string[] {
     load();
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message.split("\n").slice(1).map((line) => line.trim());
+    return (error as ConfigError).message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim());
   }
   throw new Error("expected a ConfigError");
 }

@@ -37,7 +37,9 @@ export function rawRequest(url: string, head: string, body: Buffer | string = ""
       const parsed = parse(received, started);
       if (parsed) resolve(parsed);
     });
-    socket.once("close", () => reject(new Error(`connection closed without a complete answer: ${JSON.stringify(received.toString("latin1").slice(0, 200))}`)));
+    socket.once("close", () =>
+      reject(new Error(`connection closed without a complete answer: ${JSON.stringify(received.toString("latin1").slice(0, 200))}`)),
+    );
   });
   response.catch(() => {});
   const send = (bytes: Buffer | string) => {

@@ -49,13 +49,15 @@ export function standInsPlan(env: NodeJS.ProcessEnv): StandInsPlan {
     const own = portVariable(name);
     if (env[own]) return { name, label, port: parsePort(own, env[own]), variable: own };
     const port = base + offset;
-    if (port > 65_535) throw new StandInsConfigError(`STAND_INS_PORT=${base} puts ${label} on ${port}, past 65535: use a base of at most 65532 or set ${own}`);
+    if (port > 65_535)
+      throw new StandInsConfigError(`STAND_INS_PORT=${base} puts ${label} on ${port}, past 65535: use a base of at most 65532 or set ${own}`);
     return { name, label, port, variable: own };
   });
   const seen = new Map<number, StandInPort>();
   for (const entry of ports) {
     const other = seen.get(entry.port);
-    if (other) throw new StandInsConfigError(`${other.label} and ${entry.label} would both listen on ${entry.port}: set ${entry.variable} to another port`);
+    if (other)
+      throw new StandInsConfigError(`${other.label} and ${entry.label} would both listen on ${entry.port}: set ${entry.variable} to another port`);
     seen.set(entry.port, entry);
   }
   return { host, ports };
@@ -63,6 +65,7 @@ export function standInsPlan(env: NodeJS.ProcessEnv): StandInsPlan {
 
 function parsePort(variable: string, value: string): number {
   const port = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new StandInsConfigError(`${variable} must be a port number from 1 to 65535, not "${value}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new StandInsConfigError(`${variable} must be a port number from 1 to 65535, not "${value}"`);
   return port;
 }

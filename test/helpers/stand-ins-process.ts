@@ -15,7 +15,11 @@ export interface StandInsProcess {
 export const DIRECT: readonly [string, readonly string[]] = [process.execPath, ["--import", "tsx", "test/stand-ins.ts"]];
 
 /** Starts the stand-ins with `env` (and no .env file: ENV_FILE is empty, as in every test), in `cwd`. */
-export function spawnStandIns(env: Record<string, string>, command: readonly [string, readonly string[]] = DIRECT, cwd = process.cwd()): StandInsProcess {
+export function spawnStandIns(
+  env: Record<string, string>,
+  command: readonly [string, readonly string[]] = DIRECT,
+  cwd = process.cwd(),
+): StandInsProcess {
   const child = spawn(command[0], command[1], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ENV_FILE: "" },
@@ -89,7 +93,9 @@ export function alive(pid: number): boolean {
     return false;
   }
   try {
-    return !execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" }).trim().startsWith("Z");
+    return !execFileSync("ps", ["-o", "stat=", "-p", String(pid)], { encoding: "utf8" })
+      .trim()
+      .startsWith("Z");
   } catch {
     return false;
   }

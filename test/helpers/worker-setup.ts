@@ -53,7 +53,11 @@ export async function startWorkerHarness(yaml: string, env: Record<string, strin
     dataDir,
     routesDir,
     async post(body) {
-      const response = await fetch(`${router.url}/webhooks/app`, { method: "POST", headers: { "x-token": "app-secret" }, body: JSON.stringify(body) });
+      const response = await fetch(`${router.url}/webhooks/app`, {
+        method: "POST",
+        headers: { "x-token": "app-secret" },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     publishRaw(routingKey, content, messageId) {

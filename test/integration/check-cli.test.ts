@@ -40,7 +40,9 @@ describe("webhook-router check", () => {
     expect(result.stdout).toMatch(/✓ orders › a completed order in dollars/);
     expect(result.stdout).toMatch(/✓ orders › a draft is dropped by the filter, before enrichment/);
     expect(result.stdout).toMatch(/✓ orders › an order in euros is dropped by when/);
-    expect(result.stdout).toMatch(/✗ orders › expects the filter, but when drops it\n {4}`when` dropped this event \(after enrichment\), but the example expects `filter` to drop it/);
+    expect(result.stdout).toMatch(
+      /✗ orders › expects the filter, but when drops it\n {4}`when` dropped this event \(after enrichment\), but the example expects `filter` to drop it/,
+    );
     expect(result.stdout).toMatch(/✓ orders › filtered true accepts either stage/);
     expect(result.stdout).toMatch(/examples: 4 passed, 1 failed/);
   });

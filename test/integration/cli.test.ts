@@ -29,7 +29,13 @@ describe("webhook-router start with a broken routing table", () => {
   });
 
   it("refuses to start when a secret's variable is missing, naming it", async () => {
-    const result = await run(["start"], { ROUTES_DIR: "routes", PORT: "0", TRACKTILE_WEBHOOK_SECRET: "", TRACKTIK_WEBHOOK_SECRET: "x", TRACKVIA_WEBHOOK_SECRET: "y" });
+    const result = await run(["start"], {
+      ROUTES_DIR: "routes",
+      PORT: "0",
+      TRACKTILE_WEBHOOK_SECRET: "",
+      TRACKTIK_WEBHOOK_SECRET: "x",
+      TRACKVIA_WEBHOOK_SECRET: "y",
+    });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain("environment variable TRACKTILE_WEBHOOK_SECRET is not set");
   });
@@ -90,7 +96,10 @@ describe("webhook-router start and send, as a user runs them", () => {
   });
 
   it("send exits 1 and prints the answer when the router refuses", async () => {
-    const result = await run(["send", "trackvia", "test/fixtures/trackvia/record.updated.json", "--url", `http://127.0.0.1:${port}/webhooks/unknown`], env());
+    const result = await run(
+      ["send", "trackvia", "test/fixtures/trackvia/record.updated.json", "--url", `http://127.0.0.1:${port}/webhooks/unknown`],
+      env(),
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^404/);
   });

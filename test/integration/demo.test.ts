@@ -115,7 +115,11 @@ describe("npm run demo", () => {
     holder.close();
     expect(code).toBe(1);
     expect(current.output()).toMatch(/demo: the router exited \(code 1\): stopping the router and the stand-ins/);
-    await until(() => below.filter(alive).length === 0, () => `still running: ${below.filter(alive).join(", ")}`, 5000);
+    await until(
+      () => below.filter(alive).length === 0,
+      () => `still running: ${below.filter(alive).join(", ")}`,
+      5000,
+    );
   });
 
   it("names RabbitMQ and how to get it in one line when it is neither answering nor installed", async () => {
@@ -124,6 +128,8 @@ describe("npm run demo", () => {
     const current = demo;
     expect(await current.exited).toBe(1);
     expect(current.output().trim().split("\n")).toHaveLength(1);
-    expect(current.output()).toMatch(new RegExp(`^demo: RabbitMQ is not answering at 127\\.0\\.0\\.1:${port} and is not installed \\(no rabbitmq-server on PATH or in `));
+    expect(current.output()).toMatch(
+      new RegExp(`^demo: RabbitMQ is not answering at 127\\.0\\.0\\.1:${port} and is not installed \\(no rabbitmq-server on PATH or in `),
+    );
   });
 });

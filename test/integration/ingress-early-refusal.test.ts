@@ -36,7 +36,12 @@ describe("requests refused from their headers, before the body is read", () => {
     const answer = await refusedMidUpload("/webhooks/tracktile", {});
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.text)).toMatchObject({ error: "invalid_signature", message: expect.stringMatching(/X-Tracktile-Signature/) });
-    expect(lastRequestLog(router)).toMatchObject({ source: "tracktile", status: 401, reason: "invalid_signature", verification: "missing_signature" });
+    expect(lastRequestLog(router)).toMatchObject({
+      source: "tracktile",
+      status: 401,
+      reason: "invalid_signature",
+      verification: "missing_signature",
+    });
   });
 
   it("a malformed signature header: 401 malformed_signature, counted as a verification failure", async () => {

@@ -79,7 +79,7 @@ describe.each([{ nodeEnv: undefined }, { nodeEnv: "production" }])("every answer
     expect(await counted(router, 'source="tracktile",status="405",reason="method_not_allowed"')).toBe(before + 1);
   });
 
-  it("a 404 outside /webhooks/ is logged and counted with source \"-\"", async () => {
+  it('a 404 outside /webhooks/ is logged and counted with source "-"', async () => {
     expectJsonError(await call(`${router.url}/wp-login.php`), 404, "not_found");
     expect(linesAbout("/wp-login.php")).toEqual([expect.objectContaining({ status: 404, reason: "not_found" })]);
     expect(await counted(router, 'source="-",status="404",reason="not_found"')).toBeGreaterThanOrEqual(1);

@@ -52,9 +52,7 @@ describe("a signed webhook from each example source", () => {
 
   it("TrackTik: the event name comes from the URL, the id from a content hash", async () => {
     const body = fixture("tracktik/employees.created.json");
-    const { answer, event, message } = await expectOneEvent(body, () =>
-      postSigned(router.url, "tracktik", body, "employees.created"),
-    );
+    const { answer, event, message } = await expectOneEvent(body, () => postSigned(router.url, "tracktik", body, "employees.created"));
     expect(answer.body.id).toMatch(/^[0-9a-f]{64}$/);
     expect(message.fields.routingKey).toBe("tracktik.employees.created");
     expect(event.subject).toBe("1287");

@@ -11,7 +11,10 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 function dribble(request: RawRequest, byte: string, everyMs: number): void {
   const timer = setInterval(() => request.send(byte), everyMs);
   void request.closed.finally(() => clearInterval(timer));
-  void request.response.then(() => clearInterval(timer), () => clearInterval(timer));
+  void request.response.then(
+    () => clearInterval(timer),
+    () => clearInterval(timer),
+  );
 }
 
 // A client that sends slowly holds a connection (and a body's buffers) for as long as it likes
@@ -48,11 +51,14 @@ describe("clients too slow to send their request", () => {
     socket.write("POST /webhooks/tracktile HTTP/1.1\r\nHost: localhost\r\n");
     const timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 100);
     const started = performance.now();
-    const text = await within(4000, new Promise<string>((resolve) => {
-      let received = "";
-      socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
-      socket.once("close", () => resolve(received));
-    }));
+    const text = await within(
+      4000,
+      new Promise<string>((resolve) => {
+        let received = "";
+        socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+        socket.once("close", () => resolve(received));
+      }),
+    );
     clearInterval(timer);
     expect(performance.now() - started).toBeGreaterThanOrEqual(400);
     expect(text).toMatch(/^HTTP\/1\.1 408 /);

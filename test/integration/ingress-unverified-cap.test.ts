@@ -49,7 +49,12 @@ describe("the cap on bytes held by requests not yet verified", () => {
   });
 
   it("a chunked body, with no length to reserve up front, is counted as it arrives", async () => {
-    const head = ["POST /webhooks/tracktile HTTP/1.1", "Host: localhost", "Transfer-Encoding: chunked", ...Object.entries(junkSignature()).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+    const head = [
+      "POST /webhooks/tracktile HTTP/1.1",
+      "Host: localhost",
+      "Transfer-Encoding: chunked",
+      ...Object.entries(junkSignature()).map(([k, v]) => `${k}: ${v}`),
+    ].join("\r\n");
     const request = rawRequest(router.url, head);
     const chunk = Buffer.alloc(32 * KIB, 0x20);
     for (let i = 0; i < 7; i += 1) request.send(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));

@@ -24,7 +24,9 @@ describe("docker-compose.yml", () => {
   });
 
   it("publishes host ports that are configurable and do not collide with a local RabbitMQ or npm start", () => {
-    const published = Object.values(compose.services).flatMap((entry) => entry.ports ?? []).map(portMapping);
+    const published = Object.values(compose.services)
+      .flatMap((entry) => entry.ports ?? [])
+      .map(portMapping);
     expect(published.length).toBeGreaterThan(0);
     for (const { host } of published) {
       expect(references(host)).toHaveLength(1);
@@ -32,7 +34,11 @@ describe("docker-compose.yml", () => {
       expect(["5672", "15672", "8080", "9090", "9101", "9102", "9103", "9104"]).not.toContain(withDefaults(host));
     }
     // The broker is for the router and the person at the machine: loopback only.
-    expect(service("rabbitmq").ports?.map(portMapping).map((port) => port.ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
+    expect(
+      service("rabbitmq")
+        .ports?.map(portMapping)
+        .map((port) => port.ip),
+    ).toEqual(["127.0.0.1", "127.0.0.1"]);
     expect(service("stand-ins").ports).toBeUndefined();
   });
 
@@ -53,7 +59,19 @@ describe("docker-compose.yml", () => {
     const keys = Object.keys(router.environment ?? {});
     expect(keys).not.toContain("LOG_LEVEL");
     expect(keys.sort()).toEqual(
-      ["PORT", "HOST", "AMQP_URL", "TRACKTILE_API_URL", "QBO_BASE_URL", "QBO_TOKEN_URL", "ODOO_URL", "SHIPBOB_BASE_URL", "ROUTES_DIR", "DATA_DIR", "ALERT_CLI_COMMAND"].sort(),
+      [
+        "PORT",
+        "HOST",
+        "AMQP_URL",
+        "TRACKTILE_API_URL",
+        "QBO_BASE_URL",
+        "QBO_TOKEN_URL",
+        "ODOO_URL",
+        "SHIPBOB_BASE_URL",
+        "ROUTES_DIR",
+        "DATA_DIR",
+        "ALERT_CLI_COMMAND",
+      ].sort(),
     );
   });
 

@@ -27,7 +27,11 @@ describe("the README's Docker section", () => {
   });
 
   it("names each published host port with its default and its variable", () => {
-    for (const [name, index] of [["router", 0], ["rabbitmq", 0], ["rabbitmq", 1]] as const) {
+    for (const [name, index] of [
+      ["router", 0],
+      ["rabbitmq", 0],
+      ["rabbitmq", 1],
+    ] as const) {
       const { variable, port } = hostPort(name, index);
       expect(section).toMatch(new RegExp(`\`[0-9.]+:${port}\` \\| \`${variable}\``));
     }

@@ -29,11 +29,15 @@ describe("stand-in ports", () => {
   });
 
   it("refuse a value that is not a port, naming the variable", () => {
-    expect(() => standInsPlan({ STAND_IN_SHIPBOB_PORT: "70000" })).toThrow('STAND_IN_SHIPBOB_PORT must be a port number from 1 to 65535, not "70000"');
+    expect(() => standInsPlan({ STAND_IN_SHIPBOB_PORT: "70000" })).toThrow(
+      'STAND_IN_SHIPBOB_PORT must be a port number from 1 to 65535, not "70000"',
+    );
     expect(() => standInsPlan({ STAND_INS_PORT: "65534" })).toThrow(/puts Odoo on 65536, past 65535/);
   });
 
   it("refuse two stand-ins on one port, naming the variable to change", () => {
-    expect(() => standInsPlan({ STAND_IN_ODOO_PORT: "9101" })).toThrow("Tracktile API and Odoo would both listen on 9101: set STAND_IN_ODOO_PORT to another port");
+    expect(() => standInsPlan({ STAND_IN_ODOO_PORT: "9101" })).toThrow(
+      "Tracktile API and Odoo would both listen on 9101: set STAND_IN_ODOO_PORT to another port",
+    );
   });
 });

@@ -92,7 +92,11 @@ export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { l
     } catch (error) {
       // A nack or a channel that closed under the message (say, the exchange was deleted): the
       // next attempt reconnects and declares the exchange again.
-      throw new DeliveryError("transient", `${label}: the broker did not confirm the message (${describe(error)}) — transient, ${nextStep("transient")}`, { cause: error });
+      throw new DeliveryError(
+        "transient",
+        `${label}: the broker did not confirm the message (${describe(error)}) — transient, ${nextStep("transient")}`,
+        { cause: error },
+      );
     }
   }
 

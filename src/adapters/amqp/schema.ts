@@ -16,7 +16,10 @@ export const amqpDestinationSchema = z.strictObject({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   /** Another broker; the router's own (AMQP_URL) when absent. */
-  url: z.string().regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL").optional(),
+  url: z
+    .string()
+    .regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL")
+    .optional(),
   ...commonFields,
 });
 

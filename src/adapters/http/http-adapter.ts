@@ -18,7 +18,11 @@ const SENSITIVE_HEADER = /auth|key|token|secret|signature|password|cookie/i;
  */
 export function createHttpAdapter(id: string, config: HttpDestination, logger: Logger): Adapter {
   // Static headers sometimes carry an API key instead of `auth`; keep those out of messages too.
-  const scrubber = new Scrubber(Object.entries(config.headers).filter(([name]) => SENSITIVE_HEADER.test(name)).map(([, value]) => value));
+  const scrubber = new Scrubber(
+    Object.entries(config.headers)
+      .filter(([name]) => SENSITIVE_HEADER.test(name))
+      .map(([, value]) => value),
+  );
   const auth = createAuth(config.auth, scrubber);
   const url = compileUrlTemplate(config.url);
   const staticHeaders = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name.toLowerCase(), value]));

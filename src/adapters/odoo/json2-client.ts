@@ -22,7 +22,12 @@ export class Json2Client implements OdooClient {
     private readonly scrubber: Scrubber,
   ) {}
 
-  async searchRead(model: string, domain: unknown[], options: { fields: string[]; limit: number; context?: Record<string, unknown> }, call: CallContext) {
+  async searchRead(
+    model: string,
+    domain: unknown[],
+    options: { fields: string[]; limit: number; context?: Record<string, unknown> },
+    call: CallContext,
+  ) {
     const result = await this.#call(model, "search_read", { domain, ...options }, call);
     return Array.isArray(result) ? (result as Array<Record<string, unknown>>) : [];
   }

@@ -38,7 +38,12 @@ export class JsonRpcClient implements OdooClient {
     this.#target = `${settings.label} (${describeCall("POST", this.#endpoint)})`;
   }
 
-  async searchRead(model: string, domain: unknown[], options: { fields: string[]; limit: number; context?: Record<string, unknown> }, call: CallContext) {
+  async searchRead(
+    model: string,
+    domain: unknown[],
+    options: { fields: string[]; limit: number; context?: Record<string, unknown> },
+    call: CallContext,
+  ) {
     const result = await this.#execute(model, "search_read", [domain], options, call);
     return Array.isArray(result) ? (result as Array<Record<string, unknown>>) : [];
   }
@@ -115,7 +120,9 @@ export class JsonRpcClient implements OdooClient {
     };
     // A session still expired right after a fresh login is the server's trouble, not the payload's.
     if (error.code === SESSION_EXPIRED) {
-      return new DeliveryError("transient", `${this.#target}: Odoo session expired again after a fresh login — transient, ${nextStep("transient")}`, { status: 200 });
+      return new DeliveryError("transient", `${this.#target}: Odoo session expired again after a fresh login — transient, ${nextStep("transient")}`, {
+        status: 200,
+      });
     }
     return errorFromOdooException(this.#target, exception, this.scrubber);
   }

@@ -24,10 +24,7 @@ export function createOdooAdapter(id: string, config: OdooDestination, logger: L
   const client: OdooClient =
     config.api === "json2"
       ? new Json2Client({ url: config.url, database: config.database, apiKey: config.apiKey, label }, scrubber)
-      : new JsonRpcClient(
-          { url: config.url, database: config.database ?? "", login: config.login ?? "", apiKey: config.apiKey, label },
-          scrubber,
-        );
+      : new JsonRpcClient({ url: config.url, database: config.database ?? "", login: config.login ?? "", apiKey: config.apiKey, label }, scrubber);
 
   return {
     kind: "odoo",

@@ -39,11 +39,7 @@ export function describeOdooException(exception: OdooException, scrubber: Scrubb
 }
 
 /** A JSON-RPC error (HTTP 200 with `error`) as a DeliveryError. */
-export function errorFromOdooException(
-  target: string,
-  exception: OdooException,
-  scrubber: Scrubber,
-): DeliveryError {
+export function errorFromOdooException(target: string, exception: OdooException, scrubber: Scrubber): DeliveryError {
   const kind = kindForOdooException(exception.name) ?? "permanent";
   return new DeliveryError(kind, `${target}: ${describeOdooException(exception, scrubber)} — ${kind}, ${nextStep(kind)}`, {
     status: 200,

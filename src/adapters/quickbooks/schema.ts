@@ -13,7 +13,10 @@ export const quickbooksDestinationSchema = z.strictObject({
    * The company id, quoted: realm ids have 16 digits, more than a YAML number keeps exactly.
    */
   realmId: z
-    .string({ error: (issue) => (issue.input === undefined ? undefined : 'must be a quoted string, e.g. realmId: "9130350000000001" (YAML loses digits of long numbers)') })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? undefined : 'must be a quoted string, e.g. realmId: "9130350000000001" (YAML loses digits of long numbers)',
+    })
     .regex(/^\d+$/, "expected the numeric company (realm) id"),
   clientId: z.string().min(1),
   clientSecret: secret,

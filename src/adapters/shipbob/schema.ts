@@ -10,7 +10,10 @@ export const shipbobDestinationSchema = z.strictObject({
    */
   baseUrl: httpUrl.default("https://api.shipbob.com"),
   /** The dated API version in the path. @defaultValue "2026-07" */
-  version: z.string().regex(/^(\d{4}-\d{2}|\d+\.\d+)$/, "expected a version like 2026-07").default("2026-07"),
+  version: z
+    .string()
+    .regex(/^(\d{4}-\d{2}|\d+\.\d+)$/, "expected a version like 2026-07")
+    .default("2026-07"),
   /** A personal access token (or an OAuth2 access token). */
   token: secret,
   /** Sent as `shipbob_channel_id`: the channel the orders belong to. */

@@ -35,7 +35,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     const started = performance.now();
     response.on("finish", () => {
       // An audit line for every change (replay, purge); reads only at debug.
-      const line = { admin: true, method: request.method, path: request.path, status: response.statusCode, ms: Math.round(performance.now() - started) };
+      const line = {
+        admin: true,
+        method: request.method,
+        path: request.path,
+        status: response.statusCode,
+        ms: Math.round(performance.now() - started),
+      };
       if (request.method === "GET") deps.logger.debug(line, "admin request");
       else deps.logger.info(line, "admin request");
     });
@@ -82,5 +88,7 @@ function answerError(logger: Logger): ErrorRequestHandler {
 /** body-parser's errors: malformed JSON, too large, bad charset. */
 function isBodyError(error: unknown): error is Error & { status: number } {
   const status = (error as { status?: unknown }).status;
-  return error instanceof Error && typeof status === "number" && status >= 400 && status < 500 && typeof (error as { type?: unknown }).type === "string";
+  return (
+    error instanceof Error && typeof status === "number" && status >= 400 && status < 500 && typeof (error as { type?: unknown }).type === "string"
+  );
 }

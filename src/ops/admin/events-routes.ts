@@ -23,6 +23,7 @@ export function journeyRoute(log: DeliveryLog | undefined): RequestHandler {
 }
 
 function enabled(log: DeliveryLog | undefined): DeliveryLog {
-  if (!log) throw new AdminError("delivery_log_disabled", "the delivery log is off in this process (DELIVERY_LOG=false, or its store could not be opened)");
+  if (!log)
+    throw new AdminError("delivery_log_disabled", "the delivery log is off in this process (DELIVERY_LOG=false, or its store could not be opened)");
   return log;
 }

@@ -3,7 +3,13 @@ import { schemas } from "./openapi-schemas.js";
 const ref = (name: keyof typeof schemas) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
 const error = (description: string) => json(ref("Error"), description);
-const query = (name: string, description: string, schema: object = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
+const query = (name: string, description: string, schema: object = { type: "string" }) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+});
 const ROUTE_STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
 const WHEN = "a duration ago (`1h`, `30m`, `7d`) or an ISO 8601 time";
 

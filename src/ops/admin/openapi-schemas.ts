@@ -16,7 +16,10 @@ export const schemas = {
     type: "object",
     required: ["error", "message"],
     properties: {
-      error: { type: "string", enum: ["unauthorized", "invalid_request", "not_found", "unknown_route", "delivery_log_disabled", "broker_unavailable", "internal"] },
+      error: {
+        type: "string",
+        enum: ["unauthorized", "invalid_request", "not_found", "unknown_route", "delivery_log_disabled", "broker_unavailable", "internal"],
+      },
       message: { type: "string" },
     },
   },

@@ -22,10 +22,7 @@ const DEFAULT_WINDOW_MS = 86_400_000;
 export function statusRoute(deps: StatusDeps): RequestHandler {
   return async (request, response) => {
     const { since = Date.now() - DEFAULT_WINDOW_MS } = parseInput(z.object({ since: pointInTime().optional() }).strict(), request.query);
-    const [counts, depths] = await Promise.all([
-      deps.log?.counts(since),
-      deps.deadLetterDepth?.().catch(() => undefined),
-    ]);
+    const [counts, depths] = await Promise.all([deps.log?.counts(since), deps.deadLetterDepth?.().catch(() => undefined)]);
     response.json({
       since: new Date(since).toISOString(),
       deliveryLog: deps.log ? logInfo(deps.log) : null,

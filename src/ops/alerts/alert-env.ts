@@ -11,7 +11,12 @@ const mailbox = z.string().trim().regex(MAILBOX, "expected an address such as op
 
 const mailboxList = z
   .string()
-  .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+  .transform((raw) =>
+    raw
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(mailbox));
 
 /**
@@ -21,7 +26,10 @@ const mailboxList = z
  */
 export const alertEnvSchema = z.object({
   /** SMTP server for failure emails, e.g. `smtp://user:pass@mail.example.com:587` or `smtps://…:465`. Unset: alerts are only logged (warn). */
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]/i, "expected an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/i, "expected an smtp:// or smtps:// URL")
+    .optional(),
   /** Comma-separated addresses that get every alert (routes and sources may add their own). Required with SMTP_URL. @defaultValue (none) */
   ALERT_EMAIL_TO: mailboxList.default([]),
   /** Sender address of alert emails; most relays require a verified one. @defaultValue webhook-router@<host name> */
@@ -44,7 +52,9 @@ export type AlertEnv = Readonly<z.infer<typeof alertEnvSchema>>;
 /** The alerter's options from validated env; throws ConfigError for settings that only fail together. */
 export function alerterOptionsFromEnv(env: AlertEnv & { readonly PORT?: number | undefined }, logger: Logger): AlerterOptions {
   if (env.SMTP_URL && env.ALERT_EMAIL_TO.length === 0) {
-    throw new ConfigError([{ file: "environment", path: "ALERT_EMAIL_TO", message: "required when SMTP_URL is set: who should get failure emails?" }]);
+    throw new ConfigError([
+      { file: "environment", path: "ALERT_EMAIL_TO", message: "required when SMTP_URL is set: who should get failure emails?" },
+    ]);
   }
   return {
     smtpUrl: env.SMTP_URL,

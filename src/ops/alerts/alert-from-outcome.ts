@@ -25,7 +25,16 @@ export function alertFromOutcome(outcome: Outcome, context: OutcomeContext): Ale
   const failed = outcome.failedCall;
   const enrichment = failed?.stage === "enrichment" ? { step: failed.step, call: failed.call } : undefined;
   if (outcome.reason === "credentials" && destination !== undefined && outcome.status !== undefined) {
-    return { kind: "credentials", routeId, destination, eventId, status: outcome.status, error: outcome.error, recipients, ...(enrichment ? { enrichment } : {}) };
+    return {
+      kind: "credentials",
+      routeId,
+      destination,
+      eventId,
+      status: outcome.status,
+      error: outcome.error,
+      recipients,
+      ...(enrichment ? { enrichment } : {}),
+    };
   }
   return {
     kind: "dead_lettered",

@@ -34,15 +34,18 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     error: 'enrichment order of route orders-to-quickbooks (GET api.tracktile.io/orders/ord_8841) answered 404: {"status":404,"message":"Not found"}',
     enrichment: { step: "order", call: "GET api.tracktile.io/orders/ord_8841" },
   };
-  const outage = Array.from({ length: 37 }, (_, i): Alert => ({
-    kind: "dead_lettered",
-    ...route,
-    eventId: `ord_${(0x9000 + i).toString(16)}`,
-    reason: i < 35 ? "exhausted" : "permanent",
-    status: 503,
-    attempts: 5,
-    error: "QuickBooks answered 503: Service Unavailable (after 5 attempts)",
-  }));
+  const outage = Array.from(
+    { length: 37 },
+    (_, i): Alert => ({
+      kind: "dead_lettered",
+      ...route,
+      eventId: `ord_${(0x9000 + i).toString(16)}`,
+      reason: i < 35 ? "exhausted" : "permanent",
+      status: 503,
+      attempts: 5,
+      error: "QuickBooks answered 503: Service Unavailable (after 5 attempts)",
+    }),
+  );
   const credentials: Alert = {
     kind: "credentials",
     ...route,

@@ -20,7 +20,8 @@ import {
 const REASON_ADVICE: Record<DeadReason, string> = {
   poison: "The message could not be read as an event. A replay will fail the same way: inspect it, and fix the producer that sent it.",
   mapping: "The route's filter or mapping failed on this event. Fix the mapping in routes/, run `webhook-router check`, deploy, then replay.",
-  permanent: "The destination rejected the event as invalid (a 4xx that retrying cannot change). Fix the data, the mapping or the target, then replay.",
+  permanent:
+    "The destination rejected the event as invalid (a 4xx that retrying cannot change). Fix the data, the mapping or the target, then replay.",
   credentials: "The destination refused the credentials. Rotate them, then replay.",
   exhausted: "Every retry failed: the destination was down or kept erroring. Once it is healthy again, replay.",
 };
@@ -30,7 +31,8 @@ const ENRICHMENT_ADVICE: Partial<Record<DeadReason, string>> = {
   permanent:
     "The enrichment call answered with an error retrying cannot change (a 4xx such as 404: the record is not at that API; or a body that is not JSON). The destination was not called. Check the record and the step's URL in routes/, then replay.",
   credentials: "The API the enrichment step calls refused the credentials in the step's headers. Rotate them, then replay.",
-  exhausted: "Every retry of the enrichment call failed: the API the route reads from was down or kept erroring. The destination was not called. Once that API is healthy again, replay.",
+  exhausted:
+    "Every retry of the enrichment call failed: the API the route reads from was down or kept erroring. The destination was not called. Once that API is healthy again, replay.",
 };
 
 function advice(reasonKey: string): string {

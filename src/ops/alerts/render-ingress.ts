@@ -1,17 +1,6 @@
 import type { AlertBatch } from "./alert-batch.js";
 import type { SpoolingAlert, SpoolRecoveredAlert, VerificationFailuresAlert } from "./alert.js";
-import {
-  type RenderContext,
-  type RenderedEmail,
-  SUBJECT_PREFIX,
-  duration,
-  facts,
-  footer,
-  plural,
-  reasonList,
-  span,
-  time,
-} from "./render-shared.js";
+import { type RenderContext, type RenderedEmail, SUBJECT_PREFIX, duration, facts, footer, plural, reasonList, span, time } from "./render-shared.js";
 
 /** Verification reason codes (src/verify/verifier.ts) in words, with their usual cause. */
 const VERIFICATION_HINTS: Record<string, string> = {

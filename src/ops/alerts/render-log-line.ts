@@ -44,7 +44,15 @@ function facts(batch: AlertBatch, alert: Alert, commands: AlertCommands): Record
     case "spooling":
       return { source: "ingress", reason: "broker unreachable", spooled: alert.depth, since: time(alert.since), check: commands.readyz() };
     case "broker_refused":
-      return { source: "ingress", reason: alert.detail, code: alert.code, broker: alert.broker, spooled: alert.depth, since: time(alert.since), check: commands.readyz() };
+      return {
+        source: "ingress",
+        reason: alert.detail,
+        code: alert.code,
+        broker: alert.broker,
+        spooled: alert.depth,
+        since: time(alert.since),
+        check: commands.readyz(),
+      };
     case "spool_recovered":
       return { source: "ingress", since: time(alert.since), until: time(alert.until), peakSpooled: alert.peakDepth };
     case "verification_failures":

@@ -2,7 +2,14 @@
  * The delivery log: every event's journey (receipt, attempts per route, route states) in the
  * state store, written in bounded batches off the hot path, read by the admin API and the CLI.
  */
-export { createDeliveryLog, createDeliveryLogReader, type DeliveryLog, type DeliveryLogOptions, type DeliveryLogReader, type DeliveryLogRecorder } from "./delivery-log.js";
+export {
+  createDeliveryLog,
+  createDeliveryLogReader,
+  type DeliveryLog,
+  type DeliveryLogOptions,
+  type DeliveryLogReader,
+  type DeliveryLogRecorder,
+} from "./delivery-log.js";
 export { describeIssues, eventFilterSchema, pointInTime, type EventFilter } from "./log-filter.js";
 export { emptyCounts, type LogCounts, type StateCounts } from "./log-counts.js";
 export { ROUTE_STATES, type RouteState } from "./log-rows.js";

@@ -120,7 +120,19 @@ export function outcomeRows(outcome: Outcome, context: { routeId: string; eventI
 export function replayRows(routeId: string, eventId: string, at: number): LogRow[] {
   const id = clip(eventId, MAX_TEXT);
   return [
-    { kind: "attempt", eventId: id, routeId, attempt: 0, at, outcome: "replayed", status: null, latencyMs: null, error: null, reason: null, delayMs: null },
+    {
+      kind: "attempt",
+      eventId: id,
+      routeId,
+      attempt: 0,
+      at,
+      outcome: "replayed",
+      status: null,
+      latencyMs: null,
+      error: null,
+      reason: null,
+      delayMs: null,
+    },
     { kind: "state", eventId: id, routeId, state: "pending", attempts: 0, at, ifNew: false },
   ];
 }

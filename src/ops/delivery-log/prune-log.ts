@@ -16,11 +16,13 @@ export async function pruneLog(db: StateDb, cutoff: number): Promise<number> {
       (await deleteInSlices(sqlite, "log_events", "received_at", cutoff))
     );
   }
-  const results = await db.transaction().execute(async (trx) => [
-    await trx.deleteFrom("log_attempts").where("at", "<", cutoff).executeTakeFirst(),
-    await trx.deleteFrom("log_routes").where("updated_at", "<", cutoff).executeTakeFirst(),
-    await trx.deleteFrom("log_events").where("received_at", "<", cutoff).executeTakeFirst(),
-  ]);
+  const results = await db
+    .transaction()
+    .execute(async (trx) => [
+      await trx.deleteFrom("log_attempts").where("at", "<", cutoff).executeTakeFirst(),
+      await trx.deleteFrom("log_routes").where("updated_at", "<", cutoff).executeTakeFirst(),
+      await trx.deleteFrom("log_events").where("received_at", "<", cutoff).executeTakeFirst(),
+    ]);
   return results.reduce((sum, result) => sum + Number(result.numDeletedRows), 0);
 }
 

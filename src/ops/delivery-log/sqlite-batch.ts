@@ -26,7 +26,18 @@ export function writeSqliteBatch(database: Database, plan: BatchPlan): void {
     }
     for (const [eventId, at] of plan.stubs) statements.stub.run(eventId, at);
     for (const row of plan.attempts) {
-      statements.attempt.run(row.eventId, row.routeId, row.attempt, row.at, row.outcome, row.status, row.latencyMs, row.error, row.reason, row.delayMs);
+      statements.attempt.run(
+        row.eventId,
+        row.routeId,
+        row.attempt,
+        row.at,
+        row.outcome,
+        row.status,
+        row.latencyMs,
+        row.error,
+        row.reason,
+        row.delayMs,
+      );
     }
     for (const row of plan.latest) statements.latest.run(row.eventId, row.routeId, row.state, row.attempts, row.at);
     for (const row of plan.ifNew) statements.ifNew.run(row.eventId, row.routeId, row.state, row.attempts, row.at);

@@ -61,7 +61,11 @@ async function writeKyselyBatch(db: StateDb, { receipts, stubs, attempts, latest
         .onConflict((conflict) =>
           conflict
             .columns(["event_id", "route_id"])
-            .doUpdateSet((eb) => ({ state: eb.ref("excluded.state"), attempts: eb.ref("excluded.attempts"), updated_at: eb.ref("excluded.updated_at") }))
+            .doUpdateSet((eb) => ({
+              state: eb.ref("excluded.state"),
+              attempts: eb.ref("excluded.attempts"),
+              updated_at: eb.ref("excluded.updated_at"),
+            }))
             // Older news (a slower process, a late batch) never overwrites newer; see `newer`.
             .where((eb) =>
               eb.or([

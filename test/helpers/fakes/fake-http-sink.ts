@@ -87,7 +87,15 @@ export class FakeHttpSink extends FakeServer {
     const replay = key === undefined ? undefined : this.#answers.get(key);
     if (replay) return replay;
     const id = `rec-${this.records.length + 1}`;
-    this.records.push({ id, method: request.method, path: request.path, query: request.query, headers: request.headers, json: request.json, idempotencyKey: key });
+    this.records.push({
+      id,
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      json: request.json,
+      idempotencyKey: key,
+    });
     const answer: FakeResponse = { status: this.options.status ?? 201, body: { id } };
     if (key !== undefined) this.#answers.set(key, answer);
     return answer;

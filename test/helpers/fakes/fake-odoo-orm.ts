@@ -47,7 +47,9 @@ export class FakeOrm {
       case "search":
         return this.#search(model, (args[0] ?? kwargs.domain ?? []) as unknown[], kwargs.context).map((record) => record.id);
       case "read":
-        return this.#browse(model, (args[0] ?? kwargs.ids) as number[]).map((record) => pick(record, (args[1] ?? kwargs.fields) as string[] | undefined));
+        return this.#browse(model, (args[0] ?? kwargs.ids) as number[]).map((record) =>
+          pick(record, (args[1] ?? kwargs.fields) as string[] | undefined),
+        );
       case "create": {
         const given = args[0] ?? kwargs.vals_list;
         const list = (Array.isArray(given) ? given : [given]) as Array<Record<string, unknown>>;
@@ -97,7 +99,10 @@ export class FakeOrm {
     const table = this.#tables.get(model);
     const missing = ids.filter((id) => !table?.has(id));
     if (missing.length > 0) {
-      throw new OdooException("odoo.exceptions.MissingError", `Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(", ")}))`);
+      throw new OdooException(
+        "odoo.exceptions.MissingError",
+        `Record does not exist or has been deleted.\n(Record: ${model}(${missing.join(", ")}))`,
+      );
     }
     return ids.map((id) => table!.get(id)!);
   }
@@ -122,7 +127,9 @@ function matches(record: OdooRecord, [field, operator, value]: unknown[]): boole
     case "not in":
       return Array.isArray(value) && !value.includes(actual);
     case "ilike":
-      return String(actual ?? "").toLowerCase().includes(String(value).toLowerCase());
+      return String(actual ?? "")
+        .toLowerCase()
+        .includes(String(value).toLowerCase());
     default:
       throw new OdooException("builtins.ValueError", `Invalid domain operator ${String(operator)}`);
   }

@@ -108,7 +108,11 @@ export class FakeOdoo extends FakeServer {
       body: {
         jsonrpc: "2.0",
         id,
-        error: { code, message: code === 100 ? "Odoo Session Expired" : "Odoo Server Error", data: { name, debug: "Traceback (most recent call last): …", message, arguments: [message], context: {} } },
+        error: {
+          code,
+          message: code === 100 ? "Odoo Session Expired" : "Odoo Server Error",
+          data: { name, debug: "Traceback (most recent call last): …", message, arguments: [message], context: {} },
+        },
       },
     });
     if (service === "common" && method === "version") return result({ server_version: "18.0", protocol_version: 1 });
@@ -120,7 +124,15 @@ export class FakeOdoo extends FakeServer {
       return result(this.uid);
     }
     if (service !== "object" || method !== "execute_kw") return error(200, "werkzeug.exceptions.NotFound", `no ${service}.${method}`);
-    const [db, uid, key, model, orm, positional = [], kwargs = {}] = args as [unknown, unknown, unknown, string, string, unknown[], Record<string, unknown>];
+    const [db, uid, key, model, orm, positional = [], kwargs = {}] = args as [
+      unknown,
+      unknown,
+      unknown,
+      string,
+      string,
+      unknown[],
+      Record<string, unknown>,
+    ];
     if (db !== this.database || uid !== this.uid || key !== this.#apiKey) return error(200, "odoo.exceptions.AccessDenied", "Access Denied");
     if (!this.#sessionValid) return error(100, "odoo.http.SessionExpiredException", "Session expired");
     try {
@@ -136,7 +148,8 @@ export class FakeOdoo extends FakeServer {
       status,
       body: { name, message, arguments: [message], context: {}, debug: "Traceback (most recent call last): …" },
     });
-    if (!this.#apiKey || bearerToken(request.headers.authorization) !== this.#apiKey) return problem(401, "werkzeug.exceptions.Unauthorized", "Invalid apikey");
+    if (!this.#apiKey || bearerToken(request.headers.authorization) !== this.#apiKey)
+      return problem(401, "werkzeug.exceptions.Unauthorized", "Invalid apikey");
     const database = request.headers["x-odoo-database"];
     if (database !== undefined && database !== this.database) return problem(404, "werkzeug.exceptions.NotFound", `database ${database} not found`);
     const params = (request.json ?? {}) as Record<string, unknown>;

@@ -184,9 +184,18 @@ export class FakeQuickBooks extends FakeServer {
   }
 
   #validate(entity: string, body: Record<string, unknown> | undefined): FakeResponse | undefined {
-    if (!body || typeof body !== "object") return { status: 400, body: qboFault("ValidationFault", "2500", "Invalid Request", "Request body is not JSON") };
+    if (!body || typeof body !== "object")
+      return { status: 400, body: qboFault("ValidationFault", "2500", "Invalid Request", "Request body is not JSON") };
     if (entity === "invoice" && (!body.CustomerRef || !Array.isArray(body.Line))) {
-      return { status: 400, body: qboFault("ValidationFault", "2020", "Required param missing, need to supply the required value for the API", "Required parameter CustomerRef/Line is missing") };
+      return {
+        status: 400,
+        body: qboFault(
+          "ValidationFault",
+          "2020",
+          "Required param missing, need to supply the required value for the API",
+          "Required parameter CustomerRef/Line is missing",
+        ),
+      };
     }
     return undefined;
   }

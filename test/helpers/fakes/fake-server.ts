@@ -84,7 +84,11 @@ export abstract class FakeServer {
    * and `headers` instead of handling them; the fake's state does not change.
    */
   failNext(count: number, status: number, body?: unknown, headers?: Record<string, string>, when?: RequestMatcher): this {
-    this.#failures.push({ remaining: count, when, response: { status, body: body ?? { error: `scripted ${status}` }, ...(headers ? { headers } : {}) } });
+    this.#failures.push({
+      remaining: count,
+      when,
+      response: { status, body: body ?? { error: `scripted ${status}` }, ...(headers ? { headers } : {}) },
+    });
     return this;
   }
 
@@ -166,9 +170,7 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   } catch {
     json = undefined;
   }
-  const form = (headers["content-type"] ?? "").includes("application/x-www-form-urlencoded")
-    ? Object.fromEntries(new URLSearchParams(body))
-    : {};
+  const form = (headers["content-type"] ?? "").includes("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(body)) : {};
   return { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body, json, form, receivedAt };
 }
 

@@ -46,7 +46,10 @@ export class FakeShipBob extends FakeServer {
     const body = request.json as Record<string, unknown> | undefined;
     const reference = body?.reference_id;
     if (typeof reference !== "string" || reference === "") {
-      return { status: 400, body: { title: "One or more validation errors occurred.", status: 400, errors: { reference_id: ["The reference_id field is required."] } } };
+      return {
+        status: 400,
+        body: { title: "One or more validation errors occurred.", status: 400, errors: { reference_id: ["The reference_id field is required."] } },
+      };
     }
     if (this.orders.some((order) => order.reference_id === reference)) {
       return {
@@ -54,7 +57,13 @@ export class FakeShipBob extends FakeServer {
         body: { title: "Duplicate reference ID", status: 422, detail: `An order with reference_id ${reference} already exists` },
       };
     }
-    const order: ShipBobOrder = { ...body, id: 9000 + this.orders.length + 1, reference_id: reference, status: "Processing", created_date: new Date().toISOString() };
+    const order: ShipBobOrder = {
+      ...body,
+      id: 9000 + this.orders.length + 1,
+      reference_id: reference,
+      status: "Processing",
+      created_date: new Date().toISOString(),
+    };
     this.orders.push(order);
     return { status: 201, body: order };
   }

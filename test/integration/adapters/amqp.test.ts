@@ -37,7 +37,6 @@ async function tap(pattern = "#"): Promise<QueueTap> {
   return queueTap;
 }
 
-
 describe("amqp adapter", () => {
   it("publishes the mapped payload as persistent JSON with messageId and CloudEvents headers", async () => {
     const feed = await tap();
@@ -48,7 +47,12 @@ describe("amqp adapter", () => {
     expect(message?.fields.routingKey).toBe("orders.eu.tracktile.order.created");
     expect(JSON.parse(String(message?.content))).toEqual({ region: "eu", total: 62.5 });
     expect(message?.properties).toMatchObject({ messageId: event.id, contentType: "application/json", deliveryMode: 2 });
-    expect(message?.properties.headers).toMatchObject({ "ce-id": event.id, "ce-type": event.type, "ce-source": event.source, "ce-specversion": "1.0" });
+    expect(message?.properties.headers).toMatchObject({
+      "ce-id": event.id,
+      "ce-type": event.type,
+      "ce-source": event.source,
+      "ce-specversion": "1.0",
+    });
   });
 
   it("resolves only after the broker's confirm: the message is already queued", async () => {
@@ -84,7 +88,9 @@ describe("amqp adapter", () => {
   });
 
   it("an unreachable broker is transient, and the URL's password never shows", async () => {
-    const error = await failureOf(amqpAdapter({ exchange: "unused", routingKey: "k", url: "amqp://guest:s3cret-pass@127.0.0.1:1" }).deliver(deliveryOf({})));
+    const error = await failureOf(
+      amqpAdapter({ exchange: "unused", routingKey: "k", url: "amqp://guest:s3cret-pass@127.0.0.1:1" }).deliver(deliveryOf({})),
+    );
     expect(error.kind).toBe("transient");
     expect(error.message).toContain("ECONNREFUSED");
     expect(error.message).not.toContain("s3cret-pass");

@@ -3,7 +3,15 @@ import { createAdapter } from "../../../src/adapters/index.js";
 import type { Adapter, Delivery, DeliveryReceipt } from "../../../src/adapters/port.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
 import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
-import { FakeHttpSink, FakeOdoo, FakeQuickBooks, FakeShipBob, silentLogger, type FakeServer, type RecordedRequest } from "../../helpers/fakes/index.js";
+import {
+  FakeHttpSink,
+  FakeOdoo,
+  FakeQuickBooks,
+  FakeShipBob,
+  silentLogger,
+  type FakeServer,
+  type RecordedRequest,
+} from "../../helpers/fakes/index.js";
 
 /** One adapter wired to its fake, as the conformance suite drives it. */
 export interface ConformanceRun {
@@ -37,7 +45,8 @@ export interface ConformanceCase {
 const logger = silentLogger();
 
 function build(config: unknown, tokens = createMemoryTokenStore()): (overrides?: { timeoutMs?: number }) => Adapter {
-  return (overrides = {}) => createAdapter("target", destinationSchema.parse({ ...(config as object), ...overrides }), { logger, amqpUrl: "amqp://unused", tokens });
+  return (overrides = {}) =>
+    createAdapter("target", destinationSchema.parse({ ...(config as object), ...overrides }), { logger, amqpUrl: "amqp://unused", tokens });
 }
 
 const orderLines = [{ sku: "SKU-001", quantity: 5, unitPrice: 12.5 }];
@@ -60,7 +69,11 @@ const http: ConformanceCase = {
         const [call, ...more] = fake.requests.filter((request) => request.path !== "/oauth/token");
         expect(more).toEqual([]);
         expect(call).toMatchObject({ method: "POST", path: `/orders/${(delivery.payload as { orderId: string }).orderId}`, json: delivery.payload });
-        expect(call?.headers).toMatchObject({ "idempotency-key": delivery.eventId, "content-type": "application/json", authorization: `Bearer ${fake.issuedTokens[0]}` });
+        expect(call?.headers).toMatchObject({
+          "idempotency-key": delivery.eventId,
+          "content-type": "application/json",
+          authorization: `Bearer ${fake.issuedTokens[0]}`,
+        });
         expect(receipt).toEqual({ status: 201, targetId: fake.records[0]?.id });
       },
       close: () => fake.close(),
@@ -95,12 +108,16 @@ function odoo(api: "jsonrpc" | "json2"): ConformanceCase {
           expect(search).toMatchObject({ api, model: "sale.order", method: "search_read" });
           expect(search?.args[0] ?? search?.kwargs.domain).toEqual([["client_order_ref", "=", reference]]);
           expect(create).toMatchObject({ api, model: "sale.order", method: "create" });
-          expect(create?.args[0] ?? (create?.kwargs.vals_list as unknown[] | undefined)?.[0]).toMatchObject({ client_order_ref: reference, partner_id: 15 });
+          expect(create?.args[0] ?? (create?.kwargs.vals_list as unknown[] | undefined)?.[0]).toMatchObject({
+            client_order_ref: reference,
+            partner_id: 15,
+          });
           const [record] = fake.records("sale.order");
           expect(receipt).toEqual({ targetId: String(record?.id) });
           if (api === "json2") {
             expect(fake.requests.map((request) => request.path)).toEqual(["/json/2/sale.order/search_read", "/json/2/sale.order/create"]);
-            for (const request of fake.requests) expect(request.headers).toMatchObject({ authorization: "bearer odoo-api-key-secret", "x-odoo-database": "odoo" });
+            for (const request of fake.requests)
+              expect(request.headers).toMatchObject({ authorization: "bearer odoo-api-key-secret", "x-odoo-database": "odoo" });
           } else {
             expect(fake.requests.map((request) => request.path)).toEqual(["/jsonrpc", "/jsonrpc", "/jsonrpc"]);
             expect(fake.logins).toBe(1);
@@ -148,8 +165,18 @@ const quickbooks: ConformanceCase = {
       expectDelivered(delivery, receipt) {
         const [call, ...more] = fake.requests.filter(isApi);
         expect(more).toEqual([]);
-        expect(call).toMatchObject({ method: "POST", path: `/v3/company/${fake.realmId}/invoice`, json: (delivery.payload as { body: unknown }).body });
-        expect(call?.query).toEqual({ minorversion: "75", requestid: `${delivery.routeId}:${delivery.eventId}`.length <= 50 ? `${delivery.routeId}:${delivery.eventId}` : expect.stringMatching(/^[0-9a-f]{40}$/) });
+        expect(call).toMatchObject({
+          method: "POST",
+          path: `/v3/company/${fake.realmId}/invoice`,
+          json: (delivery.payload as { body: unknown }).body,
+        });
+        expect(call?.query).toEqual({
+          minorversion: "75",
+          requestid:
+            `${delivery.routeId}:${delivery.eventId}`.length <= 50
+              ? `${delivery.routeId}:${delivery.eventId}`
+              : expect.stringMatching(/^[0-9a-f]{40}$/),
+        });
         expect(call?.headers).toMatchObject({ authorization: `Bearer ${fake.issuedAccessTokens[0]}`, accept: "application/json" });
         expect(receipt).toEqual({ status: 200, targetId: fake.entities("invoice")[0]?.Id });
       },
@@ -171,7 +198,11 @@ const shipbob: ConformanceCase = {
         order_number: reference.replace(/\D/g, ""),
         type: "DTC",
         shipping_method: "Standard",
-        recipient: { name: "Ada Buyer", email: "buyer@example.com", address: { address1: "1 Main St", city: "Chicago", state: "IL", country: "US", zip_code: "60601" } },
+        recipient: {
+          name: "Ada Buyer",
+          email: "buyer@example.com",
+          address: { address1: "1 Main St", city: "Chicago", state: "IL", country: "US", zip_code: "60601" },
+        },
         products: [{ reference_id: "SKU-001", name: "Widget", quantity: 5 }],
       }),
       created: () => fake.orders.length,
@@ -182,7 +213,11 @@ const shipbob: ConformanceCase = {
         const [call, ...more] = fake.requests;
         expect(more).toEqual([]);
         expect(call).toMatchObject({ method: "POST", path: "/2026-07/order", json: delivery.payload });
-        expect(call?.headers).toMatchObject({ authorization: `Bearer ${fake.token}`, shipbob_channel_id: fake.channelId, "content-type": "application/json" });
+        expect(call?.headers).toMatchObject({
+          authorization: `Bearer ${fake.token}`,
+          shipbob_channel_id: fake.channelId,
+          "content-type": "application/json",
+        });
         expect(receipt).toEqual({ status: 201, targetId: String(fake.orders[0]?.id) });
       },
       close: () => fake.close(),

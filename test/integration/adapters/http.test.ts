@@ -69,7 +69,10 @@ describe("http adapter: headers and auth", () => {
   ] as const)("authenticates with %s credentials", async (_name, auth) => {
     sink = await FakeHttpSink.start({ auth });
     await expect(httpAdapter({ url: `${sink.url}/in`, auth }).deliver(deliveryOf({}))).resolves.toMatchObject({ status: 201 });
-    const wrong = { ...auth, ...("token" in auth ? { token: "wrong-token" } : "password" in auth ? { password: "wrong-pass" } : { value: "wrong-key" }) };
+    const wrong = {
+      ...auth,
+      ...("token" in auth ? { token: "wrong-token" } : "password" in auth ? { password: "wrong-pass" } : { value: "wrong-key" }),
+    };
     const error = await failureOf(httpAdapter({ url: `${sink.url}/in`, auth: wrong }).deliver(deliveryOf({})));
     expect(error).toMatchObject({ kind: "credentials", status: 401 });
     expect(sink.requests).toHaveLength(2);
@@ -117,7 +120,11 @@ describe("http adapter: OAuth2 client credentials", () => {
     const auth = await oauthSink();
     await httpAdapter({ url: `${sink.url}/in`, auth: { ...auth, scope: "orders.write", clientAuth: "body" } }).deliver(deliveryOf({}));
     const [tokenCall] = sink.requestsTo("/oauth/token");
-    expect(tokenCall?.form).toEqual({ grant_type: "client_credentials", scope: "orders.write", ...{ client_id: "crm-client", client_secret: "crm-client-secret" } });
+    expect(tokenCall?.form).toEqual({
+      grant_type: "client_credentials",
+      scope: "orders.write",
+      ...{ client_id: "crm-client", client_secret: "crm-client-secret" },
+    });
     expect(tokenCall?.headers.authorization).toBeUndefined();
   });
 

@@ -13,7 +13,11 @@ afterEach(() => odoo.close());
 
 function odooAdapter(api: "jsonrpc" | "json2", overrides: Record<string, unknown> = {}): Adapter {
   const config = { kind: "odoo", url: odoo.url, database: "odoo", login: "api@example.com", apiKey: "odoo-api-key-secret", api, ...overrides };
-  return createAdapter("erp", destinationSchema.parse(config), { logger: silentLogger(), amqpUrl: "amqp://unused", tokens: createMemoryTokenStore() });
+  return createAdapter("erp", destinationSchema.parse(config), {
+    logger: silentLogger(),
+    amqpUrl: "amqp://unused",
+    tokens: createMemoryTokenStore(),
+  });
 }
 
 const order = (reference: string, extra: Record<string, unknown> = {}) => ({
@@ -22,7 +26,6 @@ const order = (reference: string, extra: Record<string, unknown> = {}) => ({
   values: { partner_id: 15, order_line: [[0, 0, { product_id: 27, product_uom_qty: 5, price_unit: 12.5 }]] },
   ...extra,
 });
-
 
 describe("odoo adapter (JSON-RPC): errors that arrive as HTTP 200", () => {
   it.each([

@@ -30,7 +30,10 @@ function qboAdapter(overrides: Record<string, unknown> = {}, logger = silentLogg
   return createAdapter("books", destinationSchema.parse(config), { logger, amqpUrl: "", tokens });
 }
 
-const invoice = { entity: "invoice", body: { CustomerRef: { value: "58" }, DocNumber: "PO-8841", Line: [{ DetailType: "SalesItemLineDetail", Amount: 62.5 }] } };
+const invoice = {
+  entity: "invoice",
+  body: { CustomerRef: { value: "58" }, DocNumber: "PO-8841", Line: [{ DetailType: "SalesItemLineDetail", Amount: 62.5 }] },
+};
 const apiCalls = () => qbo.requestsTo(/^\/v3\//);
 
 describe("quickbooks adapter: a Fault in a 200 is an error", () => {
@@ -46,7 +49,9 @@ describe("quickbooks adapter: a Fault in a 200 is an error", () => {
   });
 
   it("reads fault/error keys in any casing", async () => {
-    qbo.failNext(1, 200, { fault: { error: [{ message: "Invalid Reference Id", detail: "Customer 58 is inactive", code: "2500" }], type: "ValidationFault" } });
+    qbo.failNext(1, 200, {
+      fault: { error: [{ message: "Invalid Reference Id", detail: "Customer 58 is inactive", code: "2500" }], type: "ValidationFault" },
+    });
     const error = await failureOf(qboAdapter().deliver(deliveryOf(invoice)));
     expect(error).toMatchObject({ kind: "permanent" });
     expect(error.message).toContain("Customer 58 is inactive");

@@ -15,7 +15,12 @@ function shipbobAdapter(overrides: Record<string, unknown> = {}) {
   return createAdapter("wms", destinationSchema.parse(config), { logger: silentLogger(), amqpUrl: "", tokens: createMemoryTokenStore() });
 }
 
-const order = (reference: string) => ({ reference_id: reference, order_number: "8841", type: "DTC", products: [{ reference_id: "SKU-001", quantity: 5 }] });
+const order = (reference: string) => ({
+  reference_id: reference,
+  order_number: "8841",
+  type: "DTC",
+  products: [{ reference_id: "SKU-001", quantity: 5 }],
+});
 
 describe("shipbob adapter", () => {
   it("a duplicate reference_id (422) means the order exists: success with alreadyDone", async () => {
@@ -37,7 +42,10 @@ describe("shipbob adapter", () => {
   });
 
   it("a channel the token cannot use (403) is a credentials error", async () => {
-    await expect(failureOf(shipbobAdapter({ channelId: 999 }).deliver(deliveryOf(order("PO-1"))))).resolves.toMatchObject({ kind: "credentials", status: 403 });
+    await expect(failureOf(shipbobAdapter({ channelId: 999 }).deliver(deliveryOf(order("PO-1"))))).resolves.toMatchObject({
+      kind: "credentials",
+      status: 403,
+    });
   });
 
   it("posts to the configured version and reports the order id", async () => {

@@ -50,7 +50,10 @@ describe("the admin API, after a scripted scenario", () => {
     for (const path of ["/status", "/events", "/openapi.json", "/dead-letters"]) {
       expect(await call(path, { token: null })).toMatchObject({ status: 401, body: { error: "unauthorized" } });
     }
-    expect(await call("/status", { token: "wrong-token-of-some-length" })).toMatchObject({ status: 401, body: { error: "unauthorized", message: "wrong bearer token" } });
+    expect(await call("/status", { token: "wrong-token-of-some-length" })).toMatchObject({
+      status: 401,
+      body: { error: "unauthorized", message: "wrong bearer token" },
+    });
     const refused = await fetch(`http://127.0.0.1:${harness.router.adminPort}/dead-letters/purge`, { method: "POST", body: "{}" });
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -70,7 +73,18 @@ describe("the admin API, after a scripted scenario", () => {
     } while (Date.now() < deadline);
     expect(status.sources).toEqual([{ id: "app", received: 5, pending: 0, delivered: 2, filtered: 0, retrying: 0, dead: 3 }]);
     expect(status.routes).toEqual([
-      { id: "to-sink", destination: "sink", events: ["app.#"], received: 5, pending: 0, delivered: 2, filtered: 0, retrying: 0, dead: 3, deadLetterDepth: 3 },
+      {
+        id: "to-sink",
+        destination: "sink",
+        events: ["app.#"],
+        received: 5,
+        pending: 0,
+        delivered: 2,
+        filtered: 0,
+        retrying: 0,
+        dead: 3,
+        deadLetterDepth: 3,
+      },
     ]);
     expect(status.deliveryLog).toMatchObject({ engine: "sqlite", payloads: false, retentionMs: 14 * 86_400_000, dropped: 0, failed: 0 });
     expect((await call("/status?since=soon")).body).toMatchObject({ error: "invalid_request", message: expect.stringMatching(/^since:/) });
@@ -79,10 +93,15 @@ describe("the admin API, after a scripted scenario", () => {
   it("/events searches the log; /events/{id} is one journey; 400 and 404 as JSON", async () => {
     const dead = (await call("/events?status=dead&route=to-sink")).body;
     expect(dead.events.map((event: { id: string }) => event.id).sort()).toEqual([id("down-1"), id("down-2"), id("rejected")].sort());
-    expect((await call(`/events?id=${id("ok-1")}`)).body.events).toMatchObject([{ id: id("ok-1"), routes: [{ route: "to-sink", state: "delivered" }] }]);
+    expect((await call(`/events?id=${id("ok-1")}`)).body.events).toMatchObject([
+      { id: id("ok-1"), routes: [{ route: "to-sink", state: "delivered" }] },
+    ]);
     expect((await call("/events?limit=2")).body).toMatchObject({ count: 2, limit: 2 });
     const journey = (await call(`/events/${id("down-1")}`)).body as EventJourney;
-    expect(journey.routes[0]!.history.map((attempt) => [attempt.outcome, attempt.reason])).toEqual([["retry", null], ["dead", "exhausted"]]);
+    expect(journey.routes[0]!.history.map((attempt) => [attempt.outcome, attempt.reason])).toEqual([
+      ["retry", null],
+      ["dead", "exhausted"],
+    ]);
     expect(await call("/events?limit=5000")).toMatchObject({ status: 400, body: { error: "invalid_request" } });
     expect(await call("/events/no-such-event")).toMatchObject({ status: 404, body: { error: "not_found" } });
     expect(await call("/nowhere")).toMatchObject({ status: 404, body: { error: "not_found" } });
@@ -106,7 +125,12 @@ describe("the admin API, after a scripted scenario", () => {
     const replay = (await post("/dead-letters/replay", { route: "to-sink", reason: "exhausted" })).body;
     expect(replay).toMatchObject({ matched: 2, replayed: 2, purged: 0 });
     await eventually(() => sink.records.length === 4, 5000, "the replayed deliveries");
-    expect(sink.records.slice(2).map((record) => record.idempotencyKey).sort()).toEqual([id("down-1"), id("down-2")]);
+    expect(
+      sink.records
+        .slice(2)
+        .map((record) => record.idempotencyKey)
+        .sort(),
+    ).toEqual([id("down-1"), id("down-2")]);
     for (const name of ["down-1", "down-2"]) {
       const deadline = Date.now() + 5000;
       while ((await routeState(id(name))) !== "delivered" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -117,9 +141,16 @@ describe("the admin API, after a scripted scenario", () => {
   });
 
   it("purge needs a route or an id, then removes what matches", async () => {
-    expect(await post("/dead-letters/purge", {})).toMatchObject({ status: 400, body: { error: "invalid_request", message: "purge needs route or id: it deletes events for good" } });
+    expect(await post("/dead-letters/purge", {})).toMatchObject({
+      status: 400,
+      body: { error: "invalid_request", message: "purge needs route or id: it deletes events for good" },
+    });
     expect(await post("/dead-letters/purge", { route: "to-sink", colour: "red" })).toMatchObject({ status: 400, body: { error: "invalid_request" } });
-    const broken = await fetch(`http://127.0.0.1:${harness.router.adminPort}/dead-letters/purge`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: "{route" });
+    const broken = await fetch(`http://127.0.0.1:${harness.router.adminPort}/dead-letters/purge`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: "{route",
+    });
     expect(broken.status).toBe(400);
     expect(await post("/dead-letters/purge", { id: id("rejected") })).toMatchObject({ status: 200, body: { matched: 1, purged: 1 } });
     expect((await call("/dead-letters")).body.matched).toBe(0);

@@ -30,7 +30,15 @@ describe("admin API settings", () => {
     await expect(refused).rejects.toBeInstanceOf(ConfigError);
     await expect(refused).rejects.toThrow(REFUSAL);
     const cli = run(process.execPath, ["dist/cli/main.js", "start"], {
-      env: { PATH: process.env.PATH, ...EXAMPLE_SECRETS, AMQP_URL, ENV_FILE: "", ROUTES_DIR, DATA_DIR: mkdtempSync(join(tmpdir(), "wr-admin-")), ADMIN_HOST: "0.0.0.0" },
+      env: {
+        PATH: process.env.PATH,
+        ...EXAMPLE_SECRETS,
+        AMQP_URL,
+        ENV_FILE: "",
+        ROUTES_DIR,
+        DATA_DIR: mkdtempSync(join(tmpdir(), "wr-admin-")),
+        ADMIN_HOST: "0.0.0.0",
+      },
     });
     await expect(cli).rejects.toMatchObject({ code: 78, stderr: expect.stringContaining(`environment variable ${REFUSAL}`) });
   });
@@ -88,7 +96,8 @@ describe("admin API settings", () => {
   });
 
   it("knows a loopback address when it sees one", () => {
-    for (const host of ["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"]) expect(isLoopback(host), host).toBe(true);
+    for (const host of ["127.0.0.1", "127.8.9.10", "localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"])
+      expect(isLoopback(host), host).toBe(true);
     for (const host of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "example.com", "::ffff:10.0.0.1"]) expect(isLoopback(host), host).toBe(false);
   });
 });

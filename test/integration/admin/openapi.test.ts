@@ -22,7 +22,15 @@ describe("the admin API's OpenAPI document", () => {
       const app = createAdminApp({
         table: tableOf(["app"], { r: ["app.#"] }),
         log: undefined,
-        deadLetters: async (request: DeadLetterRequest) => ({ action: request.action, dryRun: request.dryRun, matched: 0, replayed: 0, purged: 0, letters: [], truncated: false }),
+        deadLetters: async (request: DeadLetterRequest) => ({
+          action: request.action,
+          dryRun: request.dryRun,
+          matched: 0,
+          replayed: 0,
+          purged: 0,
+          letters: [],
+          truncated: false,
+        }),
         token: undefined,
         logger: captureLogs().logger,
       });
@@ -38,9 +46,14 @@ describe("the admin API's OpenAPI document", () => {
       );
       expect(operations).toHaveLength(7);
       for (const { path, method, operation } of operations) {
-        const response = await fetch(`${base}${path}`, { method: method.toUpperCase(), ...(method === "post" ? { body: JSON.stringify({ route: "r" }) } : {}) });
+        const response = await fetch(`${base}${path}`, {
+          method: method.toUpperCase(),
+          ...(method === "post" ? { body: JSON.stringify({ route: "r" }) } : {}),
+        });
         const body = (await response.json()) as { error?: string };
-        expect(Object.keys(operation.responses), `${method} ${path} answered ${response.status} ${JSON.stringify(body)}`).toContain(String(response.status));
+        expect(Object.keys(operation.responses), `${method} ${path} answered ${response.status} ${JSON.stringify(body)}`).toContain(
+          String(response.status),
+        );
         expect(body.error).not.toBe("not_found");
       }
     });

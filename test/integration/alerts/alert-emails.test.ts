@@ -30,7 +30,15 @@ describe("alert emails over SMTP", () => {
 
   it("sends one email for a dead-lettered event, naming the route, event, error and replay command", async () => {
     const { smtp, alerter, logs } = await setup();
-    alerter.notify(deadLettered({ eventId: "ord_42", reason: "permanent", status: 400, attempts: 1, error: "QuickBooks 400: Invalid Reference Id: Customer 58 — ünknown" }));
+    alerter.notify(
+      deadLettered({
+        eventId: "ord_42",
+        reason: "permanent",
+        status: 400,
+        attempts: 1,
+        error: "QuickBooks 400: Invalid Reference Id: Customer 58 — ünknown",
+      }),
+    );
     const [email] = await smtp.waitFor(1);
     expect(email?.subject).toBe("[webhook-router] 1 event dead-lettered on route orders-to-quickbooks");
     expect(email?.headers.get("from")).toBe("Webhook Router <router@example.com>");
@@ -52,7 +60,9 @@ describe("alert emails over SMTP", () => {
     expect(first?.text).toContain("Event ord_1 was dead-lettered");
     expect(digest?.subject).toBe("[webhook-router] 499 events dead-lettered on route orders-to-quickbooks");
     expect(digest?.text).toContain("Event ids (first 10 of 499):");
-    expect(digest?.text).toContain(["ord_2", "ord_3", "ord_4", "ord_5", "ord_6", "ord_7", "ord_8", "ord_9", "ord_10", "ord_11"].map((id) => `    ${id}`).join("\n"));
+    expect(digest?.text).toContain(
+      ["ord_2", "ord_3", "ord_4", "ord_5", "ord_6", "ord_7", "ord_8", "ord_9", "ord_10", "ord_11"].map((id) => `    ${id}`).join("\n"),
+    );
     expect(digest?.text).toContain("… and 489 more");
     expect(digest?.text).toContain("Last error (event ord_500):");
     await sleep(1200); // two more windows: nothing more to say

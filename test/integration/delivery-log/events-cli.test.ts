@@ -27,14 +27,20 @@ describe("webhook-router events, reading the delivery log an operator's router w
     clock = base;
     log.accepted("tracktile", normalizedEvent("tracktile", "order.created", "evt-1", {}, "PO-1"), "broker");
     clock = base + MINUTE;
-    log.outcome({ kind: "retry", next: 2, delayMs: 5000, error: "HTTP 503: maintenance", status: 503, targetMs: 12.5 }, { routeId: "orders-to-erp", eventId: "evt-1", attempt: 1 });
+    log.outcome(
+      { kind: "retry", next: 2, delayMs: 5000, error: "HTTP 503: maintenance", status: 503, targetMs: 12.5 },
+      { routeId: "orders-to-erp", eventId: "evt-1", attempt: 1 },
+    );
     log.outcome({ kind: "delivered", receipt: { status: 201 }, targetMs: 3 }, { routeId: "all-to-archive", eventId: "evt-1", attempt: 1 });
     clock = base + 2 * MINUTE;
     log.outcome({ kind: "delivered", receipt: { status: 201 }, targetMs: 8.25 }, { routeId: "orders-to-erp", eventId: "evt-1", attempt: 2 });
     clock = base + 3 * MINUTE;
     log.accepted("tracktile", normalizedEvent("tracktile", "shipment.created", "evt-2"), "spool");
     clock = base + 4 * MINUTE;
-    log.outcome({ kind: "dead", reason: "credentials", error: "HTTP 401: token expired", status: 401, targetMs: 2 }, { routeId: "all-to-archive", eventId: "evt-2", attempt: 1 });
+    log.outcome(
+      { kind: "dead", reason: "credentials", error: "HTTP 401: token expired", status: 401, targetMs: 2 },
+      { routeId: "all-to-archive", eventId: "evt-2", attempt: 1 },
+    );
     await log.close(1000);
     await db.destroy();
   });

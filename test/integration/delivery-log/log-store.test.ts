@@ -32,14 +32,23 @@ describe.each([
     log = open();
     // One event through every outcome: two 503s then delivered on one route, filtered on the other.
     log.accepted(source, normalizedEvent(source, "order.created", id("a"), { id: id("a") }, "PO-1"), "broker");
-    log.outcome({ kind: "retry", next: 2, delayMs: 50, error: "HTTP 503: busy", status: 503, targetMs: 3.2 }, { routeId: orders, eventId: id("a"), attempt: 1 });
+    log.outcome(
+      { kind: "retry", next: 2, delayMs: 50, error: "HTTP 503: busy", status: 503, targetMs: 3.2 },
+      { routeId: orders, eventId: id("a"), attempt: 1 },
+    );
     log.outcome({ kind: "filtered", stage: "filter" }, { routeId: all, eventId: id("a"), attempt: 1 });
     await log.flush();
-    log.outcome({ kind: "retry", next: 3, delayMs: 100, error: "HTTP 503: busy", status: 503, targetMs: 2.5 }, { routeId: orders, eventId: id("a"), attempt: 2 });
+    log.outcome(
+      { kind: "retry", next: 3, delayMs: 100, error: "HTTP 503: busy", status: 503, targetMs: 2.5 },
+      { routeId: orders, eventId: id("a"), attempt: 2 },
+    );
     log.outcome({ kind: "delivered", receipt: { status: 201 }, targetMs: 4.75 }, { routeId: orders, eventId: id("a"), attempt: 3 });
     // One dead-lettered, one still pending, one spooled, on a later clock.
     log.accepted(source, normalizedEvent(source, "order.cancelled", id("b")), "broker");
-    log.outcome({ kind: "dead", reason: "permanent", error: "HTTP 422: unknown customer", status: 422, targetMs: 1 }, { routeId: orders, eventId: id("b"), attempt: 1 });
+    log.outcome(
+      { kind: "dead", reason: "permanent", error: "HTTP 422: unknown customer", status: 422, targetMs: 1 },
+      { routeId: orders, eventId: id("b"), attempt: 1 },
+    );
     log.accepted(source, normalizedEvent(source, "invoice.paid", id("c")), "spool");
     await log.flush();
   });
@@ -53,7 +62,15 @@ describe.each([
 
   it("keeps the receipt and every attempt per route: retry, retry, delivered with statuses and latencies", async () => {
     const journey = await log.journey(id("a"));
-    expect(journey).toMatchObject({ id: id("a"), source, type: `${source}.order.created`, subject: "PO-1", via: "broker", receipts: 1, payload: null });
+    expect(journey).toMatchObject({
+      id: id("a"),
+      source,
+      type: `${source}.order.created`,
+      subject: "PO-1",
+      via: "broker",
+      receipts: 1,
+      payload: null,
+    });
     const [allRoute, ordersRoute] = journey!.routes;
     expect(allRoute).toMatchObject({ route: all, state: "filtered", history: [{ attempt: 1, outcome: "filtered", status: null }] });
     expect(ordersRoute).toMatchObject({ route: orders, state: "delivered", attempts: 3 });
@@ -67,7 +84,10 @@ describe.each([
 
   it("keeps a dead letter's reason, and pending for routes not tried yet", async () => {
     const dead = await log.journey(id("b"));
-    expect(dead!.routes.find((r) => r.route === orders)).toMatchObject({ state: "dead", history: [{ outcome: "dead", reason: "permanent", status: 422, error: "HTTP 422: unknown customer" }] });
+    expect(dead!.routes.find((r) => r.route === orders)).toMatchObject({
+      state: "dead",
+      history: [{ outcome: "dead", reason: "permanent", status: 422, error: "HTTP 422: unknown customer" }],
+    });
     expect(dead!.routes.find((r) => r.route === all)).toMatchObject({ state: "pending", attempts: 0, history: [] });
     expect((await log.journey(id("c")))!.routes).toMatchObject([{ route: all, state: "pending" }]); // not an order: one route
     expect(await log.journey(id("never"))).toBeUndefined();
@@ -86,7 +106,10 @@ describe.each([
     expect(await ids({ until: Date.now() - DAY })).toEqual([]);
     expect(await ids({ limit: 1 })).toHaveLength(1);
     const [summary] = await log.search({ limit: 1, id: id("a") });
-    expect(summary!.routes).toMatchObject([{ route: all, state: "filtered" }, { route: orders, state: "delivered", attempts: 3 }]);
+    expect(summary!.routes).toMatchObject([
+      { route: all, state: "filtered" },
+      { route: orders, state: "delivered", attempts: 3 },
+    ]);
   });
 
   it("counts per source and per route", async () => {

@@ -59,7 +59,10 @@ describe("a router whose AMQP_URL the broker refuses (wrong password)", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "ready", events: "spool", spool: { count: 2 } });
     expect(body.problems).toEqual([
-      expect.objectContaining({ code: "broker_refused", message: expect.stringMatching(/^RabbitMQ at \S+ refused the credentials \(ACCESS_REFUSED\)/) }),
+      expect.objectContaining({
+        code: "broker_refused",
+        message: expect.stringMatching(/^RabbitMQ at \S+ refused the credentials \(ACCESS_REFUSED\)/),
+      }),
     ]);
     expect(JSON.stringify(body)).not.toContain(PASSWORD);
   });

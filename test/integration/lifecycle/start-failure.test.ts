@@ -19,7 +19,17 @@ interface Exit {
 async function startExpectingExit(env: Record<string, string>): Promise<Exit> {
   const began = Date.now();
   const child = spawn(process.execPath, ["dist/cli/main.js", "start"], {
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", AMQP_URL, ROUTES_DIR: "routes", LOG_LEVEL: "debug", ADMIN_PORT: "off", ...EXAMPLE_SECRETS, ...env, ENV_FILE: "" },
+    env: {
+      PATH: process.env.PATH,
+      HOST: "127.0.0.1",
+      AMQP_URL,
+      ROUTES_DIR: "routes",
+      LOG_LEVEL: "debug",
+      ADMIN_PORT: "off",
+      ...EXAMPLE_SECRETS,
+      ...env,
+      ENV_FILE: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

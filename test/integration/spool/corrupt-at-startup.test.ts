@@ -48,9 +48,7 @@ describe("a damaged spool file at start-up", () => {
     const { status, body } = await readyz(router.url);
     expect(status).toBe(200); // a fresh spool and the broker can take events
     expect(body).toMatchObject({ status: "ready", events: "spool_error" });
-    expect(body.problems).toEqual([
-      expect.objectContaining({ code: "spool_corrupt", message: expect.stringContaining(join(data.dir, aside[0]!)) }),
-    ]);
+    expect(body.problems).toEqual([expect.objectContaining({ code: "spool_corrupt", message: expect.stringContaining(join(data.dir, aside[0]!)) })]);
     const [, recovered, lost] = /recovered (\d+) event\(s\) into the new spool, (\d+) unreadable/.exec(body.problems[0]!.message)!;
     expect(Number(recovered) + Number(lost)).toBe(EVENTS);
     expect(Number(recovered)).toBeGreaterThan(EVENTS / 2);

@@ -3,7 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { QueueTap } from "../../helpers/rabbit.js";
 import type { TestRouter } from "../../helpers/router.js";
 import type { TcpProxy } from "../../helpers/tcp-proxy.js";
-import { allArrived, eventually, expectOrderedPerSource, messageIds, readyz, sendSeries, startRouterBehindProxy, type RouterBehindProxy } from "./spool-events.js";
+import {
+  allArrived,
+  eventually,
+  expectOrderedPerSource,
+  messageIds,
+  readyz,
+  sendSeries,
+  startRouterBehindProxy,
+  type RouterBehindProxy,
+} from "./spool-events.js";
 
 describe("when the link to the broker is cut, stalls or slows down", () => {
   let setup: RouterBehindProxy;

@@ -67,11 +67,7 @@ describe("when the router is killed (SIGKILL) with events in flight and in the s
     const leftOver = second.logs.find((line) => line.msg === "events left in the spool by a previous run: relaying them first");
     expect(leftOver?.spooled).toBeGreaterThan(0);
     proxy.restore();
-    await eventually(
-      () => allArrived(tap.messages, accepted),
-      15_000,
-      `all ${accepted.length} accepted events delivered`,
-    );
+    await eventually(() => allArrived(tap.messages, accepted), 15_000, `all ${accepted.length} accepted events delivered`);
     await eventually(async () => (await readyz(second.url)).body.spool.count === 0, 5000, "the spool drained");
   });
 });

@@ -48,11 +48,7 @@ describe("when the broker is out of reach and the spool fills up", () => {
     expect(full.body.spool.bytes).toBeLessThanOrEqual(MAX_BYTES);
 
     proxy.restore();
-    await eventually(
-      () => allArrived(tap.messages, accepted),
-      15_000,
-      "every accepted event delivered",
-    );
+    await eventually(() => allArrived(tap.messages, accepted), 15_000, "every accepted event delivered");
     await eventually(async () => (await readyz(router.url)).status === 200, 5000, "ready again");
     expect((await readyz(router.url)).body).toMatchObject({ events: "broker", spool: { count: 0 }, problems: [] });
     expect((await sendEvent(router.url, "tracktile", run, 1000)).status).toBe(202);

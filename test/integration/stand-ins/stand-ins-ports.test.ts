@@ -29,7 +29,10 @@ describe("npm run stand-ins: ports", () => {
     expect(await order.json()).toMatchObject({ shortId: "PO-8841" });
     const token = await fetch(`http://127.0.0.1:${base + 1}/oauth2/v1/tokens/bearer`, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from("dev-qbo-client:dev-qbo-secret").toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from("dev-qbo-client:dev-qbo-secret").toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=refresh_token&refresh_token=dev-qbo-refresh",
     });
     expect(token.status).toBe(200);
@@ -58,7 +61,9 @@ describe("npm run stand-ins: ports", () => {
       expect(await standIns.exited).toBe(1);
       const lines = standIns.stderr().trim().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^stand-ins: cannot listen on 127\\.0\\.0\\.1:${base + 2} \\(Odoo\\): the port is in use \\(EADDRINUSE\\)`));
+      expect(lines[0]).toMatch(
+        new RegExp(`^stand-ins: cannot listen on 127\\.0\\.0\\.1:${base + 2} \\(Odoo\\): the port is in use \\(EADDRINUSE\\)`),
+      );
       expect(lines[0]).toContain("STAND_IN_ODOO_PORT");
       expect(lines[0]).toContain("STAND_INS_PORT");
       // The stand-ins it had already started were closed: their ports are free again.

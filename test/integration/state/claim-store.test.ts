@@ -48,9 +48,7 @@ describe.each([
 
   it("gives a pair to exactly one of many concurrent claimants, across two connections", async () => {
     const stores = [createClaimStore(db), createClaimStore(other)];
-    const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => stores[i % 2]!.claim(route, "evt-race", `worker-${i}`, LEASE)),
-    );
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => stores[i % 2]!.claim(route, "evt-race", `worker-${i}`, LEASE)));
     expect(winners(answers)).toHaveLength(1);
     expect(answers.filter((answer) => answer.kind === "busy")).toHaveLength(11);
   });

@@ -72,7 +72,14 @@ describe("the SQLite dedup store", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "wr-state-"));
     const db = await openStateDb({ dataDir });
     const other = new SQLite(join(dataDir, "state.sqlite"), { readonly: true });
-    const log = createDeliveryLog({ db, table: tableOf(["src"], { orders: ["src.#"] }), logger: captureLogs().logger, engine: "sqlite", retentionMs: 0, writer: { flushMs: 1, batchRows: 2 } });
+    const log = createDeliveryLog({
+      db,
+      table: tableOf(["src"], { orders: ["src.#"] }),
+      logger: captureLogs().logger,
+      engine: "sqlite",
+      retentionMs: 0,
+      writer: { flushMs: 1, batchRows: 2 },
+    });
     try {
       const store = createDeliveryStore(db);
       for (let i = 0; i < 20; i += 1) {

@@ -40,7 +40,11 @@ describe("the test services check, with PostgreSQL answering", () => {
     const name = `wr_services_${randomUUID().slice(0, 8)}`;
     created.push(name);
     const first = await fakes.runScript({ TEST_SERVICES: "postgres", TEST_DATABASE_URL: urlOfNewDatabase(name) });
-    expect(first).toEqual({ code: 0, stdout: `PostgreSQL at ${server.hostname}:${server.port || 5432} had no database "${name}": created it\n`, stderr: "" });
+    expect(first).toEqual({
+      code: 0,
+      stdout: `PostgreSQL at ${server.hostname}:${server.port || 5432} had no database "${name}": created it\n`,
+      stderr: "",
+    });
     expect(await databaseExists(name)).toBe(true);
     const second = await fakes.runScript({ TEST_SERVICES: "postgres", TEST_DATABASE_URL: urlOfNewDatabase(name) });
     expect(second).toEqual({ code: 0, stdout: "", stderr: "" });

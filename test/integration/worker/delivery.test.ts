@@ -37,7 +37,16 @@ describe("the worker delivers mapped events to the target", () => {
   });
 
   it("a signed webhook in → exactly the mapped call out, with the event id as idempotency key", async () => {
-    const answer = await harness.post({ kind: "order.created", id: "evt-e2e-1", orderId: "PO-1", status: "new", lines: [{ qty: 2, price: 5 }, { qty: 1, price: 2.5 }] });
+    const answer = await harness.post({
+      kind: "order.created",
+      id: "evt-e2e-1",
+      orderId: "PO-1",
+      status: "new",
+      lines: [
+        { qty: 2, price: 5 },
+        { qty: 1, price: 2.5 },
+      ],
+    });
     expect(answer).toEqual({ status: 202, body: { id: "evt-e2e-1" } });
     await eventually(() => sink.records.length === 1, 5000, "the delivery");
     expect(sink.records[0]).toMatchObject({ method: "POST", path: "/orders/PO-1", json: { ref: "PO-1", total: 12.5 }, idempotencyKey: "evt-e2e-1" });

@@ -87,6 +87,10 @@ describe("the shipped example routes, end to end", () => {
   it("a TrackTik employee created → one Odoo employee", async () => {
     await postSigned(router.url, "tracktik", fixture("tracktik/employees.created.json"), "entity:employees:created");
     await eventually(() => odoo.records("hr.employee").length === 1, 10_000, "the Odoo employee");
-    expect(odoo.records("hr.employee")[0]).toMatchObject({ name: "Amara Okafor", work_email: "amara.okafor@example.com", job_title: "Security Officer" });
+    expect(odoo.records("hr.employee")[0]).toMatchObject({
+      name: "Amara Okafor",
+      work_email: "amara.okafor@example.com",
+      job_title: "Security Officer",
+    });
   });
 });

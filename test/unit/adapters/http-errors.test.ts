@@ -26,7 +26,10 @@ describe("retryAfterMs", () => {
 
 describe("errorFromAnswer", () => {
   it("says who answered what, an excerpt of the body, and what happens next", () => {
-    const error = errorFromAnswer(answer(503, "<html>\n  Service   Unavailable\n</html>", { "retry-after": "5" }), { target, scrubber: new Scrubber() });
+    const error = errorFromAnswer(answer(503, "<html>\n  Service   Unavailable\n</html>", { "retry-after": "5" }), {
+      target,
+      scrubber: new Scrubber(),
+    });
     expect(error).toMatchObject({ kind: "transient", status: 503, retryAfterMs: 5_000 });
     expect(error.message).toBe(`${target} answered 503: <html> Service Unavailable </html> — transient, will be retried after 5 s`);
   });
@@ -54,6 +57,9 @@ describe("errorFromAnswer", () => {
   });
 
   it("lets the caller override the kind for APIs that signal errors in the body", () => {
-    expect(errorFromAnswer(answer(200, "{}"), { target, scrubber: new Scrubber(), kind: "permanent", detail: "Fault" })).toMatchObject({ kind: "permanent", status: 200 });
+    expect(errorFromAnswer(answer(200, "{}"), { target, scrubber: new Scrubber(), kind: "permanent", detail: "Fault" })).toMatchObject({
+      kind: "permanent",
+      status: 200,
+    });
   });
 });

@@ -43,12 +43,20 @@ describe("QuickBooks Fault", () => {
 
   it("recognizes an expired token by code 3200", () => {
     expect(isExpiredToken({ type: "AUTHENTICATION", errors: [{ message: "", detail: "", code: "3200", element: "" }] })).toBe(true);
-    expect(isExpiredToken({ type: "x", errors: [{ message: "message=AuthenticationFailed; errorCode=003200; statusCode=401", detail: "", code: "", element: "" }] })).toBe(true);
+    expect(
+      isExpiredToken({
+        type: "x",
+        errors: [{ message: "message=AuthenticationFailed; errorCode=003200; statusCode=401", detail: "", code: "", element: "" }],
+      }),
+    ).toBe(true);
     expect(isExpiredToken({ type: "ValidationFault", errors: [{ message: "", detail: "", code: "6000", element: "" }] })).toBe(false);
   });
 
   it("describes the first error with its element", () => {
-    const fault = { type: "ValidationFault", errors: [{ message: "Invalid Reference Id", detail: "Item 27 inactive", code: "2500", element: "Line.ItemRef" }] };
+    const fault = {
+      type: "ValidationFault",
+      errors: [{ message: "Invalid Reference Id", detail: "Item 27 inactive", code: "2500", element: "Line.ItemRef" }],
+    };
     expect(describeFault(fault, new Scrubber())).toBe("ValidationFault 2500: Invalid Reference Id: Item 27 inactive: element Line.ItemRef");
   });
 });

@@ -42,17 +42,19 @@ describe("destinationSchema defaults", () => {
   });
 
   it("quickbooks", () => {
-    expect(destinationSchema.parse({ kind: "quickbooks", realmId: "9130350000000001", clientId: "c", clientSecret: "s", refreshToken: "r" })).toEqual({
-      kind: "quickbooks",
-      baseUrl: "https://quickbooks.api.intuit.com",
-      realmId: "9130350000000001",
-      clientId: "c",
-      clientSecret: "s",
-      refreshToken: "r",
-      tokenUrl: "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
-      minorVersion: 75,
-      timeoutMs: 10_000,
-    });
+    expect(destinationSchema.parse({ kind: "quickbooks", realmId: "9130350000000001", clientId: "c", clientSecret: "s", refreshToken: "r" })).toEqual(
+      {
+        kind: "quickbooks",
+        baseUrl: "https://quickbooks.api.intuit.com",
+        realmId: "9130350000000001",
+        clientId: "c",
+        clientSecret: "s",
+        refreshToken: "r",
+        tokenUrl: "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+        minorVersion: 75,
+        timeoutMs: 10_000,
+      },
+    );
   });
 
   it("shipbob", () => {
@@ -113,7 +115,11 @@ describe("createAdapter", () => {
     { kind: "shipbob", token: "t", channelId: 1 },
     { kind: "amqp", exchange: "x", routingKey: "k" },
   ])("builds a $kind adapter without connecting", async (config) => {
-    const adapter = createAdapter("d", destinationSchema.parse(config), { logger: silentLogger(), amqpUrl: "amqp://127.0.0.1:1", tokens: createMemoryTokenStore() });
+    const adapter = createAdapter("d", destinationSchema.parse(config), {
+      logger: silentLogger(),
+      amqpUrl: "amqp://127.0.0.1:1",
+      tokens: createMemoryTokenStore(),
+    });
     expect(adapter.kind).toBe(config.kind);
     await adapter.close?.();
   });

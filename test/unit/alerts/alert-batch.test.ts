@@ -7,7 +7,8 @@ const at = (s: number) => new Date(Date.parse("2025-06-03T10:00:00Z") + s * 1000
 describe("alert batches", () => {
   it("keep counts, the first ids, the last alert and every recipient, at a fixed size", () => {
     const batch = startBatch(deadLettered({ eventId: "e0", recipients: ["a@x.io"] }), at(0), true);
-    for (let i = 1; i < 100_000; i++) addToBatch(batch, deadLettered({ eventId: `e${i}`, reason: i % 2 ? "exhausted" : "permanent", recipients: ["b@x.io"] }), at(i));
+    for (let i = 1; i < 100_000; i++)
+      addToBatch(batch, deadLettered({ eventId: `e${i}`, reason: i % 2 ? "exhausted" : "permanent", recipients: ["b@x.io"] }), at(i));
     expect(batch.events).toBe(100_000);
     expect(batch.eventIds).toHaveLength(MAX_LISTED_IDS);
     expect(batch.eventIds[0]).toBe("e0");

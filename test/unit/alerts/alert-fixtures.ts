@@ -25,7 +25,11 @@ export function captureLogs(): LogCapture {
   return {
     logger,
     get lines() {
-      return chunks.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as LogCapture["lines"][number]);
+      return chunks
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogCapture["lines"][number]);
     },
     raw: () => chunks.join(""),
   };

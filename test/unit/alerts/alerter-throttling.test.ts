@@ -7,7 +7,14 @@ const WINDOW = 15 * 60_000;
 function setup(options: { windowMs?: number; maxStreams?: number } = {}) {
   const logs = captureLogs();
   const transport = fakeTransport();
-  const alerter = createAlerter({ logger: logs.logger, transport, to: ["ops@example.com"], windowMs: options.windowMs ?? WINDOW, maxStreams: options.maxStreams, retryDelayMs: 1000 });
+  const alerter = createAlerter({
+    logger: logs.logger,
+    transport,
+    to: ["ops@example.com"],
+    windowMs: options.windowMs ?? WINDOW,
+    maxStreams: options.maxStreams,
+    retryDelayMs: 1000,
+  });
   return { logs, transport, alerter };
 }
 
@@ -65,10 +72,7 @@ describe("alert throttling", () => {
     alerter.notify({ kind: "spooling", since, depth: 50 });
     alerter.notify({ kind: "spool_recovered", since, until: new Date(), peakDepth: 50 });
     await vi.advanceTimersByTimeAsync(5000);
-    expect(transport.sent.map((email) => email.subject.split(":")[0])).toEqual([
-      "[webhook-router] broker unreachable",
-      "[webhook-router] recovered",
-    ]);
+    expect(transport.sent.map((email) => email.subject.split(":")[0])).toEqual(["[webhook-router] broker unreachable", "[webhook-router] recovered"]);
   });
 
   it("emails at once again after a quiet window", async () => {
@@ -88,11 +92,7 @@ describe("alert throttling", () => {
     alerter.notify({ kind: "credentials", routeId: "a", destination: "d", eventId: "x", status: 401, error: "expired" });
     alerter.notify(deadLettered({ routeId: "a", eventId: "again" }));
     await vi.advanceTimersByTimeAsync(0);
-    expect(transport.sent.map((email) => email.headers["X-Webhook-Router-Stream"])).toEqual([
-      "dead_lettered:a",
-      "dead_lettered:b",
-      "credentials:a",
-    ]);
+    expect(transport.sent.map((email) => email.headers["X-Webhook-Router-Stream"])).toEqual(["dead_lettered:a", "dead_lettered:b", "credentials:a"]);
   });
 
   it("logs, rather than holds, alerts for streams past the limit", async () => {

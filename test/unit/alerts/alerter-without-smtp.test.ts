@@ -24,7 +24,9 @@ describe("alerter without SMTP", () => {
 
   it("writes a dead-lettered event as one compact warn line: kind, route, event id, reason and the replay command", async () => {
     const { logs, alerter, alertLines } = setup();
-    alerter.notify(deadLettered({ eventId: "logged-1", reason: "permanent", status: 400, attempts: 1, error: "QuickBooks answered 400:\nInvalid Reference Id" }));
+    alerter.notify(
+      deadLettered({ eventId: "logged-1", reason: "permanent", status: 400, attempts: 1, error: "QuickBooks answered 400:\nInvalid Reference Id" }),
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(alertLines()).toEqual([
       {
@@ -75,7 +77,13 @@ describe("alerter without SMTP", () => {
   it("names the source and the reasons of a verification burst", async () => {
     const { alerter, alertLines } = setup();
     const firstAt = new Date("2025-06-03T09:59:30Z");
-    alerter.notify({ kind: "verification_failures", sourceId: "tracktile", count: 20, reasons: { bad_signature: 18, timestamp_out_of_tolerance: 2 }, firstAt });
+    alerter.notify({
+      kind: "verification_failures",
+      sourceId: "tracktile",
+      count: 20,
+      reasons: { bad_signature: 18, timestamp_out_of_tolerance: 2 },
+      firstAt,
+    });
     await vi.advanceTimersByTimeAsync(0);
     expect(alertLines()).toEqual([
       expect.objectContaining({

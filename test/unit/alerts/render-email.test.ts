@@ -12,7 +12,9 @@ const render = (alert: Alert) => renderEmail(startBatch(alert, at, false), conte
 
 describe("alert emails", () => {
   it("name the route, destination, event, reason, error and the exact commands for a dead letter", () => {
-    const { subject, text } = render(deadLettered({ eventId: "ord_42", reason: "permanent", status: 400, attempts: 1, error: "QuickBooks 400: Invalid Reference Id" }));
+    const { subject, text } = render(
+      deadLettered({ eventId: "ord_42", reason: "permanent", status: 400, attempts: 1, error: "QuickBooks 400: Invalid Reference Id" }),
+    );
     expect(subject).toBe("[webhook-router] 1 event dead-lettered on route orders-to-quickbooks");
     expect(text).toContain("Event ord_42 was dead-lettered on route orders-to-quickbooks at 2025-06-03T10:02:05Z");
     expect(text).toMatch(/Destination:\s+quickbooks-prod/);
@@ -41,7 +43,14 @@ describe("alert emails", () => {
   });
 
   it("say which credential to rotate, then how to replay", () => {
-    const { subject, text } = render({ kind: "credentials", routeId: "orders-to-quickbooks", destination: "quickbooks-prod", eventId: "ord_7", status: 401, error: "token expired" });
+    const { subject, text } = render({
+      kind: "credentials",
+      routeId: "orders-to-quickbooks",
+      destination: "quickbooks-prod",
+      eventId: "ord_7",
+      status: 401,
+      error: "token expired",
+    });
     expect(subject).toBe("[webhook-router] 1 event failed on route orders-to-quickbooks: destination quickbooks-prod rejected credentials (401)");
     expect(text).toContain("1. Rotate the credential of destination quickbooks-prod");
     expect(text.indexOf("Rotate")).toBeLessThan(text.indexOf("webhook-router dlq replay --route orders-to-quickbooks"));
@@ -63,7 +72,12 @@ describe("alert emails", () => {
   });
 
   it("say when spooling ended, how long it lasted and the most it held, once the spool has drained", () => {
-    const recovered = { kind: "spool_recovered", since: new Date("2025-06-03T09:50:00Z"), until: new Date("2025-06-03T10:13:00Z"), peakDepth: 4817 } as const;
+    const recovered = {
+      kind: "spool_recovered",
+      since: new Date("2025-06-03T09:50:00Z"),
+      until: new Date("2025-06-03T10:13:00Z"),
+      peakDepth: 4817,
+    } as const;
     const { subject, text } = renderEmail(startBatch(recovered, at, false), context);
     expect(subject).toBe("[webhook-router] recovered: broker reachable again, spool drained after 23 min");
     expect(text).toMatch(/Spooling from:\s+2025-06-03T09:50:00Z/);
@@ -73,7 +87,13 @@ describe("alert emails", () => {
   });
 
   it("count a source's failed verifications by reason and say what to do", () => {
-    const { subject, text } = render({ kind: "verification_failures", sourceId: "tracktile", count: 20, reasons: { bad_signature: 18, missing_signature: 2 }, firstAt: new Date("2025-06-03T10:01:30Z") });
+    const { subject, text } = render({
+      kind: "verification_failures",
+      sourceId: "tracktile",
+      count: 20,
+      reasons: { bad_signature: 18, missing_signature: 2 },
+      firstAt: new Date("2025-06-03T10:01:30Z"),
+    });
     expect(subject).toBe("[webhook-router] 20 failed signature verifications on source tracktile");
     expect(text).toMatch(/Reasons:\s+bad_signature 18, missing_signature 2/);
     expect(text).toContain("between 2025-06-03T10:01:30Z and 2025-06-03T10:02:05Z");

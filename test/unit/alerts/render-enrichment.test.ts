@@ -21,7 +21,10 @@ describe("alerts for a failed enrichment call", () => {
       kind: "credentials",
       enrichment,
     });
-    const destination = alertFromOutcome({ kind: "dead", reason: "permanent", error: "422", status: 422, failedCall: { stage: "destination" } }, outcomeContext);
+    const destination = alertFromOutcome(
+      { kind: "dead", reason: "permanent", error: "422", status: 422, failedCall: { stage: "destination" } },
+      outcomeContext,
+    );
     expect(destination).not.toHaveProperty("enrichment");
   });
 

@@ -12,12 +12,17 @@ describe("why a broker connection failed", () => {
   it("calls a refused login a credentials refusal, naming user and host but not the password", () => {
     const failure = describeBrokerFailure(ACCESS_REFUSED, "amqp://router:s3cret@rabbit.internal:5672/prod?heartbeat=10");
     expect(failure).toMatchObject({ kind: "refused_credentials", code: "ACCESS_REFUSED" });
-    expect(failure.message).toMatch(/^RabbitMQ at amqp:\/\/router@rabbit\.internal:5672\/prod refused the credentials \(ACCESS_REFUSED\): check the user and password in AMQP_URL/);
+    expect(failure.message).toMatch(
+      /^RabbitMQ at amqp:\/\/router@rabbit\.internal:5672\/prod refused the credentials \(ACCESS_REFUSED\): check the user and password in AMQP_URL/,
+    );
     expect(failure.message).not.toContain("s3cret");
   });
 
   it("calls a refused connection.open a vhost refusal", () => {
-    expect(describeBrokerFailure(VHOST_REFUSED, "amqp://guest:guest@127.0.0.1:5672/nope")).toMatchObject({ kind: "refused_vhost", code: "NOT_ALLOWED" });
+    expect(describeBrokerFailure(VHOST_REFUSED, "amqp://guest:guest@127.0.0.1:5672/nope")).toMatchObject({
+      kind: "refused_vhost",
+      code: "NOT_ALLOWED",
+    });
   });
 
   it("calls socket errors unreachable, with their code", () => {

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { closestKey } from "../../../src/config/closest-key.js";
 
-const ROUTE_KEYS = ["description", "events", "filter", "enrich", "when", "mapping", "destination", "retry", "concurrency", "examples", "failureEmails"];
+const ROUTE_KEYS = [
+  "description",
+  "events",
+  "filter",
+  "enrich",
+  "when",
+  "mapping",
+  "destination",
+  "retry",
+  "concurrency",
+  "examples",
+  "failureEmails",
+];
 
 describe("the key a misspelt one most likely meant", () => {
   it("finds a letter missing, doubled, wrong or two swapped", () => {

@@ -35,7 +35,9 @@ describe("loading the routing table", () => {
 
   it("names every missing variable with its file and place", () => {
     const message = problemsOf(() => loadRoutes("routes", {}));
-    expect(message).toMatch(/routes\/sources\.yaml:\d+:\d+ at sources\.tracktile\.verify\.secrets\[0\]: environment variable TRACKTILE_WEBHOOK_SECRET is not set/);
+    expect(message).toMatch(
+      /routes\/sources\.yaml:\d+:\d+ at sources\.tracktile\.verify\.secrets\[0\]: environment variable TRACKTILE_WEBHOOK_SECRET is not set/,
+    );
     expect(message).toContain("TRACKTIK_WEBHOOK_SECRET");
     expect(message).toContain("TRACKVIA_WEBHOOK_SECRET");
     expect(message).not.toContain("TRACKTILE_WEBHOOK_SECRET_NEXT");

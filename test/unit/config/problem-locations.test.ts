@@ -10,7 +10,9 @@ const dir = (name: string) => `test/fixtures/routes/${name}`;
 describe("every configuration problem names its file, line and column", () => {
   it("points at the key whose value is wrong", () => {
     expect(problemLines(() => loadRoutes(dir("unknown-preset"), {}))).toEqual([
-      expect.stringMatching(/^test\/fixtures\/routes\/unknown-preset\/sources\.yaml:4:7 at sources\.acme\.verify\.preset: unknown preset "hmac-magic"/),
+      expect.stringMatching(
+        /^test\/fixtures\/routes\/unknown-preset\/sources\.yaml:4:7 at sources\.acme\.verify\.preset: unknown preset "hmac-magic"/,
+      ),
     ]);
   });
 
@@ -18,7 +20,9 @@ describe("every configuration problem names its file, line and column", () => {
     const { TRACKTILE_WEBHOOK_SECRET: _unset, ...env } = EXAMPLE_SECRETS;
     const lines = problemLines(() => loadRoutes("routes", env));
     expect(lines).toEqual([
-      expect.stringMatching(/^routes\/sources\.yaml:\d+:\d+ at sources\.tracktile\.verify\.secrets\[0\]: environment variable TRACKTILE_WEBHOOK_SECRET is not set$/),
+      expect.stringMatching(
+        /^routes\/sources\.yaml:\d+:\d+ at sources\.tracktile\.verify\.secrets\[0\]: environment variable TRACKTILE_WEBHOOK_SECRET is not set$/,
+      ),
     ]);
   });
 
@@ -37,7 +41,9 @@ describe("every configuration problem names its file, line and column", () => {
   it("points at the character of a JSONata syntax error in a quoted mapping, escapes counted as written", () => {
     const table = loadRoutes(dir("bad-jsonata"), { APP_SECRET: "s3cret" });
     expect(problemLines(() => compileRoutes(table))).toEqual([
-      expect.stringMatching(/^test\/fixtures\/routes\/bad-jsonata\/routes\.yaml:11:35 at routes\.orders\.mapping: JSONata syntax error at position 19: /),
+      expect.stringMatching(
+        /^test\/fixtures\/routes\/bad-jsonata\/routes\.yaml:11:35 at routes\.orders\.mapping: JSONata syntax error at position 19: /,
+      ),
     ]);
   });
 
@@ -59,7 +65,9 @@ describe("every configuration problem names its file, line and column", () => {
       "",
     ].join("\n");
     const table = loadRoutes(routesDir(yaml), {});
-    expect(problemLines(() => compileRoutes(table))).toEqual([expect.stringMatching(/routes\.yaml:11:41 at routes\.r\.mapping: JSONata syntax error at position \d+: /)]);
+    expect(problemLines(() => compileRoutes(table))).toEqual([
+      expect.stringMatching(/routes\.yaml:11:41 at routes\.r\.mapping: JSONata syntax error at position \d+: /),
+    ]);
   });
 
   it("names an environment variable that is wrong, without quoting its value", () => {

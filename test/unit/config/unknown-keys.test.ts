@@ -5,7 +5,8 @@ import { problemLines, routesDir } from "../../helpers/config-problems.js";
 const SOURCE = "sources:\n  app:\n    verify: { preset: github, secret: s3cret }\n";
 const SINK = "destinations:\n  sink:\n    kind: http\n    url: http://127.0.0.1:9/in\n";
 /** The problems of one routes file, each without the folder the test wrote it to. */
-const problemsOf = (yaml: string) => problemLines(() => loadRoutes(routesDir(yaml), {})).map((line) => line.replace(/^.*routes\.yaml:/, "routes.yaml:"));
+const problemsOf = (yaml: string) =>
+  problemLines(() => loadRoutes(routesDir(yaml), {})).map((line) => line.replace(/^.*routes\.yaml:/, "routes.yaml:"));
 
 describe("a misspelt key is one problem that names the key meant", () => {
   it("says once that `destinaton` is probably `destination`, not also that `destination` is missing", () => {
@@ -48,7 +49,9 @@ describe("a misspelt key is one problem that names the key meant", () => {
 
   it("lists the keys it knows when nothing is close", () => {
     expect(problemsOf(`${SOURCE}${SINK}routes:\n  r:\n    events: app.#\n    destination: sink\n    colour: blue\n`)).toEqual([
-      expect.stringMatching(/^routes\.yaml:12:5 at routes\.r: unknown key `colour` \(expected one of: description, events, filter, enrich, when, mapping, destination, /),
+      expect.stringMatching(
+        /^routes\.yaml:12:5 at routes\.r: unknown key `colour` \(expected one of: description, events, filter, enrich, when, mapping, destination, /,
+      ),
     ]);
   });
 });

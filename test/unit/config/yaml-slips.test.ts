@@ -8,7 +8,9 @@ const dir = (name: string) => `test/fixtures/routes/${name}`;
 describe("one YAML slip is one problem", () => {
   it("reports a syntax error with its line and column", () => {
     expect(problemLines(() => loadRoutes(dir("bad-yaml"), {}))).toEqual([
-      expect.stringMatching(/^test\/fixtures\/routes\/bad-yaml\/sources\.yaml:\d+:\d+: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/),
+      expect.stringMatching(
+        /^test\/fixtures\/routes\/bad-yaml\/sources\.yaml:\d+:\d+: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+      ),
     ]);
   });
 
@@ -40,8 +42,12 @@ describe("an unset variable is one problem", () => {
   it("names the variable, and neither hides the file's other problems nor makes the destination unknown to its routes", () => {
     const { QBO_CLIENT_ID: _unset, ...env } = EXAMPLE_SECRETS;
     expect(problemLines(() => loadRoutes(dir("unset-and-typo"), env))).toEqual([
-      expect.stringMatching(/^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.quickbooks\.clientId: environment variable QBO_CLIENT_ID is not set$/),
-      expect.stringMatching(/^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.shipbob: unknown key `tokne` — did you mean `token`\?$/),
+      expect.stringMatching(
+        /^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.quickbooks\.clientId: environment variable QBO_CLIENT_ID is not set$/,
+      ),
+      expect.stringMatching(
+        /^test\/fixtures\/routes\/unset-and-typo\/destinations\.yaml:\d+:\d+ at destinations\.shipbob: unknown key `tokne` — did you mean `token`\?$/,
+      ),
     ]);
   });
 });

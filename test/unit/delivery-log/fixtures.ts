@@ -13,7 +13,15 @@ export function captureLogs(): { logger: Logger; lines: () => Array<Record<strin
     },
   });
   const logger = pino({ level: "debug" }, destination);
-  return { logger, lines: () => chunks.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 /** A routing table with the given sources and routes (id → topic patterns); only what the log reads. */
@@ -29,6 +37,17 @@ export function tableOf(sources: string[], routes: Record<string, string[]>): Ro
 export function normalizedEvent(sourceId: string, name: string, id: string, data: unknown = { id }, subject?: string): NormalizedEvent {
   const type = `${sourceId}.${name}`;
   const time = "2026-11-20T14:03:11.000Z";
-  const body = Buffer.from(JSON.stringify({ specversion: "1.0", id, source: `/webhooks/${sourceId}`, type, time, datacontenttype: "application/json", ...(subject ? { subject } : {}), data }));
+  const body = Buffer.from(
+    JSON.stringify({
+      specversion: "1.0",
+      id,
+      source: `/webhooks/${sourceId}`,
+      type,
+      time,
+      datacontenttype: "application/json",
+      ...(subject ? { subject } : {}),
+      data,
+    }),
+  );
   return { id, type, routingKey: type, subject, time, body };
 }

@@ -50,7 +50,15 @@ describe("what each outcome adds to the delivery log", () => {
   it("a receipt: the event, pending for each of its routes (only if nothing newer is known), the body only when asked", () => {
     const event = normalizedEvent("tracktile", "order.created", "evt-9", { orderId: "PO-1" }, "PO-1");
     const rows = receiptRows({ sourceId: "tracktile", event, via: "spool", routeIds: ["a", "b"], payload: false }, 5);
-    expect(rows[0]).toMatchObject({ kind: "receipt", eventId: "evt-9", sourceId: "tracktile", type: "tracktile.order.created", subject: "PO-1", via: "spool", payload: null });
+    expect(rows[0]).toMatchObject({
+      kind: "receipt",
+      eventId: "evt-9",
+      sourceId: "tracktile",
+      type: "tracktile.order.created",
+      subject: "PO-1",
+      via: "spool",
+      payload: null,
+    });
     expect(rows.slice(1)).toEqual([
       { kind: "state", eventId: "evt-9", routeId: "a", state: "pending", attempts: 0, at: 5, ifNew: true },
       { kind: "state", eventId: "evt-9", routeId: "b", state: "pending", attempts: 0, at: 5, ifNew: true },
@@ -61,7 +69,19 @@ describe("what each outcome adds to the delivery log", () => {
 
   it("a replay: a `replayed` line in the history (attempt 0), and pending again, overriding the dead state", () => {
     expect(replayRows("r", "evt-1", 7)).toEqual([
-      { kind: "attempt", eventId: "evt-1", routeId: "r", attempt: 0, at: 7, outcome: "replayed", status: null, latencyMs: null, error: null, reason: null, delayMs: null },
+      {
+        kind: "attempt",
+        eventId: "evt-1",
+        routeId: "r",
+        attempt: 0,
+        at: 7,
+        outcome: "replayed",
+        status: null,
+        latencyMs: null,
+        error: null,
+        reason: null,
+        delayMs: null,
+      },
       { kind: "state", eventId: "evt-1", routeId: "r", state: "pending", attempts: 0, at: 7, ifNew: false },
     ]);
   });

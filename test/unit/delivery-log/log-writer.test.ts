@@ -22,7 +22,12 @@ describe("the delivery log's write queue", () => {
 
   it("writes a full batch without waiting for the window, never more than batchRows at once", async () => {
     const batches: number[] = [];
-    const writer = createLogWriter({ write: async (batch) => void batches.push(batch.length), logger: captureLogs().logger, flushMs: 60_000, batchRows: 5 });
+    const writer = createLogWriter({
+      write: async (batch) => void batches.push(batch.length),
+      logger: captureLogs().logger,
+      flushMs: 60_000,
+      batchRows: 5,
+    });
     writer.push(rows(0, 12));
     await sleep(20);
     expect(batches.reduce((sum, n) => sum + n, 0)).toBe(12);
@@ -32,7 +37,13 @@ describe("the delivery log's write queue", () => {
   it("is bounded: past maxQueued the oldest rows are dropped and counted, with one warning", async () => {
     const logs = captureLogs();
     const written: LogRow[] = [];
-    const writer = createLogWriter({ write: async (batch) => void written.push(...batch), logger: logs.logger, flushMs: 60_000, batchRows: 100, maxQueued: 10 });
+    const writer = createLogWriter({
+      write: async (batch) => void written.push(...batch),
+      logger: logs.logger,
+      flushMs: 60_000,
+      batchRows: 100,
+      maxQueued: 10,
+    });
     for (let n = 0; n < 25; n += 1) writer.push([row(n)]);
     expect(writer.stats).toMatchObject({ queued: 10, dropped: 15 });
     const warnings = logs.lines().filter((line) => line.msg === "delivery log falling behind: oldest rows dropped");

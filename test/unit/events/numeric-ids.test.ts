@@ -9,7 +9,12 @@ function normalizerFor(event: Record<string, unknown>) {
   return createNormalizer({ ...parsed, id: "src", file: "test" } as Source);
 }
 const normalize = (selector: string, body: string) =>
-  normalizerFor({ id: [selector, "hash"], subject: selector })({ rawBody: Buffer.from(body), headers: {}, urlEventName: "x.y", receivedAt: new Date() });
+  normalizerFor({ id: [selector, "hash"], subject: selector })({
+    rawBody: Buffer.from(body),
+    headers: {},
+    urlEventName: "x.y",
+    receivedAt: new Date(),
+  });
 
 describe("numeric ids are taken from the body's text, digit for digit", () => {
   it("tells 18446744073709551617 from 18446744073709551616", () => {
@@ -52,7 +57,7 @@ describe("numeric ids are taken from the body's text, digit for digit", () => {
 describe("rawNumberAt", () => {
   it.each([
     ['{"a":[1,2,{"b":3}]}', ["a", "2", "b"], "3"],
-    ['[10, 20]', ["1"], "20"],
+    ["[10, 20]", ["1"], "20"],
     ['{"a":"ends in a backslash \\\\","id":5}', ["id"], "5"],
     ['{"a":"\\"id\\":7","id":8}', ["id"], "8"],
     ['{"a":"1"}', ["a"], undefined],

@@ -4,7 +4,11 @@ import { createClientAddress, createClientKeys } from "../../../src/ingress/clie
 
 /** A request as node:http hands it over: a socket address and maybe an X-Forwarded-For. */
 function request(remoteAddress: string, forwardedFor?: string): IncomingMessage {
-  return { socket: { remoteAddress }, connection: { remoteAddress }, headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {} } as unknown as IncomingMessage;
+  return {
+    socket: { remoteAddress },
+    connection: { remoteAddress },
+    headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+  } as unknown as IncomingMessage;
 }
 
 describe("the client address, as express's request.ip computes it", () => {

@@ -4,7 +4,10 @@ import { plainWebhookTarget } from "../../../src/ingress/webhook-path.js";
 describe("which webhook URLs take the plain node:http path", () => {
   it("a source, with or without an event name, trailing slash or query", () => {
     expect(plainWebhookTarget("/webhooks/tracktile")).toEqual({ sourceId: "tracktile", eventName: undefined });
-    expect(plainWebhookTarget("/webhooks/tracktik/entity:employees.created")).toEqual({ sourceId: "tracktik", eventName: "entity:employees.created" });
+    expect(plainWebhookTarget("/webhooks/tracktik/entity:employees.created")).toEqual({
+      sourceId: "tracktik",
+      eventName: "entity:employees.created",
+    });
     expect(plainWebhookTarget("/webhooks/tracktile/")).toEqual({ sourceId: "tracktile", eventName: undefined });
     expect(plainWebhookTarget("/webhooks/tracktile?x=1&y=/z")).toEqual({ sourceId: "tracktile", eventName: undefined });
   });

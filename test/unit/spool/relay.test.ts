@@ -62,7 +62,10 @@ describe("the spool relay", () => {
     await spoolOf(3);
     let connected = false;
     const published: string[] = [];
-    const { relay } = relayFor(async (event) => void published.push(event.id), () => connected);
+    const { relay } = relayFor(
+      async (event) => void published.push(event.id),
+      () => connected,
+    );
     relay.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(published).toEqual([]);

@@ -103,9 +103,7 @@ describe("a spool another process holds", () => {
     const data = tempDataDir();
     const first = openSpool({ dir: data.dir, maxBytes: 1024, logger }).spool;
     try {
-      expect(() => openSpool({ dir: data.dir, maxBytes: 1024, logger, lockWaitMs: 50 })).toThrow(
-        expect.objectContaining({ code: "SQLITE_BUSY" }),
-      );
+      expect(() => openSpool({ dir: data.dir, maxBytes: 1024, logger, lockWaitMs: 50 })).toThrow(expect.objectContaining({ code: "SQLITE_BUSY" }));
       expect(readdirSync(data.dir)).toContain("spool.sqlite");
       expect(readdirSync(data.dir).filter((name) => name.includes("corrupt"))).toEqual([]);
     } finally {

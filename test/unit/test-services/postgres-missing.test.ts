@@ -20,7 +20,10 @@ describe("the test services check, with PostgreSQL not answering", () => {
   it("names both, one line each, when neither RabbitMQ nor PostgreSQL is installed", async () => {
     fakes = fakeCommands();
     const [amqpPort, pgPort] = [await unusedPort(), await unusedPort()];
-    const result = await fakes.runScript({ AMQP_URL: `amqp://127.0.0.1:${amqpPort}`, TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/test` });
+    const result = await fakes.runScript({
+      AMQP_URL: `amqp://127.0.0.1:${amqpPort}`,
+      TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/test`,
+    });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines).toHaveLength(2);

@@ -28,7 +28,9 @@ describe("the test services check, with RabbitMQ neither answering nor installed
     // A name that cannot resolve: the check cannot reach it, and must not start a local one for it.
     const result = await fakes.runScript({ TEST_SERVICES: "rabbitmq", AMQP_URL: "amqp://app:s3cret-pass@broker.invalid:5672" });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe("RabbitMQ is not answering at broker.invalid:5672 (AMQP_URL): start it there, or point AMQP_URL at a broker that runs");
+    expect(result.stderr.trim()).toBe(
+      "RabbitMQ is not answering at broker.invalid:5672 (AMQP_URL): start it there, or point AMQP_URL at a broker that runs",
+    );
     expect(fakes.calls()).toEqual([]);
   });
 

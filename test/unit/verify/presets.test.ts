@@ -92,9 +92,7 @@ describe.each(presetCases)("$name verification", (c) => {
       const sentAt = NOW - (ts.tolerance + 1) * 1000;
       const failure = failureOf(verifier, request(BODY, signer.sign(BODY, sentAt)));
       expect(failure?.reason).toBe("timestamp_out_of_tolerance");
-      expect(failure?.message).toBe(
-        `timestamp ${sentAt / 1000} is ${ts.tolerance + 1} s in the past (tolerance ${ts.tolerance} s)`,
-      );
+      expect(failure?.message).toBe(`timestamp ${sentAt / 1000} is ${ts.tolerance + 1} s in the past (tolerance ${ts.tolerance} s)`);
     });
 
     it("rejects a timestamp from the future as timestamp_out_of_tolerance", () => {

@@ -41,7 +41,10 @@ describe.each(presetCases)("$name properties", (c) => {
   if (ts) {
     it("rejects any change of the timestamp, even within the tolerance", () => {
       const change = fc.oneof(
-        fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((d) => d !== 0).map((d) => (t: string) => String(Number(t) + d)),
+        fc
+          .integer({ min: -1_000_000, max: 1_000_000 })
+          .filter((d) => d !== 0)
+          .map((d) => (t: string) => String(Number(t) + d)),
         fc.constant((t: string) => `0${t}`),
       );
       fc.assert(

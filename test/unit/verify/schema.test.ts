@@ -11,9 +11,7 @@ function problems(input: unknown): string[] {
 
 describe("verify: block schema", () => {
   it("refuses an unknown preset, naming the presets it knows", () => {
-    expect(problems({ preset: "stripey", secret: "s" })).toEqual([
-      `preset: unknown preset "stripey"; expected one of: ${ALL_PRESETS}`,
-    ]);
+    expect(problems({ preset: "stripey", secret: "s" })).toEqual([`preset: unknown preset "stripey"; expected one of: ${ALL_PRESETS}`]);
   });
 
   it("refuses a block without a preset, naming the presets it knows", () => {
@@ -21,9 +19,7 @@ describe("verify: block schema", () => {
   });
 
   it("refuses a misspelt key instead of ignoring it", () => {
-    expect(problems({ preset: "tracktile", secret: "s", tolerenceSeconds: 60 })).toEqual([
-      ': Unrecognized key: "tolerenceSeconds"',
-    ]);
+    expect(problems({ preset: "tracktile", secret: "s", tolerenceSeconds: 60 })).toEqual([': Unrecognized key: "tolerenceSeconds"']);
   });
 
   it.each([
@@ -98,7 +94,7 @@ describe("generic hmac settings that contradict each other", () => {
   const base = { preset: "hmac", secret: "s", header: "x-signature" };
   it.each([
     [{ signedContent: "{ts}.{body}" }, "signedContent has an unknown placeholder {ts}; known: {body}, {timestamp}, {id}"],
-    [{ signedContent: "{timestamp}" , timestampHeader: "x-ts" }, "signedContent must contain {body}"],
+    [{ signedContent: "{timestamp}", timestampHeader: "x-ts" }, "signedContent must contain {body}"],
     [{ signedContent: "{timestamp}.{body}" }, "signedContent uses {timestamp} but there is no timestampHeader (or format kv)"],
     [{ timestampHeader: "x-ts" }, "the timestamp is not in signedContent, so it is not signed and can't stop replays; add {timestamp}"],
     [{ format: "kv" }, "the timestamp is not in signedContent, so it is not signed and can't stop replays; add {timestamp}"],

@@ -93,7 +93,25 @@ function mutate(value: unknown, mutations: ReadonlyArray<readonly [number, strin
 /** JSON-like values over the given keys: missing fields, nulls, singletons, numbers as strings. */
 function valuesOver(keys: readonly string[]) {
   const scalar = fc.oneof(
-    fc.constantFrom(null, true, false, 0, -0, 1, 2.5, -3, "", "0", "12.5", "completed", "ready", "cus_100", "prd_widget", "2026-11-20T14:03:11.000Z", "é😀x"),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -0,
+      1,
+      2.5,
+      -3,
+      "",
+      "0",
+      "12.5",
+      "completed",
+      "ready",
+      "cus_100",
+      "prd_widget",
+      "2026-11-20T14:03:11.000Z",
+      "é😀x",
+    ),
     fc.constantFrom(...keys),
     fc.integer({ min: -5, max: 50 }),
     fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
@@ -108,7 +126,9 @@ function valuesOver(keys: readonly string[]) {
 
 describe("the fast path of JSONata expressions", () => {
   it("compiles the bench route and the shipped routes that fit the subset", () => {
-    const fastOnes = expressions.filter(({ source }) => compileFast(jsonata(source).ast()) !== undefined).map(({ route, source }) => `${route.id}: ${source.slice(0, 30)}`);
+    const fastOnes = expressions
+      .filter(({ source }) => compileFast(jsonata(source).ast()) !== undefined)
+      .map(({ route, source }) => `${route.id}: ${source.slice(0, 30)}`);
     // The bench route's filter and mapping are the hot path this exists for.
     const benchRoute = bench.routes.get("bench-orders")!;
     expect(compileFast(jsonata(benchRoute.filter!).ast())).toBeDefined();
@@ -177,50 +197,120 @@ describe("the fast path of JSONata expressions", () => {
         { requiredKeys: ["type", "id"] },
       );
       // The worker binds every enrichment step's result; their shapes vary like the data's.
-      const enrichment = fc.record(Object.fromEntries(route.enrich.map((step) => [step.as, fc.oneof({ arbitrary: data, weight: 4 }, { arbitrary: values, weight: 1 })])));
+      const enrichment = fc.record(
+        Object.fromEntries(route.enrich.map((step) => [step.as, fc.oneof({ arbitrary: data, weight: 4 }, { arbitrary: values, weight: 1 })])),
+      );
       let answered = 0;
-      await fc.assert(fc.asyncProperty(event, enrichment, async (input, bindings) => {
+      await fc.assert(
+        fc.asyncProperty(event, enrichment, async (input, bindings) => {
           answered += Number(await agree(source, input, bindings));
-        }), { numRuns: 300 });
+        }),
+        { numRuns: 300 },
+      );
       // Bailing is always correct; bailing on nearly everything would make this test say nothing.
       expect(answered, `${route.id}: ${source}`).toBeGreaterThan(source.includes("$order.orderItems") ? 0 : 30);
     }
   });
 
   const edges: Array<[string, unknown[]]> = [
-    ["a.b", [{ a: { b: [1] } }, { a: [{ b: 1 }, { b: [2, 3] }] }, { a: [[{ b: 1 }]] }, { a: { b: [] } }, { a: [] }, { a: [{ b: [] }, { b: [[1]] }] }]],
+    [
+      "a.b",
+      [{ a: { b: [1] } }, { a: [{ b: 1 }, { b: [2, 3] }] }, { a: [[{ b: 1 }]] }, { a: { b: [] } }, { a: [] }, { a: [{ b: [] }, { b: [[1]] }] }],
+    ],
     ["[a.b]", [{ a: { b: 1 } }, { a: { b: [1, [2]] } }, {}, { a: [{ b: 1 }, { c: 2 }] }]],
     ["[a, [b], c.d]", [{ a: [1, 2], b: [3], c: [{ d: 4 }, { d: [5] }] }, {}, { b: null }]],
-    ["a.{ \"x\": b, \"y\": [b] }", [{ a: [{ b: 1 }, { b: [1, 2] }, {}] }, { a: { b: [] } }, { a: [[{ b: 1 }, { b: 2 }]] }, { a: [1, "s", null] }]],
-    ["a in [\"x\", \"y\"]", [{ a: "x" }, { a: ["x"] }, { a: "z" }, {}, { a: null }]],
+    ['a.{ "x": b, "y": [b] }', [{ a: [{ b: 1 }, { b: [1, 2] }, {}] }, { a: { b: [] } }, { a: [[{ b: 1 }, { b: 2 }]] }, { a: [1, "s", null] }]],
+    ['a in ["x", "y"]', [{ a: "x" }, { a: ["x"] }, { a: "z" }, {}, { a: null }]],
     ["a in b", [{ a: 1, b: [1, 2] }, { a: 1, b: 1 }, { a: [1], b: [[1]] }, { b: [] }]],
-    ["a = b", [{ a: 1, b: 1 }, { a: [1], b: 1 }, { a: { x: [1] }, b: { x: [1] } }, { a: [1, 2], b: [1, 2] }, { a: null, b: null }, { a: 1 }, { a: "1", b: 1 }]],
+    [
+      "a = b",
+      [
+        { a: 1, b: 1 },
+        { a: [1], b: 1 },
+        { a: { x: [1] }, b: { x: [1] } },
+        { a: [1, 2], b: [1, 2] },
+        { a: null, b: null },
+        { a: 1 },
+        { a: "1", b: 1 },
+      ],
+    ],
     ["a != b", [{ a: 1, b: 1 }, { a: { x: 1 }, b: { x: 2 } }, { a: 1 }]],
     ["a < b", [{ a: 1, b: 2 }, { a: "a", b: "b" }, { a: 1, b: "2" }, { a: [1], b: 2 }, { b: 1 }, { a: null, b: 1 }]],
     // biome-ignore lint/correctness/noPrecisionLoss: more digits than a double holds, to test how they are printed
     ["a & b & 1.1 & c", [{ a: "x", b: 2, c: { d: [1.123456789012345678, true, null] } }, {}, { a: [1, 2] }, { c: 0.1 + 0.2 }]],
-    ["a * b + c - d / e % f", [{ a: 2, b: 3, c: 1, d: 8, e: 2, f: 3 }, { a: "2", b: 3 }, { a: 2 }, { a: null, b: 1 }, { a: [2], b: [3], c: [1], d: 1, e: 1, f: 1 }]],
+    [
+      "a * b + c - d / e % f",
+      [{ a: 2, b: 3, c: 1, d: 8, e: 2, f: 3 }, { a: "2", b: 3 }, { a: 2 }, { a: null, b: 1 }, { a: [2], b: [3], c: [1], d: 1, e: 1, f: 1 }],
+    ],
     ["-a", [{ a: 1 }, { a: "1" }, {}, { a: [2] }, { a: [1, 2] }]],
     ["a and b or c", [{ a: [0, 1], b: "x" }, { a: [], c: {} }, { a: [[]], b: { x: 1 } }, { c: [0, ""] }, { a: 0 }]],
     ["a ? b : c", [{ a: [false], b: 1, c: 2 }, { a: "", c: [1] }, { a: {}, b: 1 }, { a: [null, 0] }]],
-    ["a ? b", [{ a: true, b: 1 }, { a: false, b: 1 }]],
-    ["$lookup(m, k)", [{ m: { x: 1 }, k: "x" }, { m: [{ x: 1 }, { x: [2, 3] }], k: "x" }, { m: { x: 1 }, k: ["x"] }, { k: "x" }, { m: "s", k: "x" }, { m: { x: [1] }, k: "x" }]],
-    ["$substring(s, a, b)", [{ s: "hello world", a: 0, b: 5 }, { s: "héllo😀x", a: -3, b: 2 }, { s: "abc", a: 1.5, b: 1.2 }, { s: "abc", a: -9, b: 2 }, { s: "abc", a: 0, b: -1 }, { s: ["abc"], a: 0, b: 1 }, { a: 0, b: 1 }, { s: 12, a: 0, b: 1 }]],
-    ["($x := a; $y := $x.b; { \"y\": $y, \"x\": $x, \"d\": $$.a, \"c\": $.a })", [{ a: { b: [1] } }, { a: [{ b: 1 }, { b: 2 }] }, {}]],
+    [
+      "a ? b",
+      [
+        { a: true, b: 1 },
+        { a: false, b: 1 },
+      ],
+    ],
+    [
+      "$lookup(m, k)",
+      [
+        { m: { x: 1 }, k: "x" },
+        { m: [{ x: 1 }, { x: [2, 3] }], k: "x" },
+        { m: { x: 1 }, k: ["x"] },
+        { k: "x" },
+        { m: "s", k: "x" },
+        { m: { x: [1] }, k: "x" },
+      ],
+    ],
+    [
+      "$substring(s, a, b)",
+      [
+        { s: "hello world", a: 0, b: 5 },
+        { s: "héllo😀x", a: -3, b: 2 },
+        { s: "abc", a: 1.5, b: 1.2 },
+        { s: "abc", a: -9, b: 2 },
+        { s: "abc", a: 0, b: -1 },
+        { s: ["abc"], a: 0, b: 1 },
+        { a: 0, b: 1 },
+        { s: 12, a: 0, b: 1 },
+      ],
+    ],
+    ['($x := a; $y := $x.b; { "y": $y, "x": $x, "d": $$.a, "c": $.a })', [{ a: { b: [1] } }, { a: [{ b: 1 }, { b: 2 }] }, {}]],
     ["($x := 1; ($x := 2; $x) + $x)", [{}]],
-    ["$order.items.{ \"q\": qty * price }", [{}]],
-    ["{ \"1\": a, \"b\": 2, \"0\": c }", [{ a: 1, c: [1] }, {}]],
-    ["a.b.c", [{ a: [{ b: [{ c: 1 }, { c: [2, 3] }] }, { b: { c: [[4]] } }] }, { a: { b: { c: [5] } } }, { a: { b: "s" } }, { a: null }, { a: { b: { c: [] } } }]],
+    ['$order.items.{ "q": qty * price }', [{}]],
+    ['{ "1": a, "b": 2, "0": c }', [{ a: 1, c: [1] }, {}]],
+    [
+      "a.b.c",
+      [
+        { a: [{ b: [{ c: 1 }, { c: [2, 3] }] }, { b: { c: [[4]] } }] },
+        { a: { b: { c: [5] } } },
+        { a: { b: "s" } },
+        { a: null },
+        { a: { b: { c: [] } } },
+      ],
+    ],
     // Sequences kept in variables and objects, then read by a path.
-    ["($s := a.b; { \"c\": $s.c, \"k\": $s })", [{ a: [{ b: { c: 1 } }, { b: { c: 2 } }] }, { a: { b: { c: [3] } } }, { a: [{ b: 1 }] }]],
-    ["($o := { \"k\": a.b }; [$o.k, $o.k.c])", [{ a: [{ b: 1 }, { b: 2 }] }, { a: { b: 1 } }, { a: [{ b: [1] }] }, { a: [{ b: { c: 1 } }, { b: { c: 2 } }] }]],
+    ['($s := a.b; { "c": $s.c, "k": $s })', [{ a: [{ b: { c: 1 } }, { b: { c: 2 } }] }, { a: { b: { c: [3] } } }, { a: [{ b: 1 }] }]],
+    [
+      '($o := { "k": a.b }; [$o.k, $o.k.c])',
+      [{ a: [{ b: 1 }, { b: 2 }] }, { a: { b: 1 } }, { a: [{ b: [1] }] }, { a: [{ b: { c: 1 } }, { b: { c: 2 } }] }],
+    ],
     // Data that looks like a JSONata function to jsonata.
     ["a.b", [{ a: { _jsonata_function: true, b: 1 } }, { a: { b: { _jsonata_lambda: true } } }]],
   ];
 
   it("agrees with jsonata on hand-picked edge cases of sequences, undefined and errors", async () => {
     for (const [source, inputs] of edges) {
-      for (const input of inputs) await agree(source, input, { order: { items: [{ qty: 2, price: 1.5 }, { qty: "2", price: 1 }] } });
+      for (const input of inputs)
+        await agree(source, input, {
+          order: {
+            items: [
+              { qty: 2, price: 1.5 },
+              { qty: "2", price: 1 },
+            ],
+          },
+        });
     }
   });
 
@@ -228,18 +318,33 @@ describe("the fast path of JSONata expressions", () => {
     for (const [source] of edges) {
       const names = [...namesIn(jsonata(source).ast())];
       const input = fc.dictionary(fc.constantFrom(...names), valuesOver(names), { maxKeys: 6 });
-      await fc.assert(fc.asyncProperty(input, async (value) => void (await agree(source, value, {}))), { numRuns: 200 });
+      await fc.assert(
+        fc.asyncProperty(input, async (value) => void (await agree(source, value, {}))),
+        { numRuns: 200 },
+      );
     }
   });
 
   it("leaves to jsonata what is outside the subset, and what a binding shadows", async () => {
-    for (const source of ["a[0]", "a.b[x > 1]", "$count(a)", "a{ b: c }", "$x := function($v) { $v }", "a.[b]", "a.[b][]", "**.a", "a.*", "$lookup := 1", "a ~> $f"]) {
+    for (const source of [
+      "a[0]",
+      "a.b[x > 1]",
+      "$count(a)",
+      "a{ b: c }",
+      "$x := function($v) { $v }",
+      "a.[b]",
+      "a.[b][]",
+      "**.a",
+      "a.*",
+      "$lookup := 1",
+      "a ~> $f",
+    ]) {
       expect(compileFast(jsonata(source).ast()), source).toBeUndefined();
     }
     // An enrichment step named like a built-in function shadows it in jsonata.
-    expect(fast("$lookup(a, \"b\")", { a: { b: 1 } }, { lookup: 1 })).toBe(BAIL);
+    expect(fast('$lookup(a, "b")', { a: { b: 1 } }, { lookup: 1 })).toBe(BAIL);
     // A variable bound nowhere is one of jsonata's functions, or undefined: jsonata answers.
     expect(fast("$string", {}, {})).toBe(BAIL);
-    expect(fast("{ \"a\": a }", [{ a: 1 }], {})).toBe(BAIL);
+    expect(fast('{ "a": a }', [{ a: 1 }], {})).toBe(BAIL);
   });
 });
