@@ -6,24 +6,28 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { AMQP_URL } from "../helpers/rabbit.js";
-import { EXAMPLE_SECRETS } from "../helpers/router.js";
+import { loadRoutes } from "../../src/config/load-routes.js";
+import { deleteRouteQueues, EXAMPLE_SECRETS } from "../helpers/router.js";
 import { unusedPort } from "../helpers/services-script.js";
 
 interface Demo {
   readonly child: ChildProcess;
+  /** Its route queues' prefix: deleted after the test (quorum queues left behind weigh on the broker). */
+  readonly queuePrefix: string;
   output(): string;
   exited: Promise<number | null>;
 }
 
 /** `npm run demo`'s script, on its own exchange and queues, no admin port, a free public port. */
 function startDemo(env: Record<string, string>): Demo {
+  const queuePrefix = `test-demo-${randomUUID().slice(0, 8)}.`;
   const child = spawn(process.execPath, ["scripts/demo.mjs"], {
     env: {
       PATH: process.env.PATH,
       ...EXAMPLE_SECRETS,
       AMQP_URL,
       AMQP_EXCHANGE: `test.demo.${randomUUID()}`,
-      QUEUE_PREFIX: `test-demo-${randomUUID().slice(0, 8)}.`,
+      QUEUE_PREFIX: queuePrefix,
       DATA_DIR: mkdtempSync(join(tmpdir(), "wr-demo-")),
       ADMIN_PORT: "off",
       PORT: "0",
@@ -38,7 +42,7 @@ function startDemo(env: Record<string, string>): Demo {
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  return { child, queuePrefix, output: () => output, exited };
 }
 
 async function until(condition: () => boolean, what: () => string, ms = 15_000): Promise<void> {
@@ -82,6 +86,7 @@ describe("npm run demo", () => {
       demo.child.kill("SIGTERM");
       await demo.exited;
     }
+    if (demo) await deleteRouteQueues(demo.queuePrefix, loadRoutes("routes", { ...process.env, ...EXAMPLE_SECRETS }));
   });
 
   it("runs the stand-ins and the router together, and on SIGTERM stops both and leaves nothing running", async () => {
