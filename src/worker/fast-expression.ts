@@ -18,6 +18,14 @@ import type { ExprNode } from "jsonata";
  */
 export type FastExpression = (input: unknown, bindings: Readonly<Record<string, unknown>>) => unknown;
 
+/**
+ * The jsonata release this port was checked against (test/unit/worker/fast-expression.test.ts runs
+ * both on every shipped route). package.json pins jsonata to exactly this version, and a test fails
+ * when the installed one differs: a new jsonata must be re-checked against the port, then this
+ * constant and the pin moved together.
+ */
+export const CHECKED_AGAINST_JSONATA = "2.2.2";
+
 /** Returned (never thrown into user code) when the fast path cannot answer; see above. */
 export const BAIL: unique symbol = Symbol("bail");
 
