@@ -1,7 +1,7 @@
 import amqplib, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { redactUrl } from "../config/env.js";
-import { brokerAddress, describeBrokerFailure, type BrokerFailure } from "./broker-failure.js";
+import { BrokerConnectError, brokerAddress, describeBrokerFailure, type BrokerFailure } from "./broker-failure.js";
 
 export interface BrokerConnectionOptions {
   readonly url: string;
@@ -109,6 +109,17 @@ export function watchChannel(channel: ConfirmChannel | amqplib.Channel, logger: 
  * would then go unnoticed for up to two minutes, with every publish waiting for its timeout.
  * 10 s unless the URL says otherwise.
  */
+/**
+ * A connection for one piece of work — a dead-letter walk, `tail` — without recovery: if it
+ * cannot be opened, the caller gets a BrokerConnectError saying in one line why (credentials
+ * refused, vhost refused, unreachable) and what to check; the password never appears in it.
+ */
+export async function connectOnce(url: string, name: string): Promise<ChannelModel> {
+  return amqplib.connect(withHeartbeat(url), { clientProperties: { connection_name: name } }).catch((error: Error) => {
+    throw new BrokerConnectError(describeBrokerFailure(error, url));
+  });
+}
+
 export function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has("heartbeat")) parsed.searchParams.set("heartbeat", "10");

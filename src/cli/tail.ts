@@ -1,5 +1,4 @@
-import amqplib from "amqplib";
-import { BrokerConnectError, describeBrokerFailure } from "../broker/broker-failure.js";
+import { connectOnce } from "../broker/connection.js";
 import { loadEnvFor, redactUrl } from "../config/env.js";
 
 /**
@@ -10,9 +9,7 @@ import { loadEnvFor, redactUrl } from "../config/env.js";
 export async function tail(pattern: string, print: (line: string) => void = console.log): Promise<number> {
   // Only the broker's settings: a mistake in any other variable is not this command's business.
   const env = loadEnvFor(["AMQP_URL", "AMQP_EXCHANGE"]);
-  const connection = await amqplib.connect(env.AMQP_URL, { clientProperties: { connection_name: "webhook-router tail" } }).catch((error: Error) => {
-    throw new BrokerConnectError(describeBrokerFailure(error, env.AMQP_URL));
-  });
+  const connection = await connectOnce(env.AMQP_URL, "webhook-router tail");
   connection.on("error", (error: Error) => console.error(`webhook-router: broker connection error: ${error.message}`));
   const channel = await connection.createChannel();
   await channel.assertExchange(env.AMQP_EXCHANGE, "topic", { durable: true });

@@ -1,5 +1,4 @@
-import amqplib from "amqplib";
-import { BrokerConnectError, describeBrokerFailure } from "../../broker/broker-failure.js";
+import { connectOnce } from "../../broker/connection.js";
 import { routeQueues } from "../../broker/route-topology.js";
 import { DeadLetterRequestError } from "./dead-letter-errors.js";
 import { matches, walkDeadLetters, type DeadLetter, type DeadLetterFilter } from "./walk-dead-letters.js";
@@ -77,11 +76,7 @@ function validate(request: DeadLetterRequest, routeIds: readonly string[]): void
 
 async function walk(options: DeadLetterServiceOptions, request: DeadLetterRequest, observer: DeadLetterObserver): Promise<DeadLetterReport> {
   const limit = request.limit ?? DEFAULT_LIMIT;
-  const connection = await amqplib
-    .connect(options.amqpUrl, { clientProperties: { connection_name: options.connectionName } })
-    .catch((error: Error) => {
-      throw new BrokerConnectError(describeBrokerFailure(error, options.amqpUrl));
-    });
+  const connection = await connectOnce(options.amqpUrl, options.connectionName);
   // Without listeners, a broker closing the connection or channel with an error (a queue deleted
   // under the walk, a broker restart) would be an uncaught exception: the router would die. The
   // pending operation rejects anyway, and the request answers 500.
