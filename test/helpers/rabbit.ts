@@ -3,6 +3,20 @@ import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from "a
 
 export const AMQP_URL = process.env.AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
 
+/** The shared broker, reached with a password of the test's own: RabbitMQ refuses it (ACCESS_REFUSED). */
+export interface RefusedBroker {
+  readonly url: string;
+  readonly password: string;
+  /** How logs, /readyz and emails name the broker: user and host, never the password. */
+  readonly address: string;
+}
+
+export function refusedBroker(password = `wrong-${randomUUID().slice(0, 8)}`): RefusedBroker {
+  const url = new URL(AMQP_URL);
+  url.password = password;
+  return { url: url.toString(), password, address: `amqp://${url.username}@${url.host}` };
+}
+
 /** A test's own exchange and a queue bound to it, recording every message that arrives. */
 export interface QueueTap {
   readonly exchange: string;

@@ -1,21 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AMQP_URL } from "../../helpers/rabbit.js";
+import { refusedBroker } from "../../helpers/rabbit.js";
 import { startTestRouter, type TestRouter } from "../../helpers/router.js";
 import { startSmtpCapture, type SmtpCapture } from "../../helpers/smtp-capture.js";
 import { eventually, readyz, sendSeries } from "../spool/spool-events.js";
 
-const PASSWORD = `wrong-${randomUUID().slice(0, 8)}`;
-/** The shared broker's own address, with a password it will refuse. */
-const refusedUrl = (() => {
-  const url = new URL(AMQP_URL);
-  url.password = PASSWORD;
-  return url.toString();
-})();
-const broker = (() => {
-  const url = new URL(AMQP_URL);
-  return `amqp://${url.username}@${url.host}`;
-})();
+/** The shared broker, with a password it will refuse. */
+const { url: refusedUrl, password: PASSWORD, address: broker } = refusedBroker();
 
 describe("a router whose AMQP_URL the broker refuses (wrong password)", () => {
   let smtp: SmtpCapture;

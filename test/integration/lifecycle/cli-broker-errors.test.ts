@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { NEEDS } from "../../../src/cli/command-needs.js";
-import { AMQP_URL } from "../../helpers/rabbit.js";
+import { AMQP_URL, refusedBroker } from "../../helpers/rabbit.js";
 
 const run = promisify(execFile);
 
@@ -19,11 +19,7 @@ async function cli(amqpUrl: string, ...args: string[]): Promise<{ code: number; 
   );
 }
 
-function withPassword(password: string): string {
-  const url = new URL(AMQP_URL);
-  url.password = password;
-  return url.toString();
-}
+const withPassword = (password: string) => refusedBroker(password).url;
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
