@@ -28,21 +28,7 @@ export async function startRouterProcess(
   } = {},
 ): Promise<RouterProcess> {
   const [file, args] = options.command ?? [process.execPath, [CLI, "start", "--role", options.role ?? "all"]];
-  const child = spawn(file, args, {
-    env: {
-      PATH: process.env.PATH,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      AMQP_URL,
-      ROUTES_DIR: "routes",
-      LOG_LEVEL: "debug",
-      ADMIN_PORT: "off",
-      ...EXAMPLE_SECRETS,
-      ...env,
-      ENV_FILE: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(file, args, { env: routerProcessEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = "";
   let partial = "";
@@ -96,4 +82,24 @@ async function untilHealthy(url: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`router at ${url} did not answer /healthz`);
+}
+
+/**
+ * The environment of a router started as a child process: a free loopback port, the shared
+ * broker, the shipped routes with their example secrets, debug logs, no admin API, then `env`
+ * on top — and never a `.env` file, whatever `env` says.
+ */
+export function routerProcessEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    AMQP_URL,
+    ROUTES_DIR: "routes",
+    LOG_LEVEL: "debug",
+    ADMIN_PORT: "off",
+    ...EXAMPLE_SECRETS,
+    ...env,
+    ENV_FILE: "",
+  };
 }

@@ -6,8 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AMQP_URL } from "../../helpers/rabbit.js";
-import { EXAMPLE_SECRETS } from "../../helpers/router.js";
+import { routerProcessEnv } from "../../helpers/router-process.js";
 
 interface Exit {
   readonly code: number | null;
@@ -18,20 +17,7 @@ interface Exit {
 /** `webhook-router start` as a process manager runs it; resolves when it exits (killed after 15 s). */
 async function startExpectingExit(env: Record<string, string>): Promise<Exit> {
   const began = Date.now();
-  const child = spawn(process.execPath, ["dist/cli/main.js", "start"], {
-    env: {
-      PATH: process.env.PATH,
-      HOST: "127.0.0.1",
-      AMQP_URL,
-      ROUTES_DIR: "routes",
-      LOG_LEVEL: "debug",
-      ADMIN_PORT: "off",
-      ...EXAMPLE_SECRETS,
-      ...env,
-      ENV_FILE: "",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(process.execPath, ["dist/cli/main.js", "start"], { env: routerProcessEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
   const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
