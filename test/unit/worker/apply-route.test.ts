@@ -1,27 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Route } from "../../../src/config/load-routes.js";
-import { routeSchema } from "../../../src/config/route-schema.js";
-import type { ConfigProblem } from "../../../src/config/config-error.js";
-import type { CloudEvent } from "../../../src/events/cloud-event.js";
 import { applyRoute, MappingError, passesFilter } from "../../../src/worker/apply-route.js";
-import { compileRoute } from "../../../src/worker/compile-route.js";
-
-function compiled(fields: Record<string, unknown>) {
-  const route: Route = { ...routeSchema.parse({ events: "a.#", destination: "d", ...fields }), id: "r", file: "routes/test.yaml" };
-  const problems: ConfigProblem[] = [];
-  const result = compileRoute(route, problems);
-  return { result, problems };
-}
-
-const event = (data: unknown): CloudEvent => ({
-  specversion: "1.0",
-  id: "evt_1",
-  source: "/webhooks/a",
-  type: "a.order.status.changed",
-  time: "2026-11-20T14:03:11.000Z",
-  datacontenttype: "application/json",
-  data,
-});
+import { compiled, event } from "./route-fixtures.js";
 
 describe("filter and mapping", () => {
   it("map the event, reading enrichment results as variables", async () => {

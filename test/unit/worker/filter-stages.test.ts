@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigProblem } from "../../../src/config/config-error.js";
-import type { Route } from "../../../src/config/load-routes.js";
-import { routeSchema } from "../../../src/config/route-schema.js";
-import type { CloudEvent } from "../../../src/events/cloud-event.js";
 import { applyRoute, passesFilter } from "../../../src/worker/apply-route.js";
-import { compileRoute } from "../../../src/worker/compile-route.js";
+import { compiled, event } from "./route-fixtures.js";
 
 const ENRICH = [{ as: "order", url: "https://api.example.com/orders/{event.data.id}" }];
-
-function compiled(fields: Record<string, unknown>) {
-  const route: Route = { ...routeSchema.parse({ events: "a.#", destination: "d", ...fields }), id: "r", file: "routes/test.yaml" };
-  const problems: ConfigProblem[] = [];
-  return { result: compileRoute(route, problems), problems };
-}
-
-const event = (data: unknown): CloudEvent => ({
-  specversion: "1.0",
-  id: "evt_1",
-  source: "/webhooks/a",
-  type: "a.order.status.changed",
-  time: "2026-11-20T14:03:11.000Z",
-  datacontenttype: "application/json",
-  data,
-});
 
 describe("filter (on the event) and when (after enrichment)", () => {
   it("refuse a filter that reads an enrichment result: it runs before enrichment", () => {
