@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { sql } from "kysely";
+import { createDeliveryStore } from "./delivery-store.js";
 import { groupCommit } from "./group-commit.js";
 import { sqliteHandle, type StateDb } from "./state-db.js";
 
@@ -110,9 +111,8 @@ const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigin
  * release of a just-delivered pair read its snapshot before that delivery was recorded.
  */
 function postgresClaims(db: StateDb): ClaimStore {
-  const isDelivered = async (routeId: string, eventId: string) =>
-    (await db.selectFrom("delivered").select("event_id").where("route_id", "=", routeId).where("event_id", "=", eventId).executeTakeFirst()) !==
-    undefined;
+  // The dedup records' own query: a claim never wins a pair they hold.
+  const { isDelivered } = createDeliveryStore(db);
   const store: ClaimStore = {
     async claim(routeId, eventId, owner, leaseMs) {
       const { rows } = await sql<{ fence: number; expires_at: string }>`
