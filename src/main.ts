@@ -17,7 +17,7 @@ import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
-import { compileRoutes } from "./worker/compile-routes.js";
+import { compileRoutes } from "./mapping/compile-routes.js";
 import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
 
 /** `all` runs everything in one process; `ingress` and `worker` split them for scale. */

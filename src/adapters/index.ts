@@ -6,7 +6,7 @@ import type { Adapter } from "./port.js";
 import { createQuickBooksAdapter } from "./quickbooks/quickbooks-adapter.js";
 import type { DestinationConfig } from "./schema.js";
 import { createShipBobAdapter } from "./shipbob/shipbob-adapter.js";
-import type { TokenStore } from "./token-store.js";
+import type { TokenStore } from "../contracts/token-store.js";
 
 export interface AdapterDeps {
   readonly logger: Logger;
@@ -32,10 +32,3 @@ export function createAdapter(id: string, config: DestinationConfig, deps: Adapt
       return createAmqpAdapter(id, config, { logger, amqpUrl: deps.amqpUrl });
   }
 }
-
-export type { Adapter, Delivery, DeliveryReceipt, DeliveryErrorKind } from "./port.js";
-export { DeliveryError } from "./port.js";
-export type { DestinationConfig } from "./schema.js";
-export { destinationSchema } from "./schema.js";
-export type { TokenStore } from "./token-store.js";
-export { createMemoryTokenStore } from "./token-store.js";

@@ -1,4 +1,5 @@
-import type { CloudEvent } from "../events/cloud-event.js";
+import type { DeliveryReceipt } from "../contracts/outcome.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
 
 /**
  * The port every destination adapter implements: deliver one mapped event to one system of record.
@@ -39,15 +40,6 @@ export interface Delivery {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly signal: AbortSignal;
-}
-
-export interface DeliveryReceipt {
-  /** HTTP status of the call that succeeded, where there was one. */
-  readonly status?: number;
-  /** The target's id for what was created or found (Odoo record id, QBO Invoice Id…). */
-  readonly targetId?: string;
-  /** True when the target already had it (found by reference, duplicate reference id). */
-  readonly alreadyDone?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CloudEvent } from "../events/cloud-event.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
 
 /** What a placeholder can read: `{event.id}`, `{event.data.orderId}`, `{payload.x}`. */
 export interface TemplateScope {

@@ -1,7 +1,7 @@
 import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from "amqplib";
 import type { Logger } from "pino";
-import { CLOUDEVENTS_CONTENT_TYPE } from "../events/cloud-event.js";
-import type { NormalizedEvent } from "../events/normalize.js";
+import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { BrokerFailure } from "./broker-failure.js";
 import { ConfirmPublisher } from "./confirm-publisher.js";
 import { connectBroker, watchChannel } from "./connection.js";

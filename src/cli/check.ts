@@ -1,11 +1,11 @@
 import { loadEnvFor } from "../config/env.js";
 import type { StandIns } from "../config/interpolate.js";
 import { loadRoutes } from "../config/load-routes.js";
-import type { CloudEvent } from "../events/cloud-event.js";
-import { applyRoute, passesFilter } from "../worker/apply-route.js";
-import { compileRoutes } from "../worker/compile-routes.js";
-import { jsonDiff } from "../worker/json-diff.js";
-import { topicMatches } from "../worker/topic-match.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
+import { applyRoute, passesFilter } from "../mapping/apply-route.js";
+import { compileRoutes } from "../mapping/compile-routes.js";
+import { jsonDiff } from "../mapping/json-diff.js";
+import { topicMatches } from "../broker/topic-match.js";
 
 /**
  * `webhook-router check`: validates every routes file, compiles every expression, and runs every

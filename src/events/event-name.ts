@@ -1,4 +1,4 @@
-import { HttpError } from "../errors.js";
+import { EventError } from "./event-error.js";
 
 const WORD = /^[A-Za-z0-9_-]+$/;
 /** RabbitMQ routing keys are short strings: 255 bytes at most, source id and dot included. */
@@ -19,14 +19,14 @@ export function normalizeEventName(sourceId: string, raw: string, stripPrefixes:
   }
   const words = name.split(/[.:/]+/).filter((word) => word.length > 0);
   if (words.length === 0 || !words.every((word) => WORD.test(word))) {
-    throw new HttpError(
+    throw new EventError(
       "invalid_event",
       `event name ${JSON.stringify(raw.slice(0, 100))} must be words of letters, digits, - or _ separated by . : or /`,
     );
   }
   const eventName = words.join(".");
   if (Buffer.byteLength(sourceId) + 1 + Buffer.byteLength(eventName) > MAX_ROUTING_KEY) {
-    throw new HttpError("invalid_event", `event name is too long for a routing key (${MAX_ROUTING_KEY} bytes at most)`);
+    throw new EventError("invalid_event", `event name is too long for a routing key (${MAX_ROUTING_KEY} bytes at most)`);
   }
   return eventName;
 }

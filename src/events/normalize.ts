@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { isUtf8 } from "node:buffer";
-import type { Source } from "../config/load-routes.js";
-import { HttpError } from "../errors.js";
-import { serializeCloudEvent, type CloudEventAttributes } from "./cloud-event.js";
+import { EventError } from "./event-error.js";
+import { serializeCloudEvent } from "./cloud-event.js";
+import type { CloudEventAttributes } from "../contracts/cloud-event.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import { eventId } from "./event-id.js";
-import { readSenderTime } from "./event-time.js";
+import { readSenderTime, type TimeFormat } from "./event-time.js";
 import { normalizeEventName } from "./event-name.js";
 import { compileSelectors } from "./selector.js";
 
@@ -17,26 +18,23 @@ export interface ReceivedRequest {
   readonly receivedAt: Date;
 }
 
-/** What gets published: the routing key, the AMQP properties' values and the serialized body. */
-export interface NormalizedEvent {
+/** What a source says about its events: where each attribute comes from (see the routing table's `event`). */
+export interface EventSettings {
   readonly id: string;
-  readonly type: string;
-  readonly routingKey: string;
-  readonly subject: string | undefined;
-  readonly time: string;
-  /**
-   * Why `time` is the receive time although the source names a sender's time (`missing`, `not
-   * RFC 3339`, …); absent when the sender's time was used or none is configured.
-   */
-  readonly timeFallback?: string;
-  /** CloudEvents structured-mode JSON. */
-  readonly body: Buffer;
+  readonly event: {
+    readonly type: readonly string[];
+    readonly id: readonly string[];
+    readonly subject: readonly string[];
+    readonly time: readonly string[];
+    readonly timeFormat: TimeFormat;
+    readonly stripPrefix: readonly string[];
+  };
 }
 
 export type Normalizer = (request: ReceivedRequest) => NormalizedEvent;
 
 /** Builds, once per source, the function that turns its verified requests into CloudEvents. */
-export function createNormalizer(source: Source): Normalizer {
+export function createNormalizer(source: EventSettings): Normalizer {
   const selectType = compileSelectors(source.event.type);
   const selectId = compileSelectors(source.event.id);
   const selectSubject = compileSelectors(source.event.subject);
@@ -51,7 +49,7 @@ export function createNormalizer(source: Source): Normalizer {
     const input = { body: parseJson(text), text, headers: request.headers, urlEventName: request.urlEventName };
     const rawName = selectType(input);
     if (rawName === undefined) {
-      throw new HttpError(
+      throw new EventError(
         "invalid_event",
         `cannot tell which event this is: expected it in ${whereNamed} (or post to /webhooks/${source.id}/{eventName})`,
       );
@@ -82,10 +80,10 @@ export function createNormalizer(source: Source): Normalizer {
 }
 
 function bodyText(raw: Buffer): string {
-  if (raw.length === 0) throw new HttpError("invalid_body", "empty body: expected a JSON document");
+  if (raw.length === 0) throw new EventError("invalid_body", "empty body: expected a JSON document");
   // Checked first because the raw bytes are forwarded as is: a lossy decode would let bytes through
   // that consumers cannot read.
-  if (!isUtf8(raw)) throw new HttpError("invalid_body", "body is not valid UTF-8");
+  if (!isUtf8(raw)) throw new EventError("invalid_body", "body is not valid UTF-8");
   return raw.toString("utf8");
 }
 
@@ -93,6 +91,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new HttpError("invalid_body", `body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
+    throw new EventError("invalid_body", `body is not valid JSON (${(error as Error).message.slice(0, 120)})`);
   }
 }

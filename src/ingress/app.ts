@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
-import { HttpError } from "../errors.js";
-import type { Metrics } from "../ops/metrics.js";
+import { HttpError } from "./http-error.js";
+import type { IngressMetrics } from "./ingress-metrics.js";
 import { healthz, readyz, type Readiness } from "./health.js";
 import type { WebhookHandler } from "./webhook-handler.js";
 import type { TrustProxy } from "./client-address.js";
@@ -15,7 +15,7 @@ export interface IngressAppDeps {
   /** The configured source ids: only these become metric labels. */
   readonly sources: { has(id: string): boolean };
   readonly readiness: Readiness;
-  readonly metrics: Metrics;
+  readonly metrics: IngressMetrics;
   readonly logger: Logger;
   /** express `trust proxy`: which X-Forwarded-For hops to believe. */
   readonly trustProxy: TrustProxy;

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
-import { HttpError, type HttpErrorCode } from "../errors.js";
-import type { Metrics } from "../ops/metrics.js";
+import { HttpError, type HttpErrorCode } from "./http-error.js";
+import type { IngressMetrics } from "./ingress-metrics.js";
 import { NO_SOURCE } from "./app.js";
 
 /** The request in hand on each connection, so that an error knows whether it was answered. */
 export type RequestsInHand = WeakMap<Socket, { readonly request: IncomingMessage; readonly response: ServerResponse }>;
 
 export interface ClientErrorDeps {
-  readonly metrics: Metrics;
+  readonly metrics: IngressMetrics;
   readonly logger: Logger;
   readonly current: RequestsInHand;
   /** Requests whose body the webhook handler is reading: it answers their timeout itself. */

@@ -1,6 +1,6 @@
 import { MemoryStore } from "express-rate-limit";
 import type { Source } from "../config/load-routes.js";
-import { HttpError } from "../errors.js";
+import { HttpError } from "./http-error.js";
 
 /** Counts one request of a client; throws a 429 HttpError (with Retry-After) past the limit. */
 export type RateLimit = (clientKey: string) => Promise<void>;

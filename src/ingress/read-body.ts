@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { HttpError } from "../errors.js";
+import { HttpError } from "./http-error.js";
 import type { Reservation } from "./unverified-budget.js";
 
 /** Seconds a sender is told to wait when unverified bodies fill the budget (503). */

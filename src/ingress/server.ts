@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
-import type { Metrics } from "../ops/metrics.js";
+import type { IngressMetrics } from "./ingress-metrics.js";
 import { createIngressApp } from "./app.js";
 import { answerClientError, type RequestsInHand } from "./client-error.js";
 import { createClientAddress, createClientKeys, type TrustProxy } from "./client-address.js";
-import type { EventSink } from "./event-sink.js";
+import type { EventSink } from "../contracts/event-sink.js";
 import type { Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 import { createUnverifiedBudget } from "./unverified-budget.js";
@@ -33,7 +33,7 @@ export interface IngressServerDeps {
   /** Absent in a worker-only process: no webhook routes are served. */
   readonly sink: EventSink | undefined;
   readonly readiness: Readiness;
-  readonly metrics: Metrics;
+  readonly metrics: IngressMetrics;
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
   readonly onAccepted?: WebhookHandlerDeps["onAccepted"];
   readonly logger: Logger;

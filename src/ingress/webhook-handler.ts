@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { BrokerUnavailableError } from "../broker/broker-errors.js";
-import { HttpError } from "../errors.js";
-import type { NormalizedEvent } from "../events/normalize.js";
+import { EventError } from "../events/event-error.js";
+import type { ReceivedRequest } from "../events/normalize.js";
+import { HttpError } from "./http-error.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import { VerificationError } from "../verify/verifier.js";
-import type { Metrics } from "../ops/metrics.js";
-import type { AcceptedVia, EventSink } from "./event-sink.js";
+import type { IngressMetrics } from "./ingress-metrics.js";
+import { type AcceptedVia, type EventSink, SinkUnavailableError } from "../contracts/event-sink.js";
 import { admitBody, readBody } from "./read-body.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 import { SMALL_BODY, type Reservation, type UnverifiedBudget } from "./unverified-budget.js";
@@ -16,7 +17,7 @@ export interface WebhookHandlerDeps {
   readonly isShuttingDown: () => boolean;
   readonly sink: EventSink;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: IngressMetrics;
   /** The client's address (TRUST_PROXY applied): rate-limit key and log field. */
   readonly clientAddress: (request: IncomingMessage) => string;
   /** The rate limit's key for an address. */
@@ -76,7 +77,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
       } finally {
         reservation.release();
       }
-      event = pipeline.normalize({ rawBody, headers: request.headers, urlEventName: eventName, receivedAt: new Date() });
+      event = normalize(pipeline, { rawBody, headers: request.headers, urlEventName: eventName, receivedAt: new Date() });
       const via = await accept(sink, event);
       answer(response, 202, `{"id":${JSON.stringify(event.id)}}`, deps.isShuttingDown());
       deps.onAccepted?.(sourceId, event, via);
@@ -157,11 +158,20 @@ function verify(pipeline: SourcePipeline, rawBody: Buffer, request: IncomingMess
   }
 }
 
+function normalize(pipeline: SourcePipeline, request: ReceivedRequest): NormalizedEvent {
+  try {
+    return pipeline.normalize(request);
+  } catch (error) {
+    if (!(error instanceof EventError)) throw error;
+    throw new HttpError(error.code, error.message);
+  }
+}
+
 async function accept(sink: EventSink, event: NormalizedEvent): Promise<AcceptedVia> {
   try {
     return await sink.accept(event);
   } catch (error) {
-    if (!(error instanceof BrokerUnavailableError)) throw error;
+    if (!(error instanceof SinkUnavailableError)) throw error;
     throw new HttpError("unavailable", "cannot take events right now; retry later", { broker: error.reason }, RETRY_AFTER_UNAVAILABLE);
   }
 }

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Outcome } from "../worker/process-event.js";
+import type { Outcome } from "../contracts/outcome.js";
 
 /** What the process can tell about itself when scraped (each optional: roles differ). */
 export interface MetricSources {

@@ -2,13 +2,21 @@ import type { Logger } from "pino";
 import { brokerAddress, type BrokerRefusal } from "../broker/broker-failure.js";
 import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
-import type { NormalizedEvent } from "../events/normalize.js";
-import type { AcceptedVia } from "../ingress/event-sink.js";
-import type { IngressSink } from "../spool/ingress-sink.js";
-import type { Outcome } from "../worker/process-event.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
+import type { AcceptedVia } from "../contracts/event-sink.js";
+import type { Outcome } from "../contracts/outcome.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
 import { createMetrics, type Metrics, type MetricSources } from "./metrics.js";
+
+/** What the spool watch reads of the ingress's event sink (spool/ingress-sink.ts). */
+export interface WatchedSink {
+  /** `broker`, `spool`, `spool_full`, …: where events go now. */
+  readonly state: string;
+  depth(): { readonly count: number };
+  /** Set while the broker refuses AMQP_URL (credentials, vhost): a mistake waiting will not heal. */
+  readonly brokerRefusal: BrokerRefusal | undefined;
+}
 
 export interface Operations {
   readonly metrics: Metrics;
@@ -22,7 +30,7 @@ export interface Operations {
    * Starts watching the ingress: an email once it has been spooling longer than the threshold, or
    * at once when the broker refuses AMQP_URL (a configuration error cannot heal by waiting).
    */
-  watchSpool(sink: IngressSink): void;
+  watchSpool(sink: WatchedSink): void;
   /**
    * A worker-only process's connection is refused (credentials, vhost): the same email as the
    * ingress's, at once and then throttled, since nothing else tells anyone its deliveries stopped.

@@ -3,8 +3,8 @@ import { BrokerUnavailableError } from "../broker/broker-errors.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
 import type { Env } from "../config/env.js";
-import type { NormalizedEvent } from "../events/normalize.js";
-import type { AcceptedVia, EventSink } from "../ingress/event-sink.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
+import { type AcceptedVia, type EventSink, SinkUnavailableError } from "../contracts/event-sink.js";
 import { openSpool, type OpenedSpool, type SpoolProblem } from "./open-spool.js";
 import { Relay } from "./relay.js";
 import { SpoolFullError, SpoolUnavailableError, SpoolWriteError } from "./spool-errors.js";
@@ -134,7 +134,7 @@ export async function createIngressSink(env: Env, logger: Logger, declareTopolog
   let closing = false;
   return {
     accept(event) {
-      if (closing) return Promise.reject(new BrokerUnavailableError("the router is shutting down", "not_connected"));
+      if (closing) return Promise.reject(new SinkUnavailableError("the router is shutting down", "not_connected"));
       const accepted = accept(event);
       const tracked = accepted.catch(() => {}).finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);

@@ -1,4 +1,4 @@
-import { backoffDelay } from "../backoff.js";
+import { backoffDelay } from "../contracts/backoff.js";
 
 /** Relay backoff: capped exponential with jitter, like the connection's own recovery. */
 const BACKOFF = { baseMs: 250, maxMs: 10_000, jitter: 0.3 } as const;

@@ -1,4 +1,5 @@
-import { BrokerUnavailableError } from "../broker/broker-errors.js";
+import type { BrokerUnavailableError } from "../broker/broker-errors.js";
+import { SinkUnavailableError } from "../contracts/event-sink.js";
 
 /** An append that would take the spool past SPOOL_MAX_BYTES, or that the disk had no room for. */
 export class SpoolFullError extends Error {
@@ -18,11 +19,12 @@ export class SpoolWriteError extends Error {
 }
 
 /**
- * Neither the broker nor the spool can take the event. It is a BrokerUnavailableError so that
+ * Neither the broker nor the spool can take the event: the event sink's SinkUnavailableError, so
  * the handler answers 503 with Retry-After; `reason` keeps the broker's own failure, and `spool`
  * says why the fallback failed too.
  */
-export class SpoolUnavailableError extends BrokerUnavailableError {
+export class SpoolUnavailableError extends SinkUnavailableError {
+  override readonly name = "SpoolUnavailableError";
   constructor(
     message: string,
     reason: BrokerUnavailableError["reason"],

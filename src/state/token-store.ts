@@ -1,4 +1,4 @@
-import type { TokenStore } from "../adapters/token-store.js";
+import type { TokenStore } from "../contracts/token-store.js";
 import type { StateDb } from "./state-db.js";
 
 /**

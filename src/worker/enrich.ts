@@ -5,8 +5,8 @@ import { Scrubber } from "../adapters/scrub.js";
 import { TemplateValueError } from "../adapters/template.js";
 import { compileUrlTemplate } from "../adapters/url-template.js";
 import type { EnrichmentConfig } from "../config/route-schema.js";
-import type { CloudEvent } from "../events/cloud-event.js";
-import { MappingError } from "./apply-route.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
+import { MappingError } from "../mapping/apply-route.js";
 
 /**
  * An enrichment call failed: classified like a delivery (transient, permanent, credentials), and

@@ -1,4 +1,4 @@
-import type { CloudEvent } from "../events/cloud-event.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
 
 /** `text` is the body the event was read from (a route without a mapping sends part of it as it is). */
 export type ParsedMessage = { readonly ok: true; readonly event: CloudEvent; readonly text: string } | { readonly ok: false; readonly error: string };

@@ -1,41 +1,16 @@
-import type { Adapter, DeliveryReceipt } from "../adapters/port.js";
+import type { FailedCall, Outcome } from "../contracts/outcome.js";
+import type { Adapter } from "../adapters/port.js";
+import type { DeliveryReceipt } from "../contracts/outcome.js";
 import { DeliveryError } from "../adapters/port.js";
 import { TemplateValueError } from "../adapters/template.js";
-import type { CloudEvent } from "../events/cloud-event.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
 import type { Claim, ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
-import { applyRoute, MappingError, passesFilter } from "./apply-route.js";
-import type { CompiledRoute } from "./compile-route.js";
+import { applyRoute, MappingError, passesFilter } from "../mapping/apply-route.js";
+import type { CompiledRoute } from "../mapping/compile-route.js";
 import { EnrichmentError, type Enricher } from "./enrich.js";
-import { rawMemberText } from "./raw-member.js";
+import { rawMemberText } from "../mapping/raw-member.js";
 import { retryDelay } from "./retry-policy.js";
-
-/** Why an event went to the dead-letter queue. Stable words: headers, logs, alerts, metrics. */
-export type DeadReason = "poison" | "mapping" | "permanent" | "credentials" | "exhausted";
-
-/** How long the target (or the enrichment) took to answer, when it was called. */
-interface Timed {
-  readonly targetMs?: number | undefined;
-}
-
-/** Which call failed, when one did: an enrichment step (which, and what it called) or the destination. */
-export type FailedCall = { readonly stage: "destination" } | { readonly stage: "enrichment"; readonly step: string; readonly call: string };
-
-interface Failure {
-  readonly error: string;
-  readonly status?: number | undefined;
-  readonly failedCall?: FailedCall | undefined;
-}
-
-export type Outcome =
-  | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
-  | { readonly kind: "duplicate" }
-  /** Another worker is delivering this event right now: held back `delayMs`, same attempt. */
-  | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined }
-  /** `filter` dropped it (on the event, before enrichment) or `when` did (after enrichment). */
-  | { readonly kind: "filtered"; readonly stage: "filter" | "when" }
-  | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number } & Failure & Timed)
-  | ({ readonly kind: "dead"; readonly reason: DeadReason } & Failure & Timed);
 
 export interface ProcessDeps {
   readonly compiled: CompiledRoute;

@@ -1,4 +1,4 @@
-import { backoffDelay } from "../backoff.js";
+import { backoffDelay } from "../contracts/backoff.js";
 import type { RetryPolicy } from "../config/route-schema.js";
 
 /**

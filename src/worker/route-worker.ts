@@ -2,11 +2,11 @@ import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import { copyMessage, withoutBrokerHeaders } from "../broker/copy-message.js";
 import type { Logger } from "pino";
 import type { RouteQueues } from "../broker/route-topology.js";
+import { HEADERS } from "../contracts/message-headers.js";
 import { parseEventMessage } from "./parse-event-message.js";
-import { processEvent, type Outcome, type ProcessDeps } from "./process-event.js";
+import { processEvent, type ProcessDeps } from "./process-event.js";
+import type { Outcome } from "../contracts/outcome.js";
 
-/** The attempt number travels with the message; absent means the first attempt. */
-export const ATTEMPT_HEADER = "x-attempt";
 const MAX_HEADER_TEXT = 1000;
 
 export interface RouteWorkerDeps extends ProcessDeps {
@@ -51,7 +51,7 @@ export class RouteWorker {
 
   async #handle(message: ConsumeMessage): Promise<void> {
     const { route } = this.deps.compiled;
-    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1) || 1;
+    const attempt = Number(message.properties.headers?.[HEADERS.attempt] ?? 1) || 1;
     const parsed = parseEventMessage(message.content);
     const outcome: Outcome = parsed.ok
       ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
@@ -76,23 +76,23 @@ export class RouteWorker {
         queues.retry(outcome.next),
         message,
         {
-          [ATTEMPT_HEADER]: outcome.next,
-          "x-last-error": clip(outcome.error),
-          ...(outcome.status === undefined ? {} : { "x-last-status": outcome.status }),
+          [HEADERS.attempt]: outcome.next,
+          [HEADERS.lastError]: clip(outcome.error),
+          ...(outcome.status === undefined ? {} : { [HEADERS.lastStatus]: outcome.status }),
         },
         String(outcome.delayMs),
       );
     } else if (outcome.kind === "busy") {
       // Same attempt number: waiting for another worker is not a failure of this event.
-      await this.#copyTo(queues.busy, message, { [ATTEMPT_HEADER]: attempt }, String(outcome.delayMs));
+      await this.#copyTo(queues.busy, message, { [HEADERS.attempt]: attempt }, String(outcome.delayMs));
     } else if (outcome.kind === "dead") {
       await this.#copyTo(queues.dead, message, {
-        "x-route": compiled.route.id,
-        "x-error": clip(outcome.error),
-        "x-error-kind": outcome.reason,
-        "x-attempts": attempt,
-        "x-failed-at": new Date().toISOString(),
-        ...(outcome.status === undefined ? {} : { "x-target-status": outcome.status }),
+        [HEADERS.route]: compiled.route.id,
+        [HEADERS.error]: clip(outcome.error),
+        [HEADERS.errorKind]: outcome.reason,
+        [HEADERS.attempts]: attempt,
+        [HEADERS.failedAt]: new Date().toISOString(),
+        ...(outcome.status === undefined ? {} : { [HEADERS.targetStatus]: outcome.status }),
       });
     }
     this.channel.ack(message);
@@ -100,7 +100,7 @@ export class RouteWorker {
 
   /** A copy with more headers, confirmed by the broker (see copyMessage). */
   #copyTo(queue: string, message: ConsumeMessage, headers: Record<string, unknown>, expiration?: string): Promise<void> {
-    const merged = { ...withoutBrokerHeaders(message.properties.headers), ...headers, "x-original-routing-key": originalRoutingKey(message) };
+    const merged = { ...withoutBrokerHeaders(message.properties.headers), ...headers, [HEADERS.originalRoutingKey]: originalRoutingKey(message) };
     return copyMessage(this.channel, queue, message, merged, expiration);
   }
 
@@ -138,7 +138,7 @@ function failedCall(outcome: Extract<Outcome, { kind: "retry" | "dead" }>): Reco
 }
 
 function originalRoutingKey(message: ConsumeMessage): string {
-  const kept = message.properties.headers?.["x-original-routing-key"];
+  const kept = message.properties.headers?.[HEADERS.originalRoutingKey];
   return typeof kept === "string" ? kept : message.fields.routingKey;
 }
 

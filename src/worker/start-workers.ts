@@ -4,7 +4,7 @@ import type { Channel, ChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { createAdapter } from "../adapters/index.js";
 import type { Adapter } from "../adapters/port.js";
-import type { TokenStore } from "../adapters/token-store.js";
+import type { TokenStore } from "../contracts/token-store.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { connectBroker, watchChannel } from "../broker/connection.js";
 import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
@@ -12,7 +12,7 @@ import type { Env } from "../config/env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
-import type { CompiledRoute } from "./compile-route.js";
+import type { CompiledRoute } from "../mapping/compile-route.js";
 import { createEnricher } from "./enrich.js";
 import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
 

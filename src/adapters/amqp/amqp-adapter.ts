@@ -1,7 +1,8 @@
 import amqplib, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
 import type { Logger } from "pino";
 import { nextStep } from "../http-errors.js";
-import { DeliveryError, type Adapter, type Delivery, type DeliveryReceipt } from "../port.js";
+import { DeliveryError, type Adapter, type Delivery } from "../port.js";
+import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { renderOrReject } from "../render-template.js";
 import { Scrubber } from "../scrub.js";
 import { compileTemplate } from "../template.js";

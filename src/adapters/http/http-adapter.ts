@@ -3,7 +3,8 @@ import { callHttp, describeCall, parseJson, type CallContext } from "../http-cal
 import { errorFromAnswer } from "../http-errors.js";
 import { idempotencyKeyFor } from "../idempotency-key.js";
 import { OriginPools } from "../origin-pools.js";
-import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
+import type { Adapter, Delivery } from "../port.js";
+import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
 import { compileUrlTemplate } from "../url-template.js";

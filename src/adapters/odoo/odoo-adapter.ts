@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { CallContext } from "../http-call.js";
 import { parsePayload } from "../payload.js";
-import { DeliveryError, type Adapter, type Delivery, type DeliveryReceipt } from "../port.js";
+import { DeliveryError, type Adapter, type Delivery } from "../port.js";
+import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { Scrubber } from "../scrub.js";
 import type { OdooClient } from "./client.js";
 import { Json2Client } from "./json2-client.js";

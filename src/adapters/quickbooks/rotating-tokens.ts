@@ -3,7 +3,7 @@ import type { CallContext } from "../http-call.js";
 import { requestToken } from "../oauth-token.js";
 import { DeliveryError } from "../port.js";
 import type { Scrubber } from "../scrub.js";
-import type { TokenStore } from "../token-store.js";
+import type { TokenStore } from "../../contracts/token-store.js";
 
 export interface RotatingTokensSettings {
   readonly tokenUrl: string;

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
 import { parsePayload } from "../payload.js";
-import type { Adapter, Delivery, DeliveryReceipt } from "../port.js";
+import type { Adapter, Delivery } from "../port.js";
+import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { Scrubber } from "../scrub.js";
 import type { ShipBobDestination } from "./schema.js";
 

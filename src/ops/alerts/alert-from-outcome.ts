@@ -1,4 +1,4 @@
-import type { Outcome } from "../../worker/process-event.js";
+import type { Outcome } from "../../contracts/outcome.js";
 import { type Alert, UNKNOWN_EVENT_ID } from "./alert.js";
 
 export interface OutcomeContext {

@@ -1,4 +1,4 @@
-import type { DeadReason } from "../../worker/process-event.js";
+import type { DeadReason } from "../../contracts/outcome.js";
 
 /**
  * What an alert may carry besides its facts: extra people to tell. Like TrackTik's

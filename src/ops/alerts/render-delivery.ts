@@ -1,4 +1,4 @@
-import type { DeadReason } from "../../worker/process-event.js";
+import type { DeadReason } from "../../contracts/outcome.js";
 import { type AlertBatch, ENRICHMENT_REASON_SUFFIX } from "./alert-batch.js";
 import type { AlertCommands } from "./commands.js";
 import { type CredentialsAlert, type DeadLetteredAlert, type FailedEnrichment, UNKNOWN_EVENT_ID } from "./alert.js";

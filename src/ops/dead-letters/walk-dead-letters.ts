@@ -1,7 +1,7 @@
 import type { ConfirmChannel, GetMessage } from "amqplib";
 import { copyMessage, withoutBrokerHeaders } from "../../broker/copy-message.js";
 import type { RouteQueues } from "../../broker/route-topology.js";
-import { ATTEMPT_HEADER } from "../../worker/route-worker.js";
+import { HEADERS } from "../../contracts/message-headers.js";
 
 /** What a dead-lettered message says about itself (its headers, written by the worker). */
 export interface DeadLetter {
@@ -72,23 +72,24 @@ export function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
 
 function describe(routeId: string, message: GetMessage): DeadLetter {
   const headers = message.properties.headers ?? {};
-  const death = (headers["x-death"] as Array<{ reason?: string }> | undefined)?.[0];
+  const death = (headers[HEADERS.death] as Array<{ reason?: string }> | undefined)?.[0];
   return {
     routeId,
     eventId: message.properties.messageId as string | undefined,
     type: message.properties.type as string | undefined,
     // Dead-lettered by the broker itself (a message that crashed its worker 20 times) has no x-error-kind.
-    reason: String(headers["x-error-kind"] ?? death?.reason ?? "unknown"),
-    error: String(headers["x-error"] ?? (death ? `dead-lettered by the broker: ${death.reason}` : "")),
-    status: typeof headers["x-target-status"] === "number" ? headers["x-target-status"] : undefined,
-    attempts: typeof headers["x-attempts"] === "number" ? headers["x-attempts"] : undefined,
-    failedAt: typeof headers["x-failed-at"] === "string" ? headers["x-failed-at"] : undefined,
+    reason: String(headers[HEADERS.errorKind] ?? death?.reason ?? "unknown"),
+    error: String(headers[HEADERS.error] ?? (death ? `dead-lettered by the broker: ${death.reason}` : "")),
+    status: typeof headers[HEADERS.targetStatus] === "number" ? headers[HEADERS.targetStatus] : undefined,
+    attempts: typeof headers[HEADERS.attempts] === "number" ? headers[HEADERS.attempts] : undefined,
+    failedAt: typeof headers[HEADERS.failedAt] === "string" ? headers[HEADERS.failedAt] : undefined,
   };
 }
 
 // A replayed event starts its retry policy afresh; the failure that sent it here is kept for the record.
 function replayHeaders(message: GetMessage): Record<string, unknown> {
-  const { [ATTEMPT_HEADER]: _attempt, ...rest } = withoutBrokerHeaders(message.properties.headers);
-  const replays = typeof rest["x-replays"] === "number" ? rest["x-replays"] : 0;
-  return { ...rest, "x-replays": replays + 1, "x-replayed-at": new Date().toISOString() };
+  const { [HEADERS.attempt]: _attempt, ...rest } = withoutBrokerHeaders(message.properties.headers);
+  const previous = rest[HEADERS.replays];
+  const replays = typeof previous === "number" ? previous : 0;
+  return { ...rest, [HEADERS.replays]: replays + 1, [HEADERS.replayedAt]: new Date().toISOString() };
 }

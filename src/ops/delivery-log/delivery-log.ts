@@ -1,10 +1,10 @@
 import type { Logger } from "pino";
 import type { RoutingTable } from "../../config/load-routes.js";
-import type { NormalizedEvent } from "../../events/normalize.js";
-import type { AcceptedVia } from "../../ingress/event-sink.js";
+import type { NormalizedEvent } from "../../contracts/normalized-event.js";
+import type { AcceptedVia } from "../../contracts/event-sink.js";
 import type { StateDb } from "../../state/state-db.js";
-import type { Outcome } from "../../worker/process-event.js";
-import { topicMatches } from "../../worker/topic-match.js";
+import type { Outcome } from "../../contracts/outcome.js";
+import { topicMatches } from "../../broker/topic-match.js";
 import { eventJourney } from "./event-journey.js";
 import { countLog, type LogCounts } from "./log-counts.js";
 import type { EventFilter } from "./log-filter.js";

@@ -1,6 +1,6 @@
-import type { NormalizedEvent } from "../../events/normalize.js";
-import type { AcceptedVia } from "../../ingress/event-sink.js";
-import type { Outcome } from "../../worker/process-event.js";
+import type { NormalizedEvent } from "../../contracts/normalized-event.js";
+import type { AcceptedVia } from "../../contracts/event-sink.js";
+import type { Outcome } from "../../contracts/outcome.js";
 
 /** A route's current state for one event, as the delivery log keeps it. */
 export type RouteState = "pending" | "delivered" | "filtered" | "retrying" | "dead";

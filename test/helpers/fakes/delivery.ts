@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { DeliveryError, type Delivery } from "../../../src/adapters/port.js";
-import type { CloudEvent } from "../../../src/events/cloud-event.js";
+import type { CloudEvent } from "../../../src/contracts/cloud-event.js";
 
 /** A realistic CloudEvent: a Tracktile order webhook as the ingress normalizes it. */
 export function sampleEvent(overrides: Partial<CloudEvent> = {}): CloudEvent {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import type { Adapter } from "../../../src/adapters/port.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
+import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { deliveryOf, failureOf, sampleEvent, silentLogger } from "../../helpers/fakes/index.js";
 import { AMQP_URL, tapExchange, type QueueTap } from "../../helpers/rabbit.js";
 

@@ -1,8 +1,9 @@
 import { expect } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
-import type { Adapter, Delivery, DeliveryReceipt } from "../../../src/adapters/port.js";
+import type { Adapter, Delivery } from "../../../src/adapters/port.js";
+import type { DeliveryReceipt } from "../../../src/contracts/outcome.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
+import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import {
   FakeHttpSink,
   FakeOdoo,

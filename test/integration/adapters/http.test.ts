@@ -3,7 +3,7 @@ import { createAdapter } from "../../../src/adapters/index.js";
 import { DeliveryError } from "../../../src/adapters/port.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
 import { TemplateValueError } from "../../../src/adapters/template.js";
-import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
+import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { deliveryOf, failureOf, FakeHttpSink, sampleEvent, silentLogger, type SinkAuth } from "../../helpers/fakes/index.js";
 
 let sink: FakeHttpSink;

@@ -3,7 +3,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
+import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { deliveryOf, failureOf, FakeQuickBooks, qboFault, silentLogger } from "../../helpers/fakes/index.js";
 
 let qbo: FakeQuickBooks;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import { createMemoryTokenStore } from "../../../src/adapters/token-store.js";
+import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { deliveryOf, failureOf, FakeShipBob, silentLogger } from "../../helpers/fakes/index.js";
 
 let shipbob: FakeShipBob;

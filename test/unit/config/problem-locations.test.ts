@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "../../../src/config/env.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
-import { compileRoutes } from "../../../src/worker/compile-routes.js";
+import { compileRoutes } from "../../../src/mapping/compile-routes.js";
 import { problemLines, routesDir } from "../../helpers/config-problems.js";
 import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 

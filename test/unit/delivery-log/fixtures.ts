@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import type { Route, RoutingTable, Source } from "../../../src/config/load-routes.js";
-import type { NormalizedEvent } from "../../../src/events/normalize.js";
+import type { NormalizedEvent } from "../../../src/contracts/normalized-event.js";
 
 /** A logger whose lines can be read back. */
 export function captureLogs(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CHECKED_AGAINST_JSONATA } from "../../../src/worker/fast-expression.js";
+import { CHECKED_AGAINST_JSONATA } from "../../../src/mapping/fast-expression.js";
 
 const json = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRoute, MappingError, passesFilter } from "../../../src/worker/apply-route.js";
+import { applyRoute, MappingError, passesFilter } from "../../../src/mapping/apply-route.js";
 import { compiled, event } from "./route-fixtures.js";
 
 describe("filter and mapping", () => {

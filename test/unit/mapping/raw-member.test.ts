@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rawMemberText } from "../../../src/worker/raw-member.js";
+import { rawMemberText } from "../../../src/mapping/raw-member.js";
 
 const data = (json: string) => rawMemberText(json, "data");
 

@@ -1,4 +1,4 @@
-import type { CloudEvent } from "../events/cloud-event.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
 import type { CompiledRoute } from "./compile-route.js";
 import { BAIL, type FastExpression } from "./fast-expression.js";
 import { plainCopy } from "./plain-copy.js";

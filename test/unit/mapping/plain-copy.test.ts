@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { plainCopy } from "../../../src/worker/plain-copy.js";
+import { plainCopy } from "../../../src/mapping/plain-copy.js";
 
 const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 

@@ -4,8 +4,8 @@ import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
 import type { ConfigProblem } from "../../../src/config/config-error.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
-import { compileRoute } from "../../../src/worker/compile-route.js";
-import { BAIL, compileFast } from "../../../src/worker/fast-expression.js";
+import { compileRoute } from "../../../src/mapping/compile-route.js";
+import { BAIL, compileFast } from "../../../src/mapping/fast-expression.js";
 import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 
 // The fast path is only correct if it answers exactly what jsonata answers, or bails. Compared

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonDiff } from "../../../src/worker/json-diff.js";
+import { jsonDiff } from "../../../src/mapping/json-diff.js";
 
 describe("the diff `check` prints for a failing example", () => {
   it("is empty for equal documents", () => {

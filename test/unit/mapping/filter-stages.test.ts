@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRoute, passesFilter } from "../../../src/worker/apply-route.js";
+import { applyRoute, passesFilter } from "../../../src/mapping/apply-route.js";
 import { compiled, event } from "./route-fixtures.js";
 
 const ENRICH = [{ as: "order", url: "https://api.example.com/orders/{event.data.id}" }];

@@ -1,12 +1,4 @@
-/**
- * Where rotating OAuth refresh tokens live between restarts. QuickBooks hands out a new refresh
- * token on refresh and the old one stops working soon after, so the latest must survive the
- * process: production backs this with SQLite, tests with memory.
- */
-export interface TokenStore {
-  get(key: string): Promise<string | undefined>;
-  set(key: string, value: string): Promise<void>;
-}
+import type { TokenStore } from "../contracts/token-store.js";
 
 /** A TokenStore in a Map: for tests, and for tokens that need not outlive the process. */
 export function createMemoryTokenStore(initial: Record<string, string> = {}): TokenStore & { readonly entries: Map<string, string> } {

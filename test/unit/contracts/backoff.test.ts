@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "../../src/backoff.js";
-import { retryDelay as relayDelay } from "../../src/spool/retry-delay.js";
+import { backoffDelay } from "../../../src/contracts/backoff.js";
+import { retryDelay as relayDelay } from "../../../src/spool/retry-delay.js";
 
 const middle = () => 0.5;
 

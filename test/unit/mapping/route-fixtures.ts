@@ -1,8 +1,8 @@
 import type { ConfigProblem } from "../../../src/config/config-error.js";
 import type { Route } from "../../../src/config/load-routes.js";
 import { routeSchema } from "../../../src/config/route-schema.js";
-import type { CloudEvent } from "../../../src/events/cloud-event.js";
-import { compileRoute } from "../../../src/worker/compile-route.js";
+import type { CloudEvent } from "../../../src/contracts/cloud-event.js";
+import { compileRoute } from "../../../src/mapping/compile-route.js";
 
 /** A route of `fields` on `a.#`, validated and compiled as at start-up; undefined result with problems when it does not compile. */
 export function compiled(fields: Record<string, unknown>) {

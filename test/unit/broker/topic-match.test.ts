@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { topicMatches } from "../../../src/worker/topic-match.js";
+import { topicMatches } from "../../../src/broker/topic-match.js";
 
 describe("topic patterns, as RabbitMQ matches them", () => {
   it.each([
