@@ -3,7 +3,7 @@ import type { ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
 import type { BrokerRefusal } from "./broker/broker-failure.js";
 import { declareRouteTopology } from "./broker/route-topology.js";
-import type { Env } from "./config/env.js";
+import type { Env } from "./env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { adminOptionsFromEnv, bindAdminServer, createAdminApp, createDeadLetterService } from "./ops/admin/index.js";
 import { listenEarly } from "./lifecycle/listen-early.js";

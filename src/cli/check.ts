@@ -1,4 +1,4 @@
-import { loadEnvFor } from "../config/env.js";
+import { loadEnvFor } from "../env.js";
 import type { StandIns } from "../config/interpolate.js";
 import { loadRoutes } from "../config/load-routes.js";
 import type { CloudEvent } from "../contracts/cloud-event.js";

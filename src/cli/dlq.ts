@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
-import { loadEnvFor, type Env } from "../config/env.js";
+import { loadEnvFor, type Env } from "../env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import { loadRouteIds } from "../config/route-ids.js";
 import { createDeadLetterService, type DeadLetter, type DeadLetterFilter } from "../ops/dead-letters/index.js";

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvFor, redactUrl } from "../config/env.js";
+import { redactUrl } from "../config/env.js";
+import { loadEnvFor } from "../env.js";
 import {
   createDeliveryLogReader,
   describeIssues,

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { loadEnv } from "../config/env.js";
+import { loadEnv } from "../env.js";
 import { loadRoutes } from "../config/load-routes.js";
 import { createSigner } from "../verify/index.js";
 

@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/config-error.js";
-import { loadEnv } from "../config/env.js";
+import { loadEnv } from "../env.js";
 import { loadRoutes } from "../config/load-routes.js";
 import { ListenError } from "../lifecycle/listen-early.js";
 import { startRouter, type Role } from "../main.js";

@@ -1,5 +1,6 @@
 import { connectOnce } from "../broker/connection.js";
-import { loadEnvFor, redactUrl } from "../config/env.js";
+import { redactUrl } from "../config/env.js";
+import { loadEnvFor } from "../env.js";
 
 /**
  * `webhook-router tail [pattern]`: binds a private, self-deleting queue to the exchange and prints

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { brokerAddress, type BrokerRefusal } from "../broker/broker-failure.js";
-import type { Env } from "../config/env.js";
+import type { BrokerEnv } from "../broker/broker-env.js";
+import type { OpsEnv } from "./ops-env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { AcceptedVia } from "../contracts/event-sink.js";
@@ -46,7 +47,7 @@ const SPOOL_CHECK_MS = 15_000;
  * given), wired to the events that feed them.
  */
 export function createOperations(
-  env: Env,
+  env: OpsEnv & Pick<BrokerEnv, "AMQP_URL">,
   table: RoutingTable,
   logger: Logger,
   sources: MetricSources,

@@ -2,7 +2,12 @@ import type { Logger } from "pino";
 import { BrokerUnavailableError } from "../broker/broker-errors.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { createEventPublisher, type EventPublisherOptions } from "../broker/event-publisher.js";
-import type { Env } from "../config/env.js";
+import type { BrokerEnv } from "../broker/broker-env.js";
+import type { CoreEnv } from "../config/env.js";
+import type { SpoolEnv } from "./spool-env.js";
+
+/** What the sink reads of the environment: the broker to publish to, and the spool behind it. */
+type SinkEnv = Pick<BrokerEnv, "AMQP_URL" | "AMQP_EXCHANGE" | "PUBLISH_TIMEOUT_MS"> & SpoolEnv & Pick<CoreEnv, "DATA_DIR">;
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import { type AcceptedVia, type EventSink, SinkUnavailableError } from "../contracts/event-sink.js";
 import { openSpool, type OpenedSpool, type SpoolProblem } from "./open-spool.js";
@@ -45,7 +50,11 @@ type BrokerReason = BrokerUnavailableError["reason"];
  * out may still be confirmed later, and its spooled copy is published again: a duplicate with
  * the same id, never a loss. Only when the spool cannot take the event either does `accept` reject.
  */
-export async function createIngressSink(env: Env, logger: Logger, declareTopology?: EventPublisherOptions["declareTopology"]): Promise<IngressSink> {
+export async function createIngressSink(
+  env: SinkEnv,
+  logger: Logger,
+  declareTopology?: EventPublisherOptions["declareTopology"],
+): Promise<IngressSink> {
   const { spool, problems: startupProblems } = openSpoolOrReport(env, logger);
   const health = new SpoolHealth(spool, startupProblems);
   let relay: Relay | undefined;
@@ -174,7 +183,7 @@ export async function createIngressSink(env: Env, logger: Logger, declareTopolog
   };
 }
 
-function openSpoolOrReport(env: Env, logger: Logger): Partial<OpenedSpool> & { problems: readonly SpoolProblem[] } {
+function openSpoolOrReport(env: SinkEnv, logger: Logger): Partial<OpenedSpool> & { problems: readonly SpoolProblem[] } {
   try {
     return openSpool({ dir: env.DATA_DIR, maxBytes: env.SPOOL_MAX_BYTES, logger });
   } catch (error) {

@@ -8,7 +8,8 @@ import type { TokenStore } from "../contracts/token-store.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { connectBroker, watchChannel } from "../broker/connection.js";
 import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
-import type { Env } from "../config/env.js";
+import type { BrokerEnv } from "../broker/broker-env.js";
+import type { WorkerEnv } from "./worker-env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
@@ -17,7 +18,7 @@ import { createEnricher } from "./enrich.js";
 import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
 
 export interface WorkerOptions {
-  readonly env: Env;
+  readonly env: Pick<BrokerEnv, "AMQP_URL" | "AMQP_EXCHANGE" | "QUEUE_PREFIX"> & WorkerEnv;
   readonly table: RoutingTable;
   readonly compiled: ReadonlyMap<string, CompiledRoute>;
   readonly logger: Logger;

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import pino from "pino";
-import { loadEnv } from "../../src/config/env.js";
+import { loadEnv } from "../../src/env.js";
 import { loadRoutes } from "../../src/config/load-routes.js";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";

@@ -20,8 +20,8 @@ const mailboxList = z
   .pipe(z.array(mailbox));
 
 /**
- * Alert settings, read from the environment with the rest (merge into `envSchema`:
- * `envSchema.extend(alertEnvSchema.shape)`). Cross-field rules are checked by
+ * Alert settings, read from the environment with the rest (ops-env.ts merges them into the ops
+ * slice). Cross-field rules are checked by
  * `alerterOptionsFromEnv`, so this stays a plain object that merges cleanly.
  */
 export const alertEnvSchema = z.object({

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import type { Env } from "../../config/env.js";
+import type { CoreEnv } from "../../config/env.js";
+import type { StateEnv } from "../../state/state-env.js";
+import type { OpsEnv } from "../ops-env.js";
 import type { RoutingTable } from "../../config/load-routes.js";
 import { openStateDb, type StateDb } from "../../state/state-db.js";
 import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
@@ -10,7 +12,7 @@ import { createDeliveryLog, type DeliveryLog } from "./delivery-log.js";
  * still takes webhooks without a log (logged), because the log must never cost an event.
  */
 export async function openStateAndLog(
-  env: Pick<Env, "DATA_DIR" | "DATABASE_URL" | "DELIVERY_LOG" | "DELIVERY_LOG_RETENTION" | "DELIVERY_LOG_PAYLOADS">,
+  env: Pick<CoreEnv, "DATA_DIR"> & Pick<StateEnv, "DATABASE_URL"> & Pick<OpsEnv, "DELIVERY_LOG" | "DELIVERY_LOG_RETENTION" | "DELIVERY_LOG_PAYLOADS">,
   table: RoutingTable,
   logger: Logger,
   needsStore: boolean,

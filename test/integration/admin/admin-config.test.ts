@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/config-error.js";
-import { loadEnv } from "../../../src/config/env.js";
+import { loadEnv } from "../../../src/env.js";
 import { isLoopback } from "../../../src/ops/admin/index.js";
 import { AMQP_URL } from "../../helpers/rabbit.js";
 import { EXAMPLE_SECRETS, startTestRouter } from "../../helpers/router.js";

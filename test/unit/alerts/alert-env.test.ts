@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/config-error.js";
-import { envSchema } from "../../../src/config/env.js";
+import { envSchema } from "../../../src/env.js";
 import { alertEnvSchema, alerterOptionsFromEnv } from "../../../src/ops/alerts/alert-env.js";
 import { captureLogs } from "./alert-fixtures.js";
 

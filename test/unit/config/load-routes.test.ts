@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/config-error.js";
-import { loadEnv } from "../../../src/config/env.js";
+import { loadEnv } from "../../../src/env.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "../../../src/config/env.js";
+import { loadEnv } from "../../../src/env.js";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { compileRoutes } from "../../../src/mapping/compile-routes.js";
 import { problemLines, routesDir } from "../../helpers/config-problems.js";

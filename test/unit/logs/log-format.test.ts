@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "../../../src/config/env.js";
+import { loadEnv } from "../../../src/env.js";
 import { resolveLogFormat } from "../../../src/ops/logger.js";
 
 describe("LOG_FORMAT", () => {
