@@ -7,7 +7,7 @@ import type { Env } from "./env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { adminOptionsFromEnv, bindAdminServer, createAdminApp, createDeadLetterService } from "./ops/admin/index.js";
 import { listenEarly } from "./lifecycle/listen-early.js";
-import { openStateAndLog } from "./ops/delivery-log/index.js";
+import { deliveryLogFromEnv } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
 import { createIngressHandler, ingressServerOptions } from "./ingress/server.js";
@@ -15,6 +15,7 @@ import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
+import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./mapping/compile-routes.js";
@@ -77,7 +78,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
     if (sink) started.push(() => sink.close(0));
     const needsStore = runsWorkers && compiled.size > 0;
-    const { db, deliveryLog } = await openStateAndLog(env, table, logger, needsStore);
+    const db = await openStateStore(env, needsStore ? "workers" : env.DELIVERY_LOG ? "delivery log" : "nobody", logger);
+    const deliveryLog = deliveryLogFromEnv(db, env, table, logger);
     started.push(async () => {
       await deliveryLog?.close(0);
       await db?.destroy();

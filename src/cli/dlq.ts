@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import pino from "pino";
 import { loadEnvFor, type Env } from "../env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import { loadRouteIds } from "../config/route-ids.js";
 import { createDeadLetterService, type DeadLetter, type DeadLetterFilter } from "../ops/dead-letters/index.js";
-import { openStateAndLog } from "../ops/delivery-log/index.js";
+import { deliveryLogFromEnv } from "../ops/delivery-log/index.js";
 import { createLogger } from "../ops/logger.js";
+import { openStateStore } from "../state/open-state-store.js";
+import { stateFile } from "../state/state-db.js";
 
 const DLQ_SETTINGS = [
   "AMQP_URL",
@@ -73,7 +74,7 @@ export async function dlq(options: DlqOptions, print: (line: string) => void = c
  * the replay happens and is not recorded, and the command says so.
  */
 async function openLog(env: Pick<Env, (typeof DLQ_SETTINGS)[number]>) {
-  const file = join(env.DATA_DIR, "state.sqlite");
+  const file = stateFile(env.DATA_DIR);
   if (!env.DELIVERY_LOG) return undefined;
   if (!env.DATABASE_URL && !existsSync(file)) {
     console.error(`webhook-router dlq: no delivery log at ${file} (DATA_DIR) and no DATABASE_URL: replays will not be recorded in it`);
@@ -81,7 +82,8 @@ async function openLog(env: Pick<Env, (typeof DLQ_SETTINGS)[number]>) {
   }
   // The log's own warnings (a failed write) go to stderr, apart from the command's output.
   const logger = createLogger({ level: "warn", destination: pino.destination({ dest: 2, sync: true }) });
-  return openStateAndLog(env, NO_ROUTES, logger, false);
+  const db = await openStateStore(env, "delivery log", logger);
+  return { db, deliveryLog: deliveryLogFromEnv(db, env, NO_ROUTES, logger) };
 }
 
 function summary(options: DlqOptions, total: { matched: number; replayed: number; purged: number }): string {

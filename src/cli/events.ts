@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { redactUrl } from "../config/env.js";
 import { loadEnvFor } from "../env.js";
 import {
@@ -10,7 +9,7 @@ import {
   type EventJourney,
   type EventSummary,
 } from "../ops/delivery-log/index.js";
-import { openStateDb, type StateDb } from "../state/state-db.js";
+import { openStateDb, type StateDb, stateFile } from "../state/state-db.js";
 import { StateStoreError } from "./command-needs.js";
 
 /** The flags as given (strings); checked here with the admin API's own rules. */
@@ -63,7 +62,7 @@ export async function events(options: EventsOptions, print: (line: string) => vo
 
 /** The store where the router keeps it; never a fresh, empty one in whatever folder this runs from. */
 async function openStore(dataDir: string, databaseUrl: string | undefined): Promise<StateDb> {
-  const file = join(dataDir, "state.sqlite");
+  const file = stateFile(dataDir);
   if (!databaseUrl && !existsSync(file)) {
     throw new StateStoreError(`no state store at ${file} (DATA_DIR) and no DATABASE_URL: run this where the router keeps its data, or set them`);
   }

@@ -101,9 +101,14 @@ export function sqliteHandle(db: StateDb): SQLite.Database | undefined {
 
 const sqliteHandles = new WeakMap<StateDb, SQLite.Database>();
 
+/** Where the SQLite state store lives in DATA_DIR. */
+export function stateFile(dataDir: string): string {
+  return join(dataDir, "state.sqlite");
+}
+
 function openSqlite(dataDir: string): StateDb {
   mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, "state.sqlite");
+  const path = stateFile(dataDir);
   const database = new SQLite(path);
   database.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode; a dedup record lost to a power cut

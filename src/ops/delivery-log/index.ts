@@ -15,4 +15,4 @@ export { emptyCounts, type LogCounts, type StateCounts } from "./log-counts.js";
 export { ROUTE_STATES, type RouteState } from "./log-rows.js";
 export type { AttemptRecord, EventJourney, EventSummary, RouteStatus } from "./log-views.js";
 export { pruneLog } from "./prune-log.js";
-export { openStateAndLog } from "./open-delivery-log.js";
+export { deliveryLogFromEnv } from "./open-delivery-log.js";
