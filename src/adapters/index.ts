@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { createAmqpAdapter } from "./amqp/amqp-adapter.js";
+import { createAmqpAdapter, type OpenAmqp } from "./amqp/amqp-adapter.js";
 import { createHttpAdapter } from "./http/http-adapter.js";
 import { createOdooAdapter } from "./odoo/odoo-adapter.js";
 import type { Adapter } from "./port.js";
@@ -12,6 +12,8 @@ export interface AdapterDeps {
   readonly logger: Logger;
   /** The router's own broker, for `amqp` destinations without a `url`. */
   readonly amqpUrl: string;
+  /** How `amqp` destinations open their connection (broker/connection.ts's openConnection); required by them. */
+  readonly openAmqp?: OpenAmqp;
   /** Where rotating refresh tokens are kept (QuickBooks). */
   readonly tokens: TokenStore;
 }
@@ -29,6 +31,7 @@ export function createAdapter(id: string, config: DestinationConfig, deps: Adapt
     case "shipbob":
       return createShipBobAdapter(id, config, logger);
     case "amqp":
-      return createAmqpAdapter(id, config, { logger, amqpUrl: deps.amqpUrl });
+      if (!deps.openAmqp) throw new Error(`amqp destination "${id}": no way to open AMQP connections was given (openAmqp)`);
+      return createAmqpAdapter(id, config, { logger, amqpUrl: deps.amqpUrl, openAmqp: deps.openAmqp });
   }
 }

@@ -105,21 +105,33 @@ export function watchChannel(channel: ConfirmChannel | amqplib.Channel, logger: 
 }
 
 /**
- * RabbitMQ proposes a 60 s heartbeat; a link that dies silently (a firewall dropping the flow)
- * would then go unnoticed for up to two minutes, with every publish waiting for its timeout.
- * 10 s unless the URL says otherwise.
+ * A plain connection (no recovery), named in RabbitMQ's UI and with a heartbeat: how everything
+ * that is not the publisher's or the workers' recovering connection dials the broker — the
+ * dead-letter walks, `tail`, and `amqp` destinations. Errors are amqplib's own.
  */
+export function openConnection(url: string, options: { readonly name: string; readonly timeoutMs?: number | undefined }): Promise<ChannelModel> {
+  return amqplib.connect(withHeartbeat(url), {
+    clientProperties: { connection_name: options.name },
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+  });
+}
+
 /**
  * A connection for one piece of work — a dead-letter walk, `tail` — without recovery: if it
  * cannot be opened, the caller gets a BrokerConnectError saying in one line why (credentials
  * refused, vhost refused, unreachable) and what to check; the password never appears in it.
  */
 export async function connectOnce(url: string, name: string): Promise<ChannelModel> {
-  return amqplib.connect(withHeartbeat(url), { clientProperties: { connection_name: name } }).catch((error: Error) => {
+  return openConnection(url, { name }).catch((error: Error) => {
     throw new BrokerConnectError(describeBrokerFailure(error, url));
   });
 }
 
+/**
+ * RabbitMQ proposes a 60 s heartbeat; a link that dies silently (a firewall dropping the flow)
+ * would then go unnoticed for up to two minutes, with every publish waiting for its timeout.
+ * 10 s unless the URL says otherwise.
+ */
 export function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has("heartbeat")) parsed.searchParams.set("heartbeat", "10");

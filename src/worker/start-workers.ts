@@ -6,7 +6,7 @@ import { createAdapter } from "../adapters/index.js";
 import type { Adapter } from "../adapters/port.js";
 import type { TokenStore } from "../contracts/token-store.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
-import { connectBroker, watchChannel } from "../broker/connection.js";
+import { connectBroker, openConnection, watchChannel } from "../broker/connection.js";
 import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
 import type { BrokerEnv } from "../broker/broker-env.js";
 import type { WorkerEnv } from "./worker-env.js";
@@ -51,7 +51,10 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const { env, table, logger } = options;
   const adapters = new Map<string, Adapter>();
   for (const destination of table.destinations.values()) {
-    adapters.set(destination.id, createAdapter(destination.id, destination, { logger, amqpUrl: env.AMQP_URL, tokens: options.tokens }));
+    adapters.set(
+      destination.id,
+      createAdapter(destination.id, destination, { logger, amqpUrl: env.AMQP_URL, openAmqp: openConnection, tokens: options.tokens }),
+    );
   }
   // This process in the claim rows: which machine and pid holds an event, for whoever looks.
   // A lease is the attempt's timeouts (enrichment steps, then the target) plus CLAIM_LEASE_MARGIN,

@@ -1,4 +1,4 @@
-import amqplib, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import type { ChannelModel, ConfirmChannel, Options } from "amqplib";
 import type { Logger } from "pino";
 import { nextStep } from "../http-errors.js";
 import { DeliveryError, type Adapter, type Delivery } from "../port.js";
@@ -8,6 +8,12 @@ import { Scrubber } from "../scrub.js";
 import { compileTemplate } from "../template.js";
 import { errorFromBroker } from "./amqp-errors.js";
 import type { AmqpDestination } from "./schema.js";
+
+/**
+ * How the adapter dials a broker: the router's one way of opening AMQP connections
+ * (broker/connection.ts's openConnection), handed in so destinations connect like everything else.
+ */
+export type OpenAmqp = (url: string, options: { readonly name: string; readonly timeoutMs?: number | undefined }) => Promise<ChannelModel>;
 
 interface Link {
   readonly model: ChannelModel;
@@ -20,7 +26,7 @@ interface Link {
  * delivery opens a new one, so every wait stays bounded by the delivery's timeout (a background
  * reconnect loop would make deliveries hang while the broker is away).
  */
-export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { logger: Logger; amqpUrl: string }): Adapter {
+export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { logger: Logger; amqpUrl: string; openAmqp: OpenAmqp }): Adapter {
   const url = config.url ?? deps.amqpUrl;
   const label = `amqp destination "${id}" (exchange ${config.exchange})`;
   const scrubber = new Scrubber([passwordOf(url)]);
@@ -39,10 +45,7 @@ export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { l
     return opening;
 
     async function open(): Promise<Link> {
-      const model = await amqplib.connect(url, {
-        clientProperties: { connection_name: `webhook-router destination ${id}` },
-        timeout: config.timeoutMs,
-      });
+      const model = await deps.openAmqp(url, { name: `webhook-router destination ${id}`, timeoutMs: config.timeoutMs });
       const forget = (why: string) => {
         if (link === opening) link = undefined;
         if (!closed) logger.warn({ why }, "amqp destination connection lost; the next delivery reconnects");

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import amqplib, { type Channel, type ChannelModel } from "amqplib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openConnection } from "../../../src/broker/connection.js";
 import { createAdapter } from "../../../src/adapters/index.js";
 import type { Adapter } from "../../../src/adapters/port.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
@@ -25,6 +26,7 @@ function amqpAdapter(config: Record<string, unknown>): Adapter {
   const adapter = createAdapter("feed", destinationSchema.parse({ kind: "amqp", ...config }), {
     logger: silentLogger(),
     amqpUrl: AMQP_URL,
+    openAmqp: openConnection,
     tokens: createMemoryTokenStore(),
   });
   cleanup.push(() => adapter.close?.() ?? Promise.resolve());

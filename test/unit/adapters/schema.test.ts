@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { openConnection } from "../../../src/broker/connection.js";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
 import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
@@ -118,6 +119,7 @@ describe("createAdapter", () => {
     const adapter = createAdapter("d", destinationSchema.parse(config), {
       logger: silentLogger(),
       amqpUrl: "amqp://127.0.0.1:1",
+      openAmqp: openConnection,
       tokens: createMemoryTokenStore(),
     });
     expect(adapter.kind).toBe(config.kind);
