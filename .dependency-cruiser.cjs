@@ -25,7 +25,7 @@ module.exports = {
     layer("verify-layer", "verify", ["contracts"], "verify knows only contracts"),
     layer("events-layer", "events", ["contracts"], "events knows only contracts"),
     layer("adapters-layer", "adapters", ["contracts"], "adapters know only contracts"),
-    layer("state-layer", "state", ["contracts"], "state knows only contracts"),
+    layer("state-layer", "state", ["contracts", "config"], "state knows only contracts, and config for its slice of the environment"),
     layer("lifecycle-layer", "lifecycle", ["contracts"], "lifecycle knows only contracts"),
     // Above the leaves, each folder names exactly the lower folders it builds on; anything else would be an upward arrow.
     layer(

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelay } from "./retry-delay.js";
-import type { Spool, SpooledEvent } from "./spool.js";
+import type { Spool } from "./spool.js";
+import type { SpooledEvent } from "./spool-entry.js";
 import { withinMs } from "./within-ms.js";
 
 export interface RelayOptions {

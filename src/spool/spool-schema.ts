@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import type { SpooledEvent, SpoolEntry } from "./spool.js";
+import type { SpooledEvent, SpoolEntry } from "./spool-entry.js";
 
 /**
  * AUTOINCREMENT keeps `seq` rising even after the table empties, so arrival order is never

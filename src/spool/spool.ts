@@ -1,22 +1,8 @@
 import type Database from "better-sqlite3";
 import type { DiskReserve } from "./disk-reserve.js";
 import { isDiskFull, SpoolFullError, SpoolWriteError } from "./spool-errors.js";
+import type { SpooledEvent, SpoolEntry } from "./spool-entry.js";
 import { entryCrc, entrySize, SPOOL_COLUMNS, SPOOL_INSERT, toEvent, type StoredRow } from "./spool-schema.js";
-
-/** What the spool keeps of an event: enough to publish it exactly as the ingress would have. */
-export interface SpoolEntry {
-  readonly id: string;
-  readonly type: string;
-  readonly routingKey: string;
-  readonly body: Buffer;
-  /** When the router accepted it (ms since the epoch). */
-  readonly receivedAt: number;
-}
-
-/** An entry as stored: `seq` is its place in arrival order. */
-export interface SpooledEvent extends SpoolEntry {
-  readonly seq: number;
-}
 
 export interface SpoolDepth {
   /** Events held, including appends waiting for the current group commit. */

@@ -1,3 +1,4 @@
+import { customHmacSettings } from "./hmac-custom.js";
 import type { HmacSettings } from "./hmac-settings.js";
 import type { VerificationConfig } from "./schema.js";
 
@@ -33,19 +34,7 @@ export function hmacSettingsFor(config: HmacPresetConfig): HmacSettings {
         toleranceSeconds: config.toleranceSeconds,
       };
     case "hmac":
-      return {
-        header: config.header,
-        algorithm: config.algorithm,
-        encoding: config.encoding,
-        format:
-          config.format === "kv"
-            ? { kind: "kv", timestampKey: config.timestampKey ?? "t", signatureKey: config.signatureKey ?? "v1" }
-            : { kind: "plain", prefix: config.prefix ?? "" },
-        signedContent: config.signedContent,
-        timestampHeader: config.timestampHeader,
-        idHeader: config.idHeader,
-        toleranceSeconds: config.toleranceSeconds,
-      };
+      return customHmacSettings(config);
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HEADER_NAME } from "./headers.js";
-import { hmacSettingsFor } from "./hmac-presets.js";
+import { customHmacSettings } from "./hmac-custom.js";
 import { hmacSettingsProblems } from "./hmac-settings.js";
 import { standardWebhooksKey } from "./standard-webhooks.js";
 
@@ -119,7 +119,7 @@ const hmac = z
   })
   .transform(normalizeSecrets())
   .superRefine((config, ctx) => {
-    for (const message of hmacSettingsProblems(hmacSettingsFor(config))) ctx.addIssue({ code: "custom", message });
+    for (const message of hmacSettingsProblems(customHmacSettings(config))) ctx.addIssue({ code: "custom", message });
   });
 
 const standardWebhooks = z.strictObject({ preset: z.literal("standard-webhooks"), ...secretFields }).transform(

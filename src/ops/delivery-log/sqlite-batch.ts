@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { BatchPlan } from "./write-batch.js";
+import type { BatchPlan } from "./batch-plan.js";
 
 /** The statements of one database, prepared on its first batch. */
 interface Statements {

@@ -1,6 +1,7 @@
 import type { Transaction } from "kysely";
 import { sqliteHandle, type StateDb, type StateTables } from "../../state/state-db.js";
 import type { AttemptRow, LogRow, ReceiptRow, StateRow } from "./log-rows.js";
+import { planBatch, type BatchPlan } from "./batch-plan.js";
 import { writeSqliteBatch } from "./sqlite-batch.js";
 
 /** Rows per INSERT: far below SQLite's and PostgreSQL's limits on bound parameters. */
@@ -18,29 +19,6 @@ export async function writeBatch(db: StateDb, rows: readonly LogRow[]): Promise<
   const sqlite = sqliteHandle(db);
   if (sqlite) writeSqliteBatch(sqlite, plan);
   else await writeKyselyBatch(db, plan);
-}
-
-/** A batch merged and split by table, in the order it is written. */
-export interface BatchPlan {
-  readonly receipts: readonly (ReceiptRow & { count: number })[];
-  /** Event id → time of the stub `log_events` row (for events whose receipt is not in this batch). */
-  readonly stubs: ReadonlyMap<string, number>;
-  readonly attempts: readonly AttemptRow[];
-  readonly latest: readonly StateRow[];
-  readonly ifNew: readonly StateRow[];
-}
-
-function planBatch(rows: readonly LogRow[]): BatchPlan {
-  const receipts = mergeReceipts(rows);
-  const attempts = rows.filter((row): row is AttemptRow => row.kind === "attempt");
-  const { latest, ifNew } = mergeStates(rows);
-  // A worker's own log (SQLite, split roles) never sees the receipt: a stub row keeps the
-  // event searchable, and a receipt arriving later fills it in.
-  const stubs = new Map<string, number>();
-  for (const row of [...attempts, ...latest, ...ifNew]) {
-    if (!receipts.has(row.eventId) && !stubs.has(row.eventId)) stubs.set(row.eventId, row.at);
-  }
-  return { receipts: [...receipts.values()], stubs, attempts, latest, ifNew };
 }
 
 async function writeKyselyBatch(db: StateDb, { receipts, stubs, attempts, latest, ifNew }: BatchPlan): Promise<void> {
@@ -140,43 +118,6 @@ function attemptValues(row: AttemptRow) {
 
 function stateValues(row: StateRow) {
   return { event_id: row.eventId, route_id: row.routeId, state: row.state, attempts: row.attempts, updated_at: row.at };
-}
-
-/** One receipt per event id: the first, counting the repeats (a sender's retry). */
-function mergeReceipts(rows: readonly LogRow[]): Map<string, ReceiptRow & { count: number }> {
-  const merged = new Map<string, ReceiptRow & { count: number }>();
-  for (const row of rows) {
-    if (row.kind !== "receipt") continue;
-    const earlier = merged.get(row.eventId);
-    if (earlier) earlier.count += 1;
-    else merged.set(row.eventId, { ...row, count: 1 });
-  }
-  return merged;
-}
-
-/** Per (event, route): the newest state to upsert, and the first of the if-new ones. */
-function mergeStates(rows: readonly LogRow[]): { latest: StateRow[]; ifNew: StateRow[] } {
-  const latest = new Map<string, StateRow>();
-  const ifNew = new Map<string, StateRow>();
-  for (const row of rows) {
-    if (row.kind !== "state") continue;
-    const key = `${row.eventId}\u0000${row.routeId}`;
-    if (row.ifNew) {
-      if (!ifNew.has(key)) ifNew.set(key, row);
-    } else if (newer(row, latest.get(key))) {
-      latest.set(key, row);
-    }
-  }
-  return { latest: [...latest.values()], ifNew: [...ifNew.values()] };
-}
-
-/**
- * Whether `row` supersedes `current`: a later time wins, and on the same millisecond an outcome
- * beats `pending` — a pending (receipt, replay) only ever causes outcomes, never follows them.
- */
-function newer(row: StateRow, current: StateRow | undefined): boolean {
-  if (!current || row.at > current.at) return true;
-  return row.at === current.at && row.state !== "pending";
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

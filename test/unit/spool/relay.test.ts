@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BrokerUnavailableError } from "../../../src/broker/broker-errors.js";
 import { openSpool } from "../../../src/spool/open-spool.js";
 import { Relay } from "../../../src/spool/relay.js";
-import type { Spool, SpooledEvent } from "../../../src/spool/spool.js";
+import type { Spool } from "../../../src/spool/spool.js";
+import type { SpooledEvent } from "../../../src/spool/spool-entry.js";
 import { entry, tempDataDir } from "./spool-files.js";
 
 const logger = pino({ level: "silent" });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
-import type { SpoolEntry } from "../../../src/spool/spool.js";
+import type { SpoolEntry } from "../../../src/spool/spool-entry.js";
 
 /** A temporary DATA_DIR, removed by `cleanup`. */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
