@@ -56,8 +56,13 @@ export function compileTemplate(template: string, encode: (value: string) => str
 
 /** Problems with a template, for config validation; undefined when it compiles. */
 export function templateProblem(template: string): string | undefined {
+  return problemOf(() => parseTemplate(template));
+}
+
+/** What `compile` throws, as a message for config validation; undefined when it compiles. */
+export function problemOf(compile: () => unknown): string | undefined {
   try {
-    parseTemplate(template);
+    compile();
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -1,4 +1,4 @@
-import { parseTemplate, TemplateValueError, valueAt, type Template } from "./template.js";
+import { parseTemplate, problemOf, TemplateValueError, valueAt, type Template } from "./template.js";
 
 /** Scheme and authority: everything a placeholder may not touch. */
 const ORIGIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
@@ -98,10 +98,5 @@ export function compileUrlTemplate(template: string): Template {
 
 /** Problems with a URL template, for config validation; undefined when it compiles. */
 export function urlTemplateProblem(template: string): string | undefined {
-  try {
-    compileUrlTemplate(template);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return problemOf(() => compileUrlTemplate(template));
 }

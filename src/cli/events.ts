@@ -6,23 +6,15 @@ import {
   describeIssues,
   eventFilterSchema,
   type AttemptRecord,
+  type EventFilter,
   type EventJourney,
   type EventSummary,
 } from "../ops/delivery-log/index.js";
 import { openStateDb, type StateDb, stateFile } from "../state/state-db.js";
 import { StateStoreError } from "./command-needs.js";
 
-/** The flags as given (strings); checked here with the admin API's own rules. */
-export interface EventsOptions {
-  readonly source?: string | undefined;
-  readonly type?: string | undefined;
-  readonly status?: string | undefined;
-  readonly route?: string | undefined;
-  readonly since?: string | undefined;
-  readonly until?: string | undefined;
-  readonly id?: string | undefined;
-  readonly limit?: string | undefined;
-}
+/** The flags as given (strings), one per filter field; checked here with the admin API's own rules. */
+export type EventsOptions = { readonly [Field in keyof EventFilter]?: string | undefined };
 
 /**
  * `webhook-router events [--source S] [--type T] [--status S] [--route R] [--since 1h|ISO]

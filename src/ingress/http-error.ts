@@ -1,3 +1,5 @@
+import { ApiError, type ErrorMeaning } from "../contracts/api-error.js";
+
 /**
  * The one catalogue of errors a sender can see. Each has a stable code (in the JSON body and in
  * logs), an HTTP status, and whether retrying the same request can help — the handler maps
@@ -20,29 +22,21 @@ export const httpErrors = {
   request_timeout: { status: 408, retryable: true },
   headers_too_large: { status: 431, retryable: false },
   internal: { status: 500, retryable: true },
-} as const satisfies Record<string, { status: number; retryable: boolean }>;
+} as const satisfies Record<string, ErrorMeaning>;
 
 export type HttpErrorCode = keyof typeof httpErrors;
 
-/** An error that becomes an HTTP answer: `{"error": code, "message": message}`. */
-export class HttpError extends Error {
+/** An error the ingress answers with: `{"error": code, "message": message}` and the code's status. */
+export class HttpError extends ApiError<HttpErrorCode> {
   override readonly name = "HttpError";
-  readonly status: number;
-  readonly retryable: boolean;
   constructor(
-    readonly code: HttpErrorCode,
+    code: HttpErrorCode,
     message: string,
     /** Extra detail for the log line only — never sent to the client. */
     readonly detail?: Record<string, unknown>,
     /** Seconds the client should wait before retrying: sent as `Retry-After` (429, 503). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
-    this.status = httpErrors[code].status;
-    this.retryable = httpErrors[code].retryable;
-  }
-
-  toBody(): { error: HttpErrorCode; message: string } {
-    return { error: this.code, message: this.message };
+    super(code, message, httpErrors);
   }
 }

@@ -1,3 +1,5 @@
+import { ApiError, type ErrorMeaning } from "../../contracts/api-error.js";
+
 /**
  * The admin API's errors: a stable code (the JSON body's `error`), its HTTP status, and whether
  * trying again later can help. Handlers throw AdminError; one middleware answers.
@@ -10,23 +12,14 @@ export const adminErrors = {
   delivery_log_disabled: { status: 503, retryable: false },
   broker_unavailable: { status: 503, retryable: true },
   internal: { status: 500, retryable: true },
-} as const satisfies Record<string, { status: number; retryable: boolean }>;
+} as const satisfies Record<string, ErrorMeaning>;
 
 export type AdminErrorCode = keyof typeof adminErrors;
 
-/** An error that becomes `{"error": code, "message": message}` with the code's status. */
-export class AdminError extends Error {
+/** An admin API error: handlers throw it; one middleware answers. */
+export class AdminError extends ApiError<AdminErrorCode> {
   override readonly name = "AdminError";
-  readonly status: number;
-  constructor(
-    readonly code: AdminErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.status = adminErrors[code].status;
-  }
-
-  toBody(): { error: AdminErrorCode; message: string } {
-    return { error: this.code, message: this.message };
+  constructor(code: AdminErrorCode, message: string) {
+    super(code, message, adminErrors);
   }
 }
