@@ -1,5 +1,6 @@
 // Folder layering and cycle check for src/ (`npm run lint:deps`, part of `npm run lint`).
-// Layering (issue 12): each top-level folder of src/ imports only the folders listed for it below, never one above.
+// Layering: each top-level folder of src/ imports only the folders listed for it below, never one above.
+// The README's "Code map" states the same rule; test/unit/code-map.test.ts keeps the two in step.
 // Parsed with swc (@swc/core): TypeScript 7 has no JavaScript compiler API, and swc keeps
 // `import type` / `import { type X }` in its syntax tree, so type-only imports count like any other.
 
@@ -21,7 +22,7 @@ module.exports = {
   forbidden: [
     // contracts are the ports every part implements; anything they imported would be imported by everyone.
     layer("contracts-import-nothing", "contracts", [], "contracts is the bottom layer: it imports nothing from src/"),
-    // The leaf parts know only the contracts, so each can be read, tested and replaced alone.
+    // The leaf parts know only the contracts (state also its env slice's parsers), so each can be read, tested and replaced alone.
     layer("verify-layer", "verify", ["contracts"], "verify knows only contracts"),
     layer("events-layer", "events", ["contracts"], "events knows only contracts"),
     layer("adapters-layer", "adapters", ["contracts"], "adapters know only contracts"),
