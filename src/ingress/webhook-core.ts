@@ -65,7 +65,7 @@ export interface WebhookCore {
 }
 
 export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDeps): WebhookCore {
-  // Built once: admitting a request allocates nothing.
+  // Built once: an admitted request is handed its source's object, not a new one.
   const admissions = new Map<string, Admitted>();
   for (const [sourceId, pipeline] of pipelines) {
     admissions.set(sourceId, { ok: true, sourceId, bodyLimit: pipeline.source.limits.body, pipeline });
@@ -87,6 +87,7 @@ export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDep
 
     async receive({ pipeline }, request, unverified) {
       try {
+        // The receive time is the verifier's "now": one clock reading a request, none in the core.
         pipeline.verifier.verify(request, request.receivedAt.getTime());
       } catch (error) {
         return error instanceof VerificationError ? badSignature(error) : refusalOf(error);
