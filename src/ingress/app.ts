@@ -37,8 +37,9 @@ const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
 /**
  * Everything but the plain-URL webhook POSTs, which ingress/server.ts hands straight to the
  * webhook handler: health, metrics, 404/405 answers, and webhook URLs in an unusual spelling
- * (percent-escapes, capitals), which express matches and passes to the same handler. Every
- * answer is JSON and one log line, and is counted in webhook_router_requests_total.
+ * (percent-escapes, capitals), which express matches and passes to the same handler (and so to
+ * the same webhook core: express adds routing only). Every answer is JSON and one log line, and
+ * is counted in webhook_router_requests_total.
  */
 export function createIngressApp(deps: IngressAppDeps): Express {
   const app = express();

@@ -9,6 +9,7 @@ import type { EventSink } from "../contracts/event-sink.js";
 import type { Readiness } from "./health.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 import { createUnverifiedBudget } from "./unverified-budget.js";
+import { createWebhookCore } from "./webhook-core.js";
 import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 import { plainWebhookTarget } from "./webhook-path.js";
 
@@ -46,7 +47,8 @@ export interface IngressServerDeps {
 
 /**
  * The public HTTP server. A webhook POST to a plain URL — nearly all the traffic — goes straight
- * from node:http to the webhook handler; everything else goes through the express app. Express's
+ * from node:http to the webhook handler (body, answer, log; its meaning is the transport-free
+ * webhook core's); everything else goes through the express app. Express's
  * router, request and response decorations cost about a tenth of a webhook's CPU (profile in
  * bench/README.md) for nothing the webhook path uses.
  */
@@ -82,9 +84,9 @@ export function createIngressHandler(deps: IngressServerDeps): IngressHandler {
   const webhook = deps.sink
     ? createWebhookHandler({
         ...deps,
-        sink: deps.sink,
+        core: createWebhookCore({ pipelines: deps.pipelines, sink: deps.sink, clientKey: createClientKeys() }),
+        sources: deps.pipelines,
         clientAddress: createClientAddress(deps.trustProxy),
-        clientKey: createClientKeys(),
         budget: createUnverifiedBudget(limits.unverifiedBytesMax),
         requestTimeoutMs: limits.requestTimeoutMs,
         reading,
