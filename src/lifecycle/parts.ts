@@ -50,7 +50,10 @@ const DEFAULT_GRACE_MS = 1_000;
  * step fail, what had started is closed, in reverse order and without waiting for work (budget 0),
  * and the step's own error goes up.
  */
-export async function startParts<S extends string, T>(options: PartsOptions<S>, build: (start: StartPart<S>) => Promise<T>): Promise<StartedParts<T>> {
+export async function startParts<S extends string, T>(
+  options: PartsOptions<S>,
+  build: (start: StartPart<S>) => Promise<T>,
+): Promise<StartedParts<T>> {
   const started: Array<StartedPart<S>> = [];
   let starting = true;
   const start: StartPart<S> = async (name, closesIn, open) => {

@@ -49,22 +49,25 @@ describe("startParts: start-up", () => {
     expect(events).toEqual(NAMES.map((name) => `start:${name}`));
   });
 
-  it.each(NAMES.map((_, failing) => failing))("a failure at step %i closes what started, in reverse, with budget 0, then rethrows", async (failing) => {
-    const { events, part, options } = harness();
-    const boom = new Error("cannot start");
-    const started = startParts(options, async (start) => {
-      for (const [index, name] of NAMES.entries()) {
-        if (index === failing) throw boom;
-        await part(start, name, STAGE_OF[name]);
-      }
-    });
-    await expect(started).rejects.toBe(boom);
-    const before = NAMES.slice(0, failing);
-    expect(events).toEqual([
-      ...before.map((name) => `start:${name}`),
-      ...[...before].reverse().flatMap((name) => [`close:${name}:0`, `closed:${name}`]),
-    ]);
-  });
+  it.each(NAMES.map((_, failing) => failing))(
+    "a failure at step %i closes what started, in reverse, with budget 0, then rethrows",
+    async (failing) => {
+      const { events, part, options } = harness();
+      const boom = new Error("cannot start");
+      const started = startParts(options, async (start) => {
+        for (const [index, name] of NAMES.entries()) {
+          if (index === failing) throw boom;
+          await part(start, name, STAGE_OF[name]);
+        }
+      });
+      await expect(started).rejects.toBe(boom);
+      const before = NAMES.slice(0, failing);
+      expect(events).toEqual([
+        ...before.map((name) => `start:${name}`),
+        ...[...before].reverse().flatMap((name) => [`close:${name}:0`, `closed:${name}`]),
+      ]);
+    },
+  );
 
   it("a part whose own start fails is not closed; those before it are", async () => {
     const { events, part, options } = harness();
@@ -181,7 +184,9 @@ describe("startParts: shutdown", () => {
     expect(h.events).toContain("closed:ops");
     expect(h.events).not.toContain("closed:workers");
     expect((error as ShutdownError).message).toBe("did not close cleanly: workers: not closed within 50 ms");
-    expect(h.lines).toEqual([{ level: "error", fields: { part: "workers", err: "not closed within 50 ms" }, message: "shutdown: workers did not close" }]);
+    expect(h.lines).toEqual([
+      { level: "error", fields: { part: "workers", err: "not closed within 50 ms" }, message: "shutdown: workers did not close" },
+    ]);
   });
 
   it("shuts down once: a second call answers the first call's promise", async () => {
