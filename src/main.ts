@@ -106,8 +106,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
         return { value: stop, close: stop };
       });
-      const startingWorkers = () =>
-        startWorkers({
+      workers = await part("workers", "work", async () => {
+        const running = await startWorkers({
           env,
           table,
           compiled,
@@ -119,7 +119,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
         });
-      workers = await part("workers", "work", async () => closable(await startingWorkers()));
+        return closable(running);
+      });
     }
 
     const ingress = createIngressHandler({
