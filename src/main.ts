@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import type { ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
 import type { BrokerRefusal } from "./broker/broker-failure.js";
@@ -7,6 +6,7 @@ import type { Env } from "./env.js";
 import type { RoutingTable } from "./config/load-routes.js";
 import { adminOptionsFromEnv, bindAdminServer, createAdminApp, createDeadLetterService } from "./ops/admin/index.js";
 import { listenEarly } from "./lifecycle/listen-early.js";
+import { closable, startParts } from "./lifecycle/parts.js";
 import { deliveryLogFromEnv } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
@@ -42,9 +42,16 @@ export interface RunningRouter {
 }
 
 /**
- * Composition root: routing table → ports → broker → HTTP and workers. Everything is wired here.
- * The ports are bound first: a port in use stops the start before anything connects or consumes.
- * Any later failure closes what had started, in reverse, before the error goes up.
+ * Shutdown, stage by stage: stop taking requests; let the ingress sink, the workers and the admin
+ * API finish what they hold (together); stop pruning; write the delivery log's last outcomes;
+ * close the database; send the last alerts. Each part below names the stage it closes in.
+ */
+const SHUTDOWN_STAGES = ["requests", "work", "pruning", "delivery log", "database", "alerts"] as const;
+
+/**
+ * Composition root: routing table → ports → broker → HTTP and workers, started one part after the
+ * other. The ports are bound first: a port in use stops the start before anything connects or
+ * consumes. Any later failure closes what had started, in reverse, before the error goes up.
  */
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
@@ -56,68 +63,66 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
   const pipelines = runsIngress ? buildPipelines(table) : new Map();
-
+  const needsStore = runsWorkers && compiled.size > 0;
   const limits = { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS, unverifiedBytesMax: env.UNVERIFIED_BYTES_MAX };
-  const publicPort = await listenEarly(env.PORT, env.HOST, { port: "PORT", host: "HOST" }, ingressServerOptions(limits));
-  const started: Array<() => Promise<unknown>> = [() => publicPort.close()];
-  try {
-    return await wire();
-  } catch (error) {
-    for (const stop of started.reverse()) await stop().catch(() => {});
-    throw error;
-  }
+  // The ingress declares the route queues too: an event accepted before any worker has started must
+  // find its queue, or RabbitMQ would drop it as unroutable.
+  const declareTopology = async (channel: ConfirmChannel) => {
+    for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
+  };
+  let shuttingDown = false;
 
-  async function wire(): Promise<RunningRouter> {
-    const adminPort = admin ? await bindAdminServer(admin, logger) : undefined;
-    if (adminPort) started.push(() => adminPort.close(0));
-    // The ingress declares the route queues too: an event accepted before any worker has started must
-    // find its queue, or RabbitMQ would drop it as unroutable.
-    const declareTopology = async (channel: ConfirmChannel) => {
-      for (const { route } of compiled.values()) await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route);
-    };
-    const sink: IngressSink | undefined = runsIngress ? await createIngressSink(env, logger, declareTopology) : undefined;
-    if (sink) started.push(() => sink.close(0));
-    const needsStore = runsWorkers && compiled.size > 0;
-    const db = await openStateStore(env, needsStore ? "workers" : env.DELIVERY_LOG ? "delivery log" : "nobody", logger);
-    const deliveryLog = deliveryLogFromEnv(db, env, table, logger);
-    started.push(async () => {
-      await deliveryLog?.close(0);
-      await db?.destroy();
+  const { made, shutdown } = await startParts({ stages: SHUTDOWN_STAGES, logger }, async (part) => {
+    const publicPort = await part("public port", "requests", async () => {
+      const bound = await listenEarly(env.PORT, env.HOST, { port: "PORT", host: "HOST" }, ingressServerOptions(limits));
+      const close = (ms: number) => {
+        shuttingDown = true;
+        return bound.close(ms);
+      };
+      return { value: bound, close };
+    });
+    const adminPort = admin ? await part("admin API", "work", async () => closable(await bindAdminServer(admin, logger))) : undefined;
+    const sink = runsIngress
+      ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
+      : undefined;
+    const db = await part("state store", "database", async () => {
+      const opened = await openStateStore(env, needsStore ? "workers" : env.DELIVERY_LOG ? "delivery log" : "nobody", logger);
+      return { value: opened, close: () => opened?.destroy() };
+    });
+    // The last outcomes wait in the log's queue: its stage comes before the database's.
+    const deliveryLog = await part("delivery log", "delivery log", () => {
+      const log = deliveryLogFromEnv(db, env, table, logger);
+      return { value: log, close: (ms: number) => log?.close(ms) };
     });
     let workers: RunningWorkers | undefined;
     const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
-    const ops = createOperations(
-      env,
-      table,
-      logger,
-      { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) },
-      deliveryLog,
-    );
-    started.push(() => ops.close(0));
+    const depths = { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) };
+    const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
     if (sink) ops.watchSpool(sink);
-    let stopPruning: (() => void) | undefined;
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
-      stopPruning = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
-      started.push(async () => stopPruning?.());
-      workers = await startWorkers({
-        env,
-        table,
-        compiled,
-        logger,
-        store,
-        claims,
-        tokens: createSqlTokenStore(db),
-        onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
-        // With an ingress in the process, its own refusal email already says the workers wait.
-        ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
+      await part("pruning", "pruning", () => {
+        const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
+        return { value: stop, close: stop };
       });
-      started.push(() => workers?.close(0) ?? Promise.resolve());
+      workers = await part("workers", "work", async () => {
+        const running = await startWorkers({
+          env,
+          table,
+          compiled,
+          logger,
+          store,
+          claims,
+          tokens: createSqlTokenStore(db),
+          onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
+          // With an ingress in the process, its own refusal email already says the workers wait.
+          ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
+        });
+        return closable(running);
+      });
     }
 
-    let shuttingDown = false;
-    const server: Server = publicPort.server;
     const ingress = createIngressHandler({
       pipelines,
       sink,
@@ -130,9 +135,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       isShuttingDown: () => shuttingDown,
       limits,
     });
-    server.on("clientError", ingress.clientError);
+    publicPort.server.on("clientError", ingress.clientError);
     publicPort.serve(ingress.request);
-    const port = publicPort.port;
     if (adminPort) {
       const deadLetters = createDeadLetterService({
         amqpUrl: env.AMQP_URL,
@@ -143,40 +147,25 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
       adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger }));
     }
-    logger.info(
-      { port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
-      "webhook-router started",
-    );
+    return { port: publicPort.port, adminPort: adminPort?.port };
+  });
 
-    let closing: Promise<void> | undefined;
-    return {
-      port,
-      adminPort: adminPort?.port,
-      close() {
-        closing ??= (async () => {
-          shuttingDown = true;
-          logger.info("shutting down: finishing in-flight requests and deliveries");
-          const force = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_TIMEOUT_MS).unref();
-          const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeIdleConnections();
-          await serverClosed;
-          clearTimeout(force);
-          await Promise.all([
-            sink?.close(env.SHUTDOWN_TIMEOUT_MS),
-            workers?.close(env.SHUTDOWN_TIMEOUT_MS),
-            adminPort?.close(env.SHUTDOWN_TIMEOUT_MS),
-          ]);
-          stopPruning?.();
-          // The last outcomes are in the log's queue: written before the store closes.
-          await deliveryLog?.close(env.SHUTDOWN_TIMEOUT_MS);
-          await db?.destroy();
-          await ops.close(env.SHUTDOWN_TIMEOUT_MS);
-          logger.info("shut down cleanly");
-        })();
-        return closing;
-      },
-    };
-  }
+  logger.info(
+    { port: made.port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
+    "webhook-router started",
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    ...made,
+    close() {
+      closing ??= (async () => {
+        logger.info("shutting down: finishing in-flight requests and deliveries");
+        await shutdown(env.SHUTDOWN_TIMEOUT_MS);
+        logger.info("shut down cleanly");
+      })();
+      return closing;
+    },
+  };
 }
 
 /**

@@ -9,8 +9,11 @@ export interface BoundPort {
   readonly port: number;
   /** Hands every request from now on to `handler`. */
   serve(handler: RequestListener): void;
-  /** Closes the listening socket (start-up failed before anything was served). */
-  close(): Promise<void>;
+  /**
+   * Stops listening and waits for the requests in flight, at most `ms` (by default none): then
+   * the connections left are cut. Idle keep-alive connections close at once.
+   */
+  close(ms?: number): Promise<void>;
 }
 
 /** The variables that set the address, named in the error so the fix is obvious. */
@@ -57,8 +60,16 @@ export async function listenEarly(
     serve(next) {
       handler = next;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: (ms = 0) => closeServer(server, ms),
   };
+}
+
+async function closeServer(server: Server, ms: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), ms).unref();
+  await closed;
+  clearTimeout(force);
 }
 
 /** The answer before the application is wired: liveness holds (the process runs), nothing else is served yet. */

@@ -29,19 +29,13 @@ export async function bindAdminServer(options: AdminOptions, logger: Logger): Pr
     return undefined;
   });
   if (!bound) return { port: undefined, serve: () => {}, close: async () => {} };
-  const { server, port } = bound;
+  const { port } = bound;
   return {
     port,
     serve(app) {
       bound.serve(app);
       logger.info({ adminHost: options.host, adminPort: port, auth: options.token ? "bearer" : "none" }, "admin API listening");
     },
-    async close(ms) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const force = setTimeout(() => server.closeAllConnections(), ms).unref();
-      await closed;
-      clearTimeout(force);
-    },
+    close: (ms) => bound.close(ms),
   };
 }
