@@ -38,13 +38,8 @@ describe("settling a processed message", () => {
   });
 
   it("a busy event waits in the busy queue and keeps its attempt number", () => {
-    const message = { headers: { "x-attempt": 4 }, routingKey: "wr.orders.busy" };
-    expect(
-      settle({ kind: "busy", delayMs: 2000, heldBy: "host/1/ab" }, 4, {
-        ...message,
-        headers: { ...message.headers, "x-original-routing-key": "a.b" },
-      }),
-    ).toEqual({
+    const fromBusy = { headers: { "x-attempt": 4, "x-original-routing-key": "a.b" }, routingKey: "wr.orders.busy" };
+    expect(settle({ kind: "busy", delayMs: 2000, heldBy: "host/1/ab" }, 4, fromBusy)).toEqual({
       kind: "copy",
       queue: "wr.orders.busy",
       expiration: "2000",
