@@ -1,5 +1,12 @@
-import type { ConfirmChannel, Options } from "amqplib";
 import { BrokerUnavailableError } from "./broker-errors.js";
+
+/**
+ * What ConfirmPublisher needs of a confirm channel: send one message and call `confirmed` once —
+ * with nothing when the broker confirmed it, with an error on a nack or when the channel closed
+ * first (its message then says "closed", as amqplib's does). Throws when the channel is already
+ * closed. event-publisher.ts makes one over each amqplib channel.
+ */
+export type ConfirmSender<M> = (message: M, confirmed: (error: unknown) => void) => void;
 
 /**
  * Publishes on one shared confirm channel with many confirms in flight: each publish resolves
@@ -7,20 +14,20 @@ import { BrokerUnavailableError } from "./broker-errors.js";
  * nack, a closed channel, or no confirm within `timeoutMs`. A channel per request would cost a
  * round trip each; waitForConfirms would couple unrelated requests to each other's fate.
  */
-export class ConfirmPublisher {
-  #channel: ConfirmChannel | undefined;
+export class ConfirmPublisher<M> {
+  #send: ConfirmSender<M> | undefined;
   #inFlight = 0;
   #idleWaiters: Array<() => void> = [];
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** Called with each new channel after a (re)connect, and with undefined when it is gone. */
-  attach(channel: ConfirmChannel | undefined): void {
-    this.#channel = channel;
+  /** Called with each new channel's sender after a (re)connect, and with undefined when it is gone. */
+  attach(send: ConfirmSender<M> | undefined): void {
+    this.#send = send;
   }
 
   get connected(): boolean {
-    return this.#channel !== undefined;
+    return this.#send !== undefined;
   }
 
   get inFlight(): number {
@@ -28,9 +35,9 @@ export class ConfirmPublisher {
   }
 
   /** `timeoutMs` overrides the default wait for this message's confirm (the spool relay waits longer). */
-  publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish, timeoutMs = this.timeoutMs): Promise<void> {
-    const channel = this.#channel;
-    if (!channel) return Promise.reject(new BrokerUnavailableError("not connected to the broker", "not_connected"));
+  publish(message: M, timeoutMs = this.timeoutMs): Promise<void> {
+    const send = this.#send;
+    if (!send) return Promise.reject(new BrokerUnavailableError("not connected to the broker", "not_connected"));
     this.#inFlight += 1;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -45,9 +52,8 @@ export class ConfirmPublisher {
       };
       const timer = setTimeout(() => settle(new BrokerUnavailableError(`no confirm from the broker within ${timeoutMs} ms`, "timeout")), timeoutMs);
       try {
-        // The return value only says the socket buffer is full; the confirm callback still fires,
-        // and the timeout bounds the wait.
-        channel.publish(exchange, routingKey, body, options, (error: unknown) => {
+        // However long the confirm takes to come back (or if it never does), the timeout bounds the wait.
+        send(message, (error) => {
           if (!error) return settle();
           const closed = error instanceof Error && /closed/i.test(error.message);
           settle(
@@ -57,7 +63,7 @@ export class ConfirmPublisher {
           );
         });
       } catch (error) {
-        // amqplib throws synchronously when the channel is already closed.
+        // A channel already closed throws at once (amqplib's does).
         settle(new BrokerUnavailableError(`publish failed: ${(error as Error).message}`, "channel_closed"));
       }
     });

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { BrokerFailure } from "./broker-failure.js";
-import { ConfirmPublisher } from "./confirm-publisher.js";
+import { ConfirmPublisher, type ConfirmSender } from "./confirm-publisher.js";
 import { connectBroker, watchChannel } from "./connection.js";
 
 export interface EventPublisherOptions {
@@ -41,13 +41,13 @@ export interface EventPublisher {
 
 export async function createEventPublisher(options: EventPublisherOptions): Promise<EventPublisher> {
   const { exchange, logger } = options;
-  const confirms = new ConfirmPublisher(options.confirmTimeoutMs);
+  const confirms = new ConfirmPublisher<Outgoing>(options.confirmTimeoutMs);
   let current: ChannelModel | undefined;
   let closing = false;
 
   function attach(channel: ConfirmChannel | undefined): void {
     const was = confirms.connected;
-    confirms.attach(channel);
+    confirms.attach(channel && sendOn(channel, exchange));
     if (confirms.connected !== was) options.onConnectedChange?.(confirms.connected);
   }
 
@@ -97,7 +97,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         timestamp: Math.floor((event.receivedAt ?? Date.now()) / 1000),
         appId: "webhook-router",
       };
-      return confirms.publish(exchange, event.routingKey, event.body, properties, timeoutMs);
+      return confirms.publish({ routingKey: event.routingKey, body: event.body, properties }, timeoutMs);
     },
     get connected() {
       return confirms.connected;
@@ -108,5 +108,20 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
       attach(undefined);
       await connection.close().catch(() => {});
     },
+  };
+}
+
+/** One message for the exchange. */
+interface Outgoing {
+  readonly routingKey: string;
+  readonly body: Buffer;
+  readonly properties: Options.Publish;
+}
+
+/** The ConfirmPublisher's way to send on one amqplib channel. */
+function sendOn(channel: ConfirmChannel, exchange: string): ConfirmSender<Outgoing> {
+  return ({ routingKey, body, properties }, confirmed) => {
+    // The return value only says the socket buffer is full; the confirm callback still fires.
+    channel.publish(exchange, routingKey, body, properties, confirmed);
   };
 }

@@ -1,13 +1,11 @@
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
-import { copyMessage, withoutBrokerHeaders } from "../broker/copy-message.js";
+import { copyMessage } from "../broker/copy-message.js";
 import type { Logger } from "pino";
 import type { RouteQueues } from "../broker/route-topology.js";
-import { HEADERS } from "../contracts/message-headers.js";
 import { parseEventMessage } from "./parse-event-message.js";
 import { processEvent, type ProcessDeps } from "./process-event.js";
 import type { Outcome } from "../contracts/outcome.js";
-
-const MAX_HEADER_TEXT = 1000;
+import { attemptOf, settlement } from "./settlement.js";
 
 export interface RouteWorkerDeps extends ProcessDeps {
   readonly queues: RouteQueues;
@@ -51,7 +49,7 @@ export class RouteWorker {
 
   async #handle(message: ConsumeMessage): Promise<void> {
     const { route } = this.deps.compiled;
-    const attempt = Number(message.properties.headers?.[HEADERS.attempt] ?? 1) || 1;
+    const attempt = attemptOf(message.properties.headers);
     const parsed = parseEventMessage(message.content);
     const outcome: Outcome = parsed.ok
       ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
@@ -71,37 +69,10 @@ export class RouteWorker {
 
   async #settle(message: ConsumeMessage, outcome: Outcome, attempt: number): Promise<void> {
     const { queues, compiled } = this.deps;
-    if (outcome.kind === "retry") {
-      await this.#copyTo(
-        queues.retry(outcome.next),
-        message,
-        {
-          [HEADERS.attempt]: outcome.next,
-          [HEADERS.lastError]: clip(outcome.error),
-          ...(outcome.status === undefined ? {} : { [HEADERS.lastStatus]: outcome.status }),
-        },
-        String(outcome.delayMs),
-      );
-    } else if (outcome.kind === "busy") {
-      // Same attempt number: waiting for another worker is not a failure of this event.
-      await this.#copyTo(queues.busy, message, { [HEADERS.attempt]: attempt }, String(outcome.delayMs));
-    } else if (outcome.kind === "dead") {
-      await this.#copyTo(queues.dead, message, {
-        [HEADERS.route]: compiled.route.id,
-        [HEADERS.error]: clip(outcome.error),
-        [HEADERS.errorKind]: outcome.reason,
-        [HEADERS.attempts]: attempt,
-        [HEADERS.failedAt]: new Date().toISOString(),
-        ...(outcome.status === undefined ? {} : { [HEADERS.targetStatus]: outcome.status }),
-      });
-    }
+    const incoming = { headers: message.properties.headers, routingKey: message.fields.routingKey };
+    const next = settlement(outcome, attempt, incoming, { id: compiled.route.id, queues });
+    if (next.kind === "copy") await copyMessage(this.channel, next.queue, message, next.headers, next.expiration);
     this.channel.ack(message);
-  }
-
-  /** A copy with more headers, confirmed by the broker (see copyMessage). */
-  #copyTo(queue: string, message: ConsumeMessage, headers: Record<string, unknown>, expiration?: string): Promise<void> {
-    const merged = { ...withoutBrokerHeaders(message.properties.headers), ...headers, [HEADERS.originalRoutingKey]: originalRoutingKey(message) };
-    return copyMessage(this.channel, queue, message, merged, expiration);
   }
 
   #log(outcome: Outcome, routeId: string, eventId: string | undefined, attempt: number): void {
@@ -135,13 +106,4 @@ function failedCall(outcome: Extract<Outcome, { kind: "retry" | "dead" }>): Reco
   const failed = outcome.failedCall;
   if (!failed) return {};
   return failed.stage === "enrichment" ? { stage: failed.stage, step: failed.step } : { stage: failed.stage };
-}
-
-function originalRoutingKey(message: ConsumeMessage): string {
-  const kept = message.properties.headers?.[HEADERS.originalRoutingKey];
-  return typeof kept === "string" ? kept : message.fields.routingKey;
-}
-
-function clip(text: string): string {
-  return text.length > MAX_HEADER_TEXT ? `${text.slice(0, MAX_HEADER_TEXT)}…` : text;
 }
