@@ -7,8 +7,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: "forks",
     projects: [
-      // `npm run test:unit`: no broker, no database, no build.
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      // `npm run test:unit`: no broker, no database, no build. Unit tests keep no module state, so
+      // their files share each worker's module cache: 17 s instead of 42 s on 2 cores.
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], isolate: false } },
       // Everything else runs the built CLI against the real RabbitMQ and PostgreSQL, which the
       // global setup brings up (or names, in one line, when they are not installed).
       {
