@@ -130,6 +130,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       metrics: ops.metrics,
       onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
       onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
+      onSchemaRejected: (sourceId, event) => ops.onSchemaRejected(sourceId, event),
       logger,
       trustProxy: env.TRUST_PROXY,
       isShuttingDown: () => shuttingDown,

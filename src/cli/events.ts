@@ -77,7 +77,9 @@ export function formatJourney(journey: EventJourney): string[] {
     `event ${journey.id}  type ${journey.type ?? "-"}  source ${journey.source ?? "-"}  subject ${journey.subject ?? "-"}  time ${journey.time ?? "-"}`,
     journey.via === null
       ? `first seen ${journey.receivedAt} (no receipt in this log)`
-      : `received ${journey.receivedAt} via ${journey.via} (${journey.receipts} receipt(s))`,
+      : journey.via === "rejected"
+        ? `rejected ${journey.receivedAt}: the body did not match the source's request schema (422; ${journey.receipts} receipt(s))`
+        : `received ${journey.receivedAt} via ${journey.via} (${journey.receipts} receipt(s))`,
   ];
   for (const route of journey.routes) {
     lines.push(`route ${route.route}: ${route.state} (attempt ${route.attempts}, ${route.updatedAt})`);

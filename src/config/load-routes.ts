@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { DestinationConfig } from "../adapters/schema.js";
 import { ConfigError, formatPath, parsePath as parsePathText, type ConfigProblem } from "./config-error.js";
 import { interpolate, type StandIns } from "./interpolate.js";
@@ -6,6 +7,7 @@ import type { RouteConfig } from "./route-schema.js";
 import { displayName, listRouteFiles } from "./routes-files.js";
 import { routesFileShape, sections, type Section } from "./routes-file-schema.js";
 import { describeSchemaIssues } from "./schema-problems.js";
+import { loadRequestSchemas, type RequestSchemas, type SchemaProblem } from "./request-schemas.js";
 import type { SourceConfig } from "./source-schema.js";
 import { firstSyntaxError, locate, parseYamlFile, type YamlFile } from "./yaml-locations.js";
 
@@ -15,7 +17,8 @@ interface Declared {
   readonly file: string;
 }
 
-export type Source = SourceConfig & Declared;
+/** A source as validated; `requestSchemas` are its `schema:`, files read and compiled (absent without one). */
+export type Source = SourceConfig & { readonly requestSchemas?: RequestSchemas | undefined } & Declared;
 export type Destination = DestinationConfig & Declared;
 export type Route = RouteConfig & Declared;
 
@@ -114,7 +117,7 @@ function readEntries(path: string, file: string, env: NodeJS.ProcessEnv, problem
     problems.push({ file, path: "", message: syntax.message, ...syntax.position });
     return { entries: [], unreadable: true, invalidDestinations: [] };
   }
-  const result = validateFile(yaml, file, env, standIns);
+  const result = validateFile(yaml, file, dirname(path), env, standIns);
   problems.push(...result.problems.map((problem) => withPosition(yaml, problem)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return { entries: result.entries, unreadable: false, invalidDestinations: result.invalidDestinations };
 }
@@ -133,7 +136,7 @@ function withPosition(yaml: YamlFile, problem: Located): ConfigProblem {
   return position ? { ...rest, ...position } : rest;
 }
 
-function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, standIns: StandIns | undefined) {
+function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.ProcessEnv, standIns: StandIns | undefined) {
   const problems: Located[] = [];
   const entries: Entry[] = [];
   const invalidDestinations: string[] = [];
@@ -173,7 +176,8 @@ function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, stan
       }
       const result = schema.safeParse(value);
       if (result.success) {
-        entries.push({ section, id, entry: result.data, at: locate(yaml, keys) ?? {} });
+        const entry = section === "sources" ? withRequestSchemas(result.data as SourceConfig, dir, file, keys, problems) : result.data;
+        if (entry) entries.push({ section, id, entry, at: locate(yaml, keys) ?? {} });
         continue;
       }
       const issues: Located[] = describeSchemaIssues(schema, value, result.error.issues).map((problem) => ({
@@ -193,6 +197,18 @@ function validateFile(yaml: YamlFile, file: string, env: NodeJS.ProcessEnv, stan
     }
   }
   return done();
+}
+
+/** A source with its `schema:` files read and compiled; undefined (problems pushed) when one is missing or invalid. */
+function withRequestSchemas(source: SourceConfig, dir: string, file: string, keys: readonly PropertyKey[], problems: Located[]) {
+  if (source.schema === undefined) return source;
+  const found: SchemaProblem[] = [];
+  const requestSchemas = loadRequestSchemas(source.schema, dir, found);
+  for (const problem of found) {
+    const at = [...keys, "schema", ...problem.keys];
+    problems.push({ file, path: formatPath(at), message: problem.message, keys: at });
+  }
+  return requestSchemas ? { ...source, requestSchemas } : undefined;
 }
 
 function causedByStandIn(path: string, standIns: StandIns): boolean {

@@ -50,12 +50,29 @@ const limitsSchema = z
   })
   .strict();
 
+// An event name as the routing key spells it: dot words (after `stripPrefix` and `:`/`/` → `.`).
+const EVENT_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const jsonSchemaObject = z.record(z.string(), z.unknown(), { error: "expected a JSON Schema (a mapping), or {$ref: file.json}" });
+
+/** The body's JSON Schema: one for every event (`default`) and/or one per event name (`events`). */
+const requestSchemaSchema = z
+  .object({
+    /** Every event the source sends, unless `events` names it. @defaultValue none */
+    default: jsonSchemaObject.optional(),
+    /** Per event name (`order.created`), in the routing key's spelling. @defaultValue none */
+    events: z.record(z.string().regex(EVENT_NAME, "an event name is dot words: order.created"), jsonSchemaObject).optional(),
+  })
+  .strict()
+  .refine((value) => value.default !== undefined || Object.keys(value.events ?? {}).length > 0, "give `default:`, `events:` or both");
+
 export const sourceSchema = z
   .object({
     description: z.string().optional(),
     verify: verificationSchema,
     event: eventSchema.default({ type: ["url"], id: ["hash"], subject: [], time: [], timeFormat: "rfc3339", stripPrefix: [] }),
     limits: limitsSchema.default({ body: 1024 * 1024, rateLimit: { windowSeconds: 60, max: 6000 } }),
+    /** JSON Schemas the verified body must match, else `422`: see the README's "Request schemas". */
+    schema: requestSchemaSchema.optional(),
     /** Who else gets this source's alerts (verification-failure bursts), besides ALERT_EMAIL_TO. */
     failureEmails: z.array(emailAddress).default([]),
   })

@@ -16,6 +16,7 @@ export const httpErrors = {
   invalid_signature: { status: 401, retryable: false },
   invalid_body: { status: 400, retryable: false },
   invalid_event: { status: 400, retryable: false },
+  schema_violation: { status: 422, retryable: false },
   rate_limited: { status: 429, retryable: true },
   unavailable: { status: 503, retryable: true },
   request_aborted: { status: 400, retryable: true },
@@ -38,5 +39,36 @@ export class HttpError extends ApiError<HttpErrorCode> {
     readonly retryAfterSeconds?: number,
   ) {
     super(code, message, httpErrors);
+  }
+}
+
+/** The most violations a `422` lists; the rest are counted in `omitted`. */
+export const MAX_VIOLATIONS = 20;
+
+/** Where the body breaks its schema (a JSON Pointer into it) and how, never with the body's values. */
+export interface ViolationItem {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/**
+ * `422 {"error":"schema_violation", "message", "violations":[{pointer, message}], "omitted"?}`:
+ * the body is signed and JSON, but not what the source's schema says. Not retryable: the same
+ * body fails the same way. At most MAX_VIOLATIONS are listed; `omitted` counts the rest.
+ */
+export class SchemaViolationError extends HttpError {
+  readonly violations: readonly ViolationItem[];
+  readonly omitted: number;
+  constructor(eventName: string, violations: readonly ViolationItem[]) {
+    const count = violations.length;
+    super("schema_violation", `the body does not match the schema for ${eventName} (${count} violation${count === 1 ? "" : "s"})`, {
+      violations: count,
+    });
+    this.violations = violations.slice(0, MAX_VIOLATIONS).map(({ pointer, message }) => ({ pointer, message }));
+    this.omitted = Math.max(0, count - MAX_VIOLATIONS);
+  }
+
+  override toBody(): { error: HttpErrorCode; message: string; violations: readonly ViolationItem[]; omitted?: number } {
+    return { ...super.toBody(), violations: this.violations, ...(this.omitted > 0 ? { omitted: this.omitted } : {}) };
   }
 }

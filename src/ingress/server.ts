@@ -37,6 +37,7 @@ export interface IngressServerDeps {
   readonly metrics: IngressMetrics;
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
   readonly onAccepted?: WebhookHandlerDeps["onAccepted"];
+  readonly onSchemaRejected?: WebhookHandlerDeps["onSchemaRejected"];
   readonly logger: Logger;
   /** TRUST_PROXY: which X-Forwarded-For hops to believe. */
   readonly trustProxy: TrustProxy;

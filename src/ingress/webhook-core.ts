@@ -3,6 +3,7 @@ import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import { EventError } from "../events/event-error.js";
 import type { ReceivedRequest } from "../events/normalize.js";
 import { VerificationError } from "../verify/verifier.js";
+import { bodySchemaRefusal } from "./body-schema.js";
 import { HttpError } from "./http-error.js";
 import type { SourcePipeline } from "./source-pipeline.js";
 
@@ -55,7 +56,8 @@ export interface WebhookCoreDeps {
  * - `admit`: the source is known, the client within its rate limit, the signature header present
  *   and well formed — in that order.
  * - `receive`: the exact bytes are verified (then `unverified` is released at once), parsed and
- *   normalized, and handed to the sink; the result says where the event went or why not.
+ *   normalized, checked against the source's request schema where it has one (`422`), and handed
+ *   to the sink; the result says where the event went or why not.
  * Between them the transport reads the body (limits, budget, timeouts); around them it writes the
  * answer, logs and counts (ingress/webhook-handler.ts).
  */
@@ -99,6 +101,12 @@ export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDep
         event = pipeline.normalize(request);
       } catch (error) {
         return error instanceof EventError ? refusal(new HttpError(error.code, error.message)) : refusalOf(error);
+      }
+      // After verification (nothing unsigned is validated) and once the event name is known.
+      const schemas = pipeline.source.requestSchemas;
+      if (schemas !== undefined) {
+        const violation = bodySchemaRefusal(schemas, pipeline.source.id, event, request.rawBody);
+        if (violation) return refusal(violation, event);
       }
       try {
         return { ok: true, id: event.id, event, via: await sink.accept(event) };

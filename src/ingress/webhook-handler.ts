@@ -21,6 +21,8 @@ export interface WebhookHandlerDeps {
   readonly clientAddress: (request: IncomingMessage) => string;
   /** Told of every accepted event and where it went (the delivery log). */
   readonly onAccepted?: (sourceId: string, event: NormalizedEvent, via: AcceptedVia) => void;
+  /** Told of every event refused for its request schema (`422`): the delivery log's rejected receipt. */
+  readonly onSchemaRejected?: (sourceId: string, event: NormalizedEvent) => void;
   /** Told of every failed verification (metrics, burst alerts). */
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
   /** Bytes read but not yet verified, all requests together (UNVERIFIED_BYTES_MAX). */
@@ -102,6 +104,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): WebhookHandler {
     const label = deps.sources.has(sourceId) ? sourceId : "unknown";
     metrics.webhook(label, failure.status, reason, elapsed(started) / 1000);
     if (typeof failure.detail?.verification === "string") deps.onVerificationFailure(label, failure.detail.verification);
+    if (failure.code === "schema_violation" && event) deps.onSchemaRejected?.(label, event);
     const line = {
       source: sourceId,
       ...(event ? { type: event.type, id: event.id } : {}),

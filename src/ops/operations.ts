@@ -23,6 +23,8 @@ export interface Operations {
   readonly metrics: Metrics;
   /** Every accepted webhook: the delivery log's receipt. */
   onAccepted(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
+  /** Every event refused for its request schema (`422`): the delivery log's rejected receipt (metrics count the answer). */
+  onSchemaRejected(sourceId: string, event: NormalizedEvent): void;
   /** Every worker outcome: metrics, the delivery log, and an email for dead letters and credential failures. */
   onOutcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** Every failed verification: metrics, and an email when a source sees a burst of them. */
@@ -62,6 +64,9 @@ export function createOperations(
     metrics,
     onAccepted(sourceId, event, via) {
       deliveryLog?.accepted(sourceId, event, via);
+    },
+    onSchemaRejected(sourceId, event) {
+      deliveryLog?.rejected(sourceId, event);
     },
     onOutcome(outcome, context) {
       metrics.delivery(context.routeId, outcome);

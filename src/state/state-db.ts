@@ -38,9 +38,9 @@ export interface StateTables {
     subject: string | null;
     event_time: string | null;
     received_at: number;
-    /** `broker` or `spool`; null for a stub. */
+    /** `broker` or `spool`, or `rejected` (refused for its request schema); null for a stub. */
     via: string | null;
-    /** Times the ingress accepted this id (a sender's retry repeats it); 0 for a stub. */
+    /** Times the ingress received this id, accepted or rejected (a sender's retry repeats it); 0 for a stub. */
     receipts: number;
     /** The CloudEvent body, only with DELIVERY_LOG_PAYLOADS. */
     payload: string | null;

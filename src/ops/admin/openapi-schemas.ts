@@ -2,13 +2,14 @@
 
 const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
 const counts = {
-  received: { type: "integer", description: "sources: events received; routes: events routed to it" },
+  received: { type: "integer", description: "sources: events accepted; routes: events routed to it" },
   pending: { type: "integer" },
   delivered: { type: "integer" },
   filtered: { type: "integer" },
   retrying: { type: "integer" },
   dead: { type: "integer" },
 };
+const rejected = { rejected: { type: "integer", description: "events refused for the source's request schema (422)" } };
 const STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
 
 export const schemas = {
@@ -41,7 +42,7 @@ export const schemas = {
           failed: { type: "integer", description: "rows lost to failed writes" },
         },
       },
-      sources: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string" }, ...counts } } },
+      sources: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string" }, ...counts, ...rejected } } },
       routes: {
         type: "array",
         items: {
@@ -78,8 +79,8 @@ export const schemas = {
       subject: nullable("string"),
       time: nullable("string", { description: "the CloudEvents time" }),
       receivedAt: { type: "string", format: "date-time" },
-      via: { type: ["string", "null"], enum: ["broker", "spool", null] },
-      receipts: { type: "integer", description: "times the ingress accepted this id" },
+      via: { type: ["string", "null"], enum: ["broker", "spool", "rejected", null], description: "rejected: refused for its request schema (422)" },
+      receipts: { type: "integer", description: "times the ingress received this id (accepted or rejected)" },
       routes: { type: "array", items: { $ref: "#/components/schemas/RouteStatus" } },
     },
   },

@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { RoutingTable } from "../../config/load-routes.js";
-import { emptyCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
+import { emptyCounts, emptySourceCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
 import { parseInput } from "./parse-input.js";
 
 export interface StatusDeps {
@@ -26,7 +26,7 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
     response.json({
       since: new Date(since).toISOString(),
       deliveryLog: deps.log ? logInfo(deps.log) : null,
-      sources: [...deps.table.sources.keys()].map((id) => ({ id, ...(counts?.sources.get(id) ?? emptyCounts()) })),
+      sources: [...deps.table.sources.keys()].map((id) => ({ id, ...(counts?.sources.get(id) ?? emptySourceCounts()) })),
       routes: [...deps.table.routes.values()].map((route) => ({
         id: route.id,
         destination: route.destination,

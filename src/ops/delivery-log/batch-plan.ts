@@ -23,14 +23,18 @@ export function planBatch(rows: readonly LogRow[]): BatchPlan {
   return { receipts: [...receipts.values()], stubs, attempts, latest, ifNew };
 }
 
-/** One receipt per event id: the first, counting the repeats (a sender's retry). */
+/**
+ * One receipt per event id: the first, counting the repeats (a sender's retry) — except that an
+ * acceptance replaces a rejection (the sender resent it fixed, or the schema was relaxed).
+ */
 function mergeReceipts(rows: readonly LogRow[]): Map<string, ReceiptRow & { count: number }> {
   const merged = new Map<string, ReceiptRow & { count: number }>();
   for (const row of rows) {
     if (row.kind !== "receipt") continue;
     const earlier = merged.get(row.eventId);
-    if (earlier) earlier.count += 1;
-    else merged.set(row.eventId, { ...row, count: 1 });
+    if (!earlier) merged.set(row.eventId, { ...row, count: 1 });
+    else if (earlier.via === "rejected" && row.via !== "rejected") merged.set(row.eventId, { ...row, count: earlier.count + 1 });
+    else earlier.count += 1;
   }
   return merged;
 }

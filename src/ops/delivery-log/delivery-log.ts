@@ -35,6 +35,8 @@ export interface DeliveryLogOptions {
 /** Writing side: called on the hot path, so each only queues rows and returns. */
 export interface DeliveryLogRecorder {
   accepted(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
+  /** The ingress refused the event for its request schema (`422`): a receipt `via: "rejected"`, with no routes. */
+  rejected(sourceId: string, event: NormalizedEvent): void;
   outcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** An operator sent the event back to the route's queue (at `at`, default now): it is pending again. */
   replayed(routeId: string, eventId: string, at?: number): void;
@@ -84,6 +86,8 @@ export function createDeliveryLog(options: DeliveryLogOptions): DeliveryLog {
   return {
     accepted: (sourceId, event, via) =>
       safely("a receipt", () => writer.push(receiptRows({ sourceId, event, via, routeIds: routesOf(event.routingKey), payload: payloads }, now()))),
+    rejected: (sourceId, event) =>
+      safely("a rejection", () => writer.push(receiptRows({ sourceId, event, via: "rejected", routeIds: [], payload: payloads }, now()))),
     outcome: (outcome, context) =>
       safely("an outcome", () => {
         // A poison message without a message-id has nothing to be found by.

@@ -11,8 +11,8 @@ export {
   type DeliveryLogRecorder,
 } from "./delivery-log.js";
 export { describeIssues, eventFilterSchema, pointInTime, type EventFilter } from "./log-filter.js";
-export { emptyCounts, type LogCounts, type StateCounts } from "./log-counts.js";
-export { ROUTE_STATES, type RouteState } from "./log-rows.js";
+export { emptyCounts, emptySourceCounts, type LogCounts, type SourceCounts, type StateCounts } from "./log-counts.js";
+export { ROUTE_STATES, type ReceiptVia, type RouteState } from "./log-rows.js";
 export type { AttemptRecord, EventJourney, EventSummary, RouteStatus } from "./log-views.js";
 export { pruneLog } from "./prune-log.js";
 export { deliveryLogFromEnv } from "./open-delivery-log.js";

@@ -6,7 +6,10 @@ import type { Outcome } from "../../contracts/outcome.js";
 export type RouteState = "pending" | "delivered" | "filtered" | "retrying" | "dead";
 export const ROUTE_STATES: readonly RouteState[] = ["pending", "delivered", "filtered", "retrying", "dead"];
 
-/** The ingress accepted an event. */
+/** Where the ingress put an event: the broker, the spool, or nowhere (refused for its request schema: `422`). */
+export type ReceiptVia = AcceptedVia | "rejected";
+
+/** The ingress accepted an event, or refused it for its request schema (`via: "rejected"`, no routes). */
 export interface ReceiptRow {
   readonly kind: "receipt";
   readonly eventId: string;
@@ -15,7 +18,7 @@ export interface ReceiptRow {
   readonly subject: string | null;
   readonly time: string;
   readonly receivedAt: number;
-  readonly via: AcceptedVia;
+  readonly via: ReceiptVia;
   readonly payload: string | null;
 }
 
@@ -68,7 +71,7 @@ export const STATE_OF: Record<Exclude<Outcome["kind"], "busy">, RouteState> = {
 
 /** The rows a receipt adds: the event, and `pending` for each route it goes to. */
 export function receiptRows(
-  receipt: { sourceId: string; event: NormalizedEvent; via: AcceptedVia; routeIds: readonly string[]; payload: boolean },
+  receipt: { sourceId: string; event: NormalizedEvent; via: ReceiptVia; routeIds: readonly string[]; payload: boolean },
   at: number,
 ): LogRow[] {
   const { event } = receipt;

@@ -20,9 +20,9 @@ export interface EventSummary {
   readonly time: string | null;
   /** When the ingress accepted it (for a worker-only log: its first attempt). */
   readonly receivedAt: string;
-  /** Where the ingress put it: `broker` or `spool`; null when this log has no receipt. */
+  /** Where the ingress put it: `broker` or `spool`, or `rejected` (its request schema: 422); null when this log has no receipt. */
   readonly via: string | null;
-  /** Times the ingress accepted this id (a sender's retries count too). */
+  /** Times the ingress received this id, accepted or rejected (a sender's retries count too). */
   readonly receipts: number;
   readonly routes: readonly RouteStatus[];
 }

@@ -12,6 +12,9 @@ interface Statements {
 
 const prepared = new WeakMap<Database, Statements>();
 
+/** When a receipt replaces the kept one: a stub's, or a rejection's once the event is accepted. */
+const TAKES_OVER = "(log_events.via is null or (log_events.via = 'rejected' and excluded.via <> 'rejected'))";
+
 /**
  * Writes a batch on SQLite: the SQL that write-batch.ts builds with Kysely for PostgreSQL, one
  * row per run of a statement prepared once, in one synchronous transaction. Synchronous matters
@@ -46,19 +49,20 @@ export function writeSqliteBatch(database: Database, plan: BatchPlan): void {
 
 function prepare(database: Database): Statements {
   const statements: Statements = {
-    // The first receipt is the one kept; a stub (via null) takes the receipt's fields.
+    // The first receipt is the one kept; a stub (via null) takes the receipt's fields, and so does
+    // a rejection that an acceptance follows (TAKES_OVER).
     receipt: database.prepare(`
       insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?)
       on conflict (event_id) do update set
         source_id = coalesce(log_events.source_id, excluded.source_id),
         type = coalesce(log_events.type, excluded.type),
-        subject = case when log_events.via is null then excluded.subject else log_events.subject end,
+        subject = case when ${TAKES_OVER} then excluded.subject else log_events.subject end,
         event_time = coalesce(log_events.event_time, excluded.event_time),
-        received_at = case when log_events.via is null then excluded.received_at else log_events.received_at end,
-        via = coalesce(log_events.via, excluded.via),
+        received_at = case when ${TAKES_OVER} then excluded.received_at else log_events.received_at end,
+        via = case when ${TAKES_OVER} then excluded.via else log_events.via end,
         receipts = log_events.receipts + excluded.receipts,
-        payload = coalesce(log_events.payload, excluded.payload)`),
+        payload = case when ${TAKES_OVER} then coalesce(excluded.payload, log_events.payload) else coalesce(log_events.payload, excluded.payload) end`),
     stub: database.prepare(`
       insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload)
       values (?, null, null, null, null, ?, null, 0, null)

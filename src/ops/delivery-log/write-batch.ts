@@ -84,17 +84,26 @@ function upsertReceipts(trx: Transaction<StateTables>, receipts: readonly (Recei
     )
     .onConflict((conflict) =>
       conflict.column("event_id").doUpdateSet((eb) => {
-        // The first receipt is the one kept; a stub (via null) takes the receipt's fields.
-        const stub = eb("log_events.via", "is", null);
+        // The first receipt is the one kept; a stub (via null) takes the receipt's fields, and so
+        // does a rejection that an acceptance follows (the same rule as sqlite-batch.ts).
+        const takesOver = eb.or([
+          eb("log_events.via", "is", null),
+          eb.and([eb("log_events.via", "=", "rejected"), eb("excluded.via", "<>", "rejected")]),
+        ]);
         return {
           source_id: eb.fn.coalesce("log_events.source_id", "excluded.source_id"),
           type: eb.fn.coalesce("log_events.type", "excluded.type"),
-          subject: eb.case().when(stub).then(eb.ref("excluded.subject")).else(eb.ref("log_events.subject")).end(),
+          subject: eb.case().when(takesOver).then(eb.ref("excluded.subject")).else(eb.ref("log_events.subject")).end(),
           event_time: eb.fn.coalesce("log_events.event_time", "excluded.event_time"),
-          received_at: eb.case().when(stub).then(eb.ref("excluded.received_at")).else(eb.ref("log_events.received_at")).end(),
-          via: eb.fn.coalesce("log_events.via", "excluded.via"),
+          received_at: eb.case().when(takesOver).then(eb.ref("excluded.received_at")).else(eb.ref("log_events.received_at")).end(),
+          via: eb.case().when(takesOver).then(eb.ref("excluded.via")).else(eb.ref("log_events.via")).end(),
           receipts: eb("log_events.receipts", "+", eb.ref("excluded.receipts")),
-          payload: eb.fn.coalesce("log_events.payload", "excluded.payload"),
+          payload: eb
+            .case()
+            .when(takesOver)
+            .then(eb.fn.coalesce("excluded.payload", "log_events.payload"))
+            .else(eb.fn.coalesce("log_events.payload", "excluded.payload"))
+            .end(),
         };
       }),
     )
