@@ -1,6 +1,6 @@
 import { loadEnvFor } from "../env.js";
 import type { StandIns } from "../config/interpolate.js";
-import { loadRoutes } from "../config/load-routes.js";
+import { loadRoutes, type RoutingTable } from "../config/load-routes.js";
 import type { CloudEvent } from "../contracts/cloud-event.js";
 import { applyRoute, passesFilter } from "../mapping/apply-route.js";
 import { compileRoutes } from "../mapping/compile-routes.js";
@@ -11,7 +11,8 @@ import { topicMatches } from "../broker/topic-match.js";
  * `webhook-router check`: validates every routes file, compiles every expression, and runs every
  * route's examples through its filter, `when` and mapping, in the worker's order and with the
  * worker's code (the example's `enrichment` stands in for the calls) — a mapping is tested
- * before it is deployed.
+ * before it is deployed. An example's `data` must also match its source's request schema, where
+ * one applies: a body the ingress would refuse (422) never reaches the route.
  * Secrets need not be set. Returns the exit code: 0 when everything passes, 1 otherwise.
  */
 export async function check(print: (line: string) => void = console.log): Promise<number> {
@@ -29,7 +30,8 @@ export async function check(print: (line: string) => void = console.log): Promis
     if (route.examples.length === 0) print(`- ${route.id}: no examples (add some: they are this route's tests)`);
     for (const example of route.examples) {
       const label = `${route.id} › ${example.name}`;
-      const problems = await runExample(compiled.get(route.id)!, example);
+      const refused = schemaProblems(table, example.event);
+      const problems = refused.length > 0 ? refused : await runExample(compiled.get(route.id)!, example);
       if (problems.length === 0) {
         passed += 1;
         print(`✓ ${label}`);
@@ -49,6 +51,19 @@ export async function check(print: (line: string) => void = console.log): Promis
 
 type Compiled = ReturnType<typeof compileRoutes> extends ReadonlyMap<string, infer C> ? C : never;
 type Example = Compiled["route"]["examples"][number];
+
+/** The example's data against the schema its source applies to its event name (`{sourceId}.{eventName}`). */
+function schemaProblems(table: RoutingTable, event: Example["event"]): string[] {
+  const dot = event.type.indexOf(".");
+  const [sourceId, eventName] = [event.type.slice(0, dot), event.type.slice(dot + 1)];
+  const validate = dot > 0 ? table.sources.get(sourceId)?.requestSchemas?.validatorFor(eventName) : undefined;
+  const violations = validate?.(event.data) ?? [];
+  if (violations.length === 0) return [];
+  return [
+    `the ingress would refuse this body (422): it does not match source "${sourceId}"'s schema for ${eventName}`,
+    ...violations.map(({ pointer, message }) => `${pointer || "(the body)"}: ${message}`),
+  ];
+}
 
 async function runExample(compiled: Compiled, example: Example): Promise<string[]> {
   const { route } = compiled;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type BodyValidator, compileJsonSchema } from "./json-schema.js";
+import { displayName } from "./routes-files.js";
 
 type SchemaObject = Readonly<Record<string, unknown>>;
 
@@ -64,7 +65,7 @@ function fileRef(schema: SchemaObject): string | undefined {
 }
 
 function readSchemaFile(path: string, keys: readonly PropertyKey[], problems: SchemaProblem[]) {
-  const shown = relative(process.cwd(), path) || path;
+  const shown = displayName(path);
   let text: string;
   try {
     text = readFileSync(path, "utf8");

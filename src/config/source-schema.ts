@@ -60,7 +60,14 @@ const requestSchemaSchema = z
     /** Every event the source sends, unless `events` names it. @defaultValue none */
     default: jsonSchemaObject.optional(),
     /** Per event name (`order.created`), in the routing key's spelling. @defaultValue none */
-    events: z.record(z.string().regex(EVENT_NAME, "an event name is dot words: order.created"), jsonSchemaObject).optional(),
+    events: z
+      .record(z.string(), jsonSchemaObject)
+      .superRefine((events, ctx) => {
+        for (const name of Object.keys(events)) {
+          if (!EVENT_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "an event name is dot words, as in the routing key: order.created" });
+        }
+      })
+      .optional(),
   })
   .strict()
   .refine((value) => value.default !== undefined || Object.keys(value.events ?? {}).length > 0, "give `default:`, `events:` or both");

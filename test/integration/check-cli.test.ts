@@ -34,6 +34,21 @@ describe("webhook-router check", () => {
     expect(result.stdout).toMatch(/examples: 2 passed, 2 failed/);
   });
 
+  it("checks each example's data against its source's request schema: a body the ingress would refuse fails, naming each violation", async () => {
+    const result = await check("test/fixtures/routes/request-schema");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✓ orders-to-erp › an order that matches its schema/);
+    expect(result.stdout).toContain(
+      [
+        "✗ orders-to-erp › an order the ingress would refuse",
+        '    the ingress would refuse this body (422): it does not match source "orders"\'s schema for order.created',
+        '    /orderId: must match pattern "^ord_"',
+        "    /total: must be >= 0",
+      ].join("\n"),
+    );
+    expect(result.stdout).toMatch(/examples: 1 passed, 1 failed/);
+  });
+
   it("tells the two conditions apart: an example names whether `filter` or `when` dropped it", async () => {
     const result = await check("test/fixtures/routes/filter-stages");
     expect(result.code).toBe(1);
