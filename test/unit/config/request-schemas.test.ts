@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
 import { problemLines, routesDir } from "../../helpers/config-problems.js";
+import { EXAMPLE_SECRETS } from "../../helpers/router.js";
 
 const source = (schema: string) => `sources:
   orders:
@@ -103,5 +104,16 @@ describe("request schemas in the routing table", () => {
     const lines = problemLines(() => loadRoutes(folder(source("    schema:\n      type: object\n      events:\n        'order created': {}")), {}));
     expect(lines.join("\n")).toMatch(/sources\.orders\.schema.*type/);
     expect(lines.join("\n")).toMatch(/an event name is dot words/);
+  });
+
+  it("ships a schema for Tracktile's shipment events that real Tracktile payloads pass", () => {
+    const tracktile = loadRoutes("routes", EXAMPLE_SECRETS);
+    const validate = tracktile.sources.get("tracktile")!.requestSchemas!.validatorFor("shipment.status.changed")!;
+    const payload = JSON.parse(readFileSync("test/fixtures/tracktile/shipment.status.changed.json", "utf8"));
+    expect(validate(payload)).toEqual([]);
+    expect(validate({ ...payload, shipmentId: undefined, currentShipmentStatus: 7 })).toEqual([
+      { pointer: "/shipmentId", message: "is required" },
+      { pointer: "/currentShipmentStatus", message: "must be string" },
+    ]);
   });
 });

@@ -74,7 +74,7 @@ describe("request schemas in the webhook core", () => {
   it(`lists at most ${MAX_VIOLATIONS} violations and counts the rest in \`omitted\``, async () => {
     const lines = Array.from({ length: 25 }, () => ({ sku: 1, quantity: 1 }));
     const { result } = await receive("orders", { ...order, lines });
-    const body = (result as Refusal).error.toBody() as { violations: unknown[]; omitted?: number; message: string };
+    const body = ((result as Refusal).error as SchemaViolationError).toBody();
     expect(body.violations).toHaveLength(MAX_VIOLATIONS);
     expect(body.violations[0]).toEqual({ pointer: "/lines/0/sku", message: "must be string" });
     expect(body.omitted).toBe(5);
