@@ -114,9 +114,27 @@ describe.each([
 
   it("counts per source and per route", async () => {
     const counts = await log.counts(Date.now() - DAY);
-    expect(counts.sources.get(source)).toEqual({ received: 3, pending: 2, delivered: 1, filtered: 1, retrying: 0, dead: 1 });
+    expect(counts.sources.get(source)).toEqual({ received: 3, rejected: 0, pending: 2, delivered: 1, filtered: 1, retrying: 0, dead: 1 });
     expect(counts.routes.get(orders)).toEqual({ received: 2, pending: 0, delivered: 1, filtered: 0, retrying: 0, dead: 1 });
     expect(counts.routes.get(all)).toEqual({ received: 3, pending: 2, delivered: 0, filtered: 1, retrying: 0, dead: 0 });
+  });
+
+  it("keeps a schema rejection as a receipt without routes, counted apart; an acceptance of the same id takes its place", async () => {
+    const sender = `${source}-rejects`;
+    log.rejected(sender, normalizedEvent(sender, "order.created", id("r1")));
+    log.rejected(sender, normalizedEvent(sender, "order.created", id("r2")));
+    await log.flush();
+    expect(await log.journey(id("r1"))).toMatchObject({ source: sender, via: "rejected", receipts: 1, routes: [] });
+    expect((await log.counts(Date.now() - DAY)).sources.get(sender)).toMatchObject({ received: 0, rejected: 2 });
+    // The body fixed (or the schema relaxed), the same id is sent again: in a later batch, and in the same one.
+    log.accepted(sender, normalizedEvent(sender, "order.created", id("r2")), "broker");
+    await log.flush();
+    log.rejected(sender, normalizedEvent(sender, "order.created", id("r3")));
+    log.accepted(sender, normalizedEvent(sender, "order.created", id("r3")), "spool");
+    await log.flush();
+    expect(await log.journey(id("r2"))).toMatchObject({ via: "broker", receipts: 2 });
+    expect(await log.journey(id("r3"))).toMatchObject({ via: "spool", receipts: 2 });
+    expect((await log.counts(Date.now() - DAY)).sources.get(sender)).toMatchObject({ received: 2, rejected: 1 });
   });
 
   it("converges whatever the arrival order: a worker's outcome before the receipt, a sender's retry counted", async () => {
