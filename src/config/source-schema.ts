@@ -64,7 +64,8 @@ const requestSchemaSchema = z
       .record(z.string(), jsonSchemaObject)
       .superRefine((events, ctx) => {
         for (const name of Object.keys(events)) {
-          if (!EVENT_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "an event name is dot words, as in the routing key: order.created" });
+          if (!EVENT_NAME.test(name))
+            ctx.addIssue({ code: "custom", path: [name], message: "an event name is dot words, as in the routing key: order.created" });
         }
       })
       .optional(),

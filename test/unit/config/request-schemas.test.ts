@@ -73,7 +73,12 @@ describe("request schemas in the routing table", () => {
 
   it("takes a draft-07 schema where its $schema says so", () => {
     const dir = folder(source("    schema:\n      default: { $ref: v7.json }"), {
-      "v7.json": { $schema: "http://json-schema.org/draft-07/schema#", type: "object", definitions: { n: { type: "number" } }, properties: { n: { $ref: "#/definitions/n" } } },
+      "v7.json": {
+        $schema: "http://json-schema.org/draft-07/schema#",
+        type: "object",
+        definitions: { n: { type: "number" } },
+        properties: { n: { $ref: "#/definitions/n" } },
+      },
     });
     const validate = loadRoutes(dir, {}).sources.get("orders")!.requestSchemas!.validatorFor("any")!;
     expect(validate({ n: "x" })).toEqual([{ pointer: "/n", message: "must be number" }]);
@@ -95,8 +100,12 @@ describe("request schemas in the routing table", () => {
       expect.stringMatching(
         /routes\.yaml:8:26 at sources\.orders\.schema\.events\.order\.created\.\$ref: cannot read the schema file \/tmp\/.*\/schemas\/missing\.json \(ENOENT\)/,
       ),
-      expect.stringMatching(/routes\.yaml:9:26 at sources\.orders\.schema\.events\.order\.updated\.\$ref: the schema file .*broken\.json is not JSON/),
-      expect.stringMatching(/routes\.yaml:10:9 at sources\.orders\.schema\.events\.order\.deleted: invalid JSON Schema: unknown format "not-a-format"/),
+      expect.stringMatching(
+        /routes\.yaml:9:26 at sources\.orders\.schema\.events\.order\.updated\.\$ref: the schema file .*broken\.json is not JSON/,
+      ),
+      expect.stringMatching(
+        /routes\.yaml:10:9 at sources\.orders\.schema\.events\.order\.deleted: invalid JSON Schema: unknown format "not-a-format"/,
+      ),
     ]);
   });
 
