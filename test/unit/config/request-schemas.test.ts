@@ -43,6 +43,14 @@ describe("request schemas in the routing table", () => {
     expect(schemas.documents).toEqual({ default: { type: "object", required: ["id"] }, events: { "order.created": ORDER } });
   });
 
+  it("reads and compiles a file named twice once (a schema with an $id may not be added twice)", () => {
+    const dir = folder(source("    schema:\n      default: { $ref: o.json }\n      events:\n        order.created: { $ref: ./o.json }"), {
+      "o.json": { $id: "https://example.com/order", ...ORDER },
+    });
+    const schemas = loadRoutes(dir, {}).sources.get("orders")!.requestSchemas!;
+    expect(schemas.validatorFor("order.created")).toBe(schemas.validatorFor("anything"));
+  });
+
   it("leaves a source without `schema:` alone: nothing to compile, nothing to validate", () => {
     const table = loadRoutes(folder(source("")), {});
     expect(table.sources.get("orders")!.requestSchemas).toBeUndefined();
