@@ -33,6 +33,7 @@ describe("the admin API's OpenAPI document", () => {
         }),
         token: undefined,
         logger: captureLogs().logger,
+        docs: { exchange: "events", queuePrefix: "webhook-router." },
       });
       server = app.listen(0, "127.0.0.1");
       await once(server, "listening");
@@ -44,7 +45,7 @@ describe("the admin API's OpenAPI document", () => {
       const operations = Object.entries(openApiDocument.paths).flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, operation]) => ({ path: path.replace("{id}", "evt-1"), method, operation })),
       );
-      expect(operations).toHaveLength(7);
+      expect(operations).toHaveLength(9);
       for (const { path, method, operation } of operations) {
         const response = await fetch(`${base}${path}`, {
           method: method.toUpperCase(),
