@@ -79,7 +79,7 @@ function webhookOperation(events: SourceEvents, input: DocumentInput, headers: r
   const names = events.known.map((known) => known.eventName);
   return {
     operationId: `${named ? "postNamed" : "post"}_${source.id}`,
-    summary: named ? `A ${source.id} webhook, its event named in the URL` : `A ${source.id} webhook`,
+    summary: named ? `Webhook of source ${source.id}, the event named in the URL` : `Webhook of source ${source.id}`,
     description: [
       source.description,
       eventNameText(source),
