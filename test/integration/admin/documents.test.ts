@@ -16,7 +16,10 @@ describe("the admin API serves the generated AsyncAPI and ingress OpenAPI docume
   let tap: QueueTap;
   let router: TestRouter;
   const get = async (path: string, token: string | null = TOKEN) => {
-    const response = await fetch(`http://127.0.0.1:${router.adminPort}${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(
+      `http://127.0.0.1:${router.adminPort}${path}`,
+      token === null ? {} : { headers: { authorization: `Bearer ${token}` } },
+    );
     return { status: response.status, body: (await response.json()) as Loose };
   };
 

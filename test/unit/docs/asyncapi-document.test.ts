@@ -66,7 +66,9 @@ describe("the AsyncAPI document of the exchange", () => {
     };
     const message = channel.messages["tracktile.order.status.changed.cloudEvent"]!;
     expect(message.payload.allOf[0]).toEqual({ $ref: "#/components/schemas/CloudEvent" });
-    expect(message.payload.allOf[1]).toMatchObject({ properties: { type: { const: "tracktile.order.status.changed" }, source: { const: "/webhooks/tracktile" } } });
+    expect(message.payload.allOf[1]).toMatchObject({
+      properties: { type: { const: "tracktile.order.status.changed" }, source: { const: "/webhooks/tracktile" } },
+    });
     expect(message.examples.map((example) => example.name)).toContain("tracktile-order-completed-to-quickbooks: a completed order with two lines");
     expect(message.examples[0]!.payload).toMatchObject({
       specversion: "1.0",
@@ -93,8 +95,9 @@ describe("the AsyncAPI document of the exchange", () => {
     const schema = { type: "object", required: ["kind"], properties: { kind: { type: "string" } } };
     const withSchemas = asyncApiDocument({ table, settings, requestSchemas: (sourceId) => (sourceId === "tracktile" ? schema : undefined) });
     const payloadOf = (channel: string) =>
-      Object.values((withSchemas.channels[channel] as { messages: Record<string, { payload: { allOf: Array<{ properties?: object }> } }> }).messages)[0]!
-        .payload.allOf[1]!.properties;
+      Object.values(
+        (withSchemas.channels[channel] as { messages: Record<string, { payload: { allOf: Array<{ properties?: object }> } }> }).messages,
+      )[0]!.payload.allOf[1]!.properties;
     expect(payloadOf("tracktile.order.status.changed")).toMatchObject({ data: schema });
     expect(payloadOf("tracktile")).toMatchObject({ data: schema });
     expect(payloadOf("trackvia")).not.toHaveProperty("data");
