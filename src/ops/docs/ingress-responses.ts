@@ -1,28 +1,4 @@
-/**
- * The ingress's error answers, `{"error": code, "message"}`, as the OpenAPI document states them.
- * ops may not import ingress/, so the catalogue (ingress/http-error.ts) is restated here; a unit
- * test keeps the two equal.
- */
-export const INGRESS_ERRORS = {
-  invalid_body: { status: 400, description: "empty body, not UTF-8, not JSON, or a body shorter than its Content-Length" },
-  invalid_event: { status: 400, description: "no event name where the source says to find one, or one that is not dot words" },
-  invalid_url: { status: 400, description: "a malformed percent-escape in the path" },
-  bad_request: { status: 400, description: "malformed HTTP" },
-  request_aborted: { status: 400, description: "the client aborted the request (logged; nobody is there to read it)" },
-  invalid_signature: { status: 401, description: "missing, malformed or wrong signature or secret, or a timestamp outside the tolerance" },
-  unknown_source: { status: 404, description: "no such source in the routing table" },
-  not_found: { status: 404, description: "no such endpoint" },
-  method_not_allowed: { status: 405, description: "anything but POST on /webhooks/…" },
-  request_timeout: { status: 408, description: "the headers (HEADERS_TIMEOUT_MS) or the whole request (REQUEST_TIMEOUT_MS) took too long to arrive" },
-  payload_too_large: { status: 413, description: "the body is over the source's limit (refused from Content-Length before reading when it says so)" },
-  unsupported_encoding: { status: 415, description: "a compressed body (any Content-Encoding)" },
-  rate_limited: { status: 429, description: "more than the source's rate limit from one client address" },
-  headers_too_large: { status: 431, description: "headers over node's 16 KiB limit" },
-  internal: { status: 500, description: "an unexpected error; see the router's log" },
-  unavailable: { status: 503, description: "neither the broker nor the local spool can take the event, or the unverified-bytes budget is full" },
-} as const;
-
-export type IngressErrorCode = keyof typeof INGRESS_ERRORS;
+import { INGRESS_ERRORS, type IngressErrorCode } from "../../contracts/ingress-errors.js";
 
 const RETRY_AFTER = { $ref: "#/components/headers/Retry-After" };
 
