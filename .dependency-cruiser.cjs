@@ -82,6 +82,13 @@ module.exports = {
       to: { path: "^src/ops/admin/" },
     },
     {
+      name: "ops-docs-not-to-admin",
+      comment: "the generated documents are below admin inside ops: the admin API and the CLI serve them",
+      severity: "error",
+      from: { path: "^src/ops/docs/" },
+      to: { path: "^src/ops/admin/" },
+    },
+    {
       name: "ops-delivery-log-not-to-admin",
       comment: "the delivery log is below admin inside ops; operations.ts composes them",
       severity: "error",

@@ -146,7 +146,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         routeIds: [...table.routes.keys()],
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
       });
-      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger }));
+      const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
+      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger, docs }));
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
   });

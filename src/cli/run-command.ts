@@ -5,6 +5,7 @@ import { loadEnvFile } from "./env-file.js";
 import { check } from "./check.js";
 import { CommandNeedsError, withNeeds } from "./command-needs.js";
 import { dlq } from "./dlq.js";
+import { docs } from "./docs.js";
 import { events } from "./events.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
@@ -23,6 +24,8 @@ Commands:
       [--since 1h|ISO] [--until 1h|ISO] [--limit N] [--id EVENT_ID]   (--id: that event's whole journey)
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
+  docs [asyncapi|openapi]                 print the AsyncAPI document of the exchange (default) or the OpenAPI
+       [--format json|yaml]               document of the webhook endpoints, generated from routes/ (default json)
 
 Configuration comes from the environment, and first from ./.env when present ($ENV_FILE names another
 file; ENV_FILE= reads none); see README.md.`;
@@ -48,6 +51,7 @@ async function run(argv: string[]): Promise<number> {
       since: { type: "string" },
       until: { type: "string" },
       limit: { type: "string" },
+      format: { type: "string", default: "json" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -80,6 +84,13 @@ async function run(argv: string[]): Promise<number> {
       const [sourceId, fixture] = rest;
       if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");
       return send({ sourceId, fixture, event: values.event, url: values.url });
+    }
+    case "docs": {
+      const [kind = "asyncapi"] = rest;
+      const { format } = values;
+      if (kind !== "asyncapi" && kind !== "openapi") throw new UsageError(`docs prints asyncapi or openapi, not "${kind}"`);
+      if (format !== "json" && format !== "yaml") throw new UsageError(`--format must be json or yaml, not "${format}"`);
+      return docs({ kind, format });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

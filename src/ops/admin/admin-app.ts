@@ -7,6 +7,7 @@ import { AdminError } from "./admin-errors.js";
 import { deadLetterActionRoute, listDeadLettersRoute } from "./dead-letter-routes.js";
 import type { DeadLetterService } from "../dead-letters/index.js";
 import { journeyRoute, searchRoute } from "./events-routes.js";
+import { asyncApiDocument, type DocumentSettings, ingressOpenApiDocument } from "../docs/index.js";
 import { openApiDocument } from "./openapi-document.js";
 import { statusRoute } from "./status-route.js";
 
@@ -20,6 +21,8 @@ export interface AdminAppDeps {
   /** When set, every request needs `Authorization: Bearer <token>`. */
   readonly token: string | undefined;
   readonly logger: Logger;
+  /** What the generated documents name besides the routing table (exchange, queue prefix, port). */
+  readonly docs: DocumentSettings;
 }
 
 /**
@@ -53,6 +56,16 @@ export function createAdminApp(deps: AdminAppDeps): Express {
 
   app.get("/openapi.json", (_request, response) => {
     response.json(openApiDocument);
+  });
+  // Generated once: the routing table is frozen for the life of the process.
+  const documents = { table: deps.table, settings: deps.docs };
+  const asyncApi = asyncApiDocument(documents);
+  const ingressOpenApi = ingressOpenApiDocument(documents);
+  app.get("/asyncapi.json", (_request, response) => {
+    response.json(asyncApi);
+  });
+  app.get("/openapi-ingress.json", (_request, response) => {
+    response.json(ingressOpenApi);
   });
   app.get("/status", statusRoute(deps));
   app.get("/events", searchRoute(deps.log));

@@ -122,6 +122,22 @@ export const openApiDocument = {
         responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } }, ...common },
       },
     },
+    "/asyncapi.json": {
+      get: {
+        summary: "The AsyncAPI 3.0 document of the exchange, generated from the routing table (as `webhook-router docs asyncapi`)",
+        description:
+          "One channel per `{sourceId}.{eventName}` the routing table names, one per source for any event name its sender sends, " +
+          "one per route's dead-letter queue; the CloudEvent envelope, the AMQP properties and the dead letters' x-* headers.",
+        responses: { "200": { description: "AsyncAPI 3.0", content: { "application/json": { schema: { type: "object" } } } }, ...common },
+      },
+    },
+    "/openapi-ingress.json": {
+      get: {
+        summary: "The OpenAPI 3.1 document of the webhook endpoints, generated from the routing table (as `webhook-router docs openapi`)",
+        description: "Each source's `POST /webhooks/{sourceId}[/{eventName}]` with its verification, limits and answers; the health probes.",
+        responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } }, ...common },
+      },
+    },
   },
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN" } },
