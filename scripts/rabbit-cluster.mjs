@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from "node:path";
 import { userInfo } from "node:os";
 import { pathToFileURL } from "node:url";
-import { answers, findExecutable, lastLine, run, ServiceProblem } from "./services/shared.mjs";
+import { answers, extraDirs, findExecutable, lastLine, run, ServiceProblem } from "./services/shared.mjs";
 import { RABBITMQ_DIRS } from "./services/rabbitmq.mjs";
 
 export const NODE_COUNT = 3;
@@ -44,11 +44,14 @@ function nodes(baseDir) {
  */
 function tools(env) {
   const root = userInfo().uid === 0;
-  const dirs = root ? ["/usr/sbin", ...RABBITMQ_DIRS] : [...RABBITMQ_DIRS];
-  const server = findExecutable("rabbitmq-server", root ? {} : env, dirs) ?? findExecutable("rabbitmq-server", env, RABBITMQ_DIRS);
+  const dirs = extraDirs(env, root ? ["/usr/sbin", ...RABBITMQ_DIRS] : RABBITMQ_DIRS);
+  // Not root: the unwrapped scripts first (the /usr/sbin wrappers refuse anyone but root and rabbitmq).
+  const server = root
+    ? findExecutable("rabbitmq-server", env, dirs)
+    : (findExecutable("rabbitmq-server", {}, dirs) ?? findExecutable("rabbitmq-server", env, []));
   if (!server) {
     throw new ServiceProblem(
-      `rabbitmq-server is not installed (not on PATH or in ${RABBITMQ_DIRS.join(", ")}): install it with \`sudo apt-get install -y rabbitmq-server\` to run the three-node cluster`,
+      `rabbitmq-server is not installed (not on PATH${dirs.length ? ` or in ${dirs.join(", ")}` : ""}): install it with \`sudo apt-get install -y rabbitmq-server\` to run the three-node cluster`,
     );
   }
   const ctl = server.replace(/rabbitmq-server$/, "rabbitmqctl");

@@ -1,4 +1,4 @@
-import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from "amqplib";
+import type { ChannelModel, ConfirmChannel, Options } from "amqplib";
 import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
@@ -72,7 +72,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
     attach(channel);
   }
 
-  const connection: RecoveringChannelModel = await connectBroker({
+  const connection = await connectBroker({
     url: options.url,
     name: "publish",
     logger,
