@@ -83,7 +83,21 @@ describe.skipIf(Boolean(missing))(title, () => {
     sending = false;
     await Promise.all(senders);
 
-    await eventually(() => delivered(sink).size >= new Set(accepted).size, 45_000, `all ${accepted.length} accepted events delivered`);
+    await eventually(() => delivered(sink).size >= new Set(accepted).size, 45_000, `all ${accepted.length} accepted events delivered`).catch(
+      async (error: Error) => {
+        // What a failure needs to be understood: which events are missing and what the router said.
+        const missing = accepted.filter((id) => !delivered(sink).has(id));
+        const said = running.logs.filter(
+          (line) => ["warn", "error", "fatal"].includes(String(line.level)) || missing.some((id) => JSON.stringify(line).includes(id)),
+        );
+        console.log(`missing ${missing.length}: ${missing.slice(0, 10).join(" ")}\nreadyz ${JSON.stringify((await readyz(running.url)).body)}`);
+        for (const line of said.slice(0, 60)) console.log(JSON.stringify(line));
+        const file = join(tmpdir(), `cluster-failover-${run}.log`);
+        writeFileSync(file, running.logs.map((line) => JSON.stringify(line)).join("\n"));
+        console.log(`the router's whole log: ${file}`);
+        throw error;
+      },
+    );
     const byId = delivered(sink);
     const lost = accepted.filter((id) => !byId.has(id));
     const duplicated = [...byId.values()].filter((count) => count > 1).length;
@@ -91,7 +105,8 @@ describe.skipIf(Boolean(missing))(title, () => {
     console.log(
       `cluster failover: stopped rc${stopped}@localhost (the ingress's node); accepted ${accepted.length} (${acceptedBefore} before the stop), ` +
         `delivered ${byId.size}, lost ${lost.length}, duplicated at the target ${duplicated}, answers ${JSON.stringify(Object.fromEntries(answers))}, ` +
-        `publishing resumed ${resume.publish} ms after the connection was lost (workers' node: ${resume.workersNode}, resumed ${resume.workers} ms)`,
+        `publishing resumed ${resume.publish} ms after the connection was lost (workers' node: ${resume.workersNode}, resumed ${resume.workers} ms), ` +
+        `publish channels renewed after a nack: ${running.logs.filter((line) => String(line.msg).startsWith("the broker refused a publish (nack)")).length}`,
     );
     expect([...answers.keys()].filter((status) => status >= 500)).toEqual([]);
     expect(accepted.length - acceptedBefore).toBeGreaterThan(0); // events kept coming during the fault
