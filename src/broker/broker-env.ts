@@ -1,12 +1,16 @@
 import { z } from "zod";
 import { positiveMs } from "../config/env.js";
+import { badBrokerUrls } from "./broker-urls.js";
 
 /** Where the broker is, the exchange events go to, and the names of the route queues. */
 export const brokerEnvSchema = z.object({
-  /** RabbitMQ URL. @defaultValue amqp://guest:guest@127.0.0.1:5672 */
+  /**
+   * RabbitMQ URL, or the nodes of one cluster comma-separated (each connection starts at a random
+   * one and fails over to the next). @defaultValue amqp://guest:guest@127.0.0.1:5672
+   */
   AMQP_URL: z
     .string()
-    .regex(/^amqps?:\/\//, "expected an amqp:// or amqps:// URL")
+    .refine((value) => badBrokerUrls(value).length === 0, "expected an amqp:// or amqps:// URL, or several separated by commas")
     .default("amqp://guest:guest@127.0.0.1:5672"),
   /** Durable topic exchange that events are published to. @defaultValue events */
   AMQP_EXCHANGE: z.string().min(1).max(255).default("events"),

@@ -1,3 +1,5 @@
+import { brokerUrls } from "./broker-urls.js";
+
 /**
  * Why a connection to RabbitMQ failed, in the operator's terms. A refusal (wrong user or
  * password, a virtual host that does not exist or is not permitted) is a configuration error:
@@ -75,8 +77,15 @@ export function describeBrokerFailure(error: Error, url: string): BrokerFailure 
   };
 }
 
-/** `amqp://user@host:port/vhost`: who connects where, without the password or the query. */
+/**
+ * `amqp://user@host:port/vhost`: who connects where, without the password or the query. For
+ * AMQP_URL naming several nodes, each of them, comma-separated.
+ */
 export function brokerAddress(url: string): string {
+  return brokerUrls(url).map(oneAddress).join(", ");
+}
+
+function oneAddress(url: string): string {
   try {
     const parsed = new URL(url);
     // amqplib logs in as guest when the URL names no user.

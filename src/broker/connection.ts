@@ -1,9 +1,12 @@
-import amqplib, { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from "amqplib";
+import amqplib, { type ChannelModel, type ConfirmChannel } from "amqplib";
 import type { Logger } from "pino";
 import { redactUrl } from "../config/env.js";
 import { BrokerConnectError, brokerAddress, describeBrokerFailure, type BrokerFailure } from "./broker-failure.js";
+import { brokerUrls, nodeOrder } from "./broker-urls.js";
+import { FailoverConnection } from "./failover-connection.js";
 
 export interface BrokerConnectionOptions {
+  /** AMQP_URL: one URL, or the nodes of one cluster comma-separated (broker-urls.ts). */
   readonly url: string;
   /** `publish` or `workers`: names the connection in RabbitMQ's UI and in every log line. */
   readonly name: string;
@@ -20,7 +23,7 @@ export interface BrokerConnectionOptions {
 }
 
 /** Reconnect backoff: capped exponential with jitter, forever — an outage must heal by itself. */
-const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3, maxRetries: Infinity } as const;
+const RECOVERY = { initialDelay: 200, maxDelay: 10_000, factor: 2, jitter: 0.3 } as const;
 
 /**
  * After a refusal (credentials, vhost) the broker is up and said no: retrying every 10 s would
@@ -31,53 +34,61 @@ const REFUSED_RETRY_MS = 30_000;
 /** A refusal that goes on is logged at error again this often (every attempt is logged at debug). */
 const REFUSED_REMINDER_MS = 5 * 60_000;
 
+/** What holders of the recovering connection may do with it: close it when they stop. */
+export interface BrokerConnection {
+  close(): Promise<void>;
+}
+
+/** A connection attempt that hangs (a node whose host drops packets) must not stall failover. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
- * Opens the RabbitMQ connection with amqplib's own recovery. Returns at once: the process starts
- * and reports not-ready while the broker is unreachable, instead of crash-looping.
+ * Opens the RabbitMQ connection, recovering by itself. Returns at once: the process starts and
+ * reports not-ready while the broker is unreachable, instead of crash-looping. When AMQP_URL
+ * names several nodes of a cluster, it starts at a random one and, on loss or a failed attempt,
+ * moves on to the next, round-robin, with the same backoff (counted in rounds of the list).
  */
-export async function connectBroker(options: BrokerConnectionOptions): Promise<RecoveringChannelModel> {
+export async function connectBroker(options: BrokerConnectionOptions): Promise<BrokerConnection> {
   const logger = options.logger.child({ connection: options.name });
-  const where = redactUrl(options.url);
+  const urls = nodeOrder(brokerUrls(options.url));
   let lastFailure: BrokerFailure | undefined;
   let refusalLoggedAt = 0;
-  const connection = await amqplib.connect(withHeartbeat(options.url), {
-    clientProperties: { connection_name: `webhook-router ${options.name}` },
-    recovery: {
-      ...RECOVERY,
-      waitForConnect: false,
-      setup: options.setup,
-      // amqplib asks after emitting connect-failed, so lastFailure is the attempt that just failed.
-      calculateDelay: (attempt) => (lastFailure && lastFailure.kind !== "unreachable" ? jittered(REFUSED_RETRY_MS) : backoff(attempt)),
-    },
+  const connection = new FailoverConnection({
+    urls,
+    open: (url) => openConnection(url, { name: `webhook-router ${options.name}`, timeoutMs: CONNECT_TIMEOUT_MS }),
+    setup: options.setup,
+    // Asked after connect-failed is emitted, so lastFailure is the attempt that just failed.
+    delay: (attempt) => (lastFailure && lastFailure.kind !== "unreachable" ? jittered(REFUSED_RETRY_MS) : backoff(Math.ceil(attempt / urls.length))),
   });
-  connection.on("connect", () => {
-    if (lastFailure && lastFailure.kind !== "unreachable") logger.info({ broker: where }, "the broker accepts the credentials in AMQP_URL again");
+  connection.on("connect", (_model: ChannelModel, url: string) => {
+    if (lastFailure && lastFailure.kind !== "unreachable")
+      logger.info({ broker: redactUrl(url) }, "the broker accepts the credentials in AMQP_URL again");
     lastFailure = undefined;
     refusalLoggedAt = 0;
     options.onConnectFailure?.(undefined);
-    logger.info({ broker: where }, "connected to the broker");
+    logger.info({ broker: redactUrl(url) }, "connected to the broker");
   });
-  connection.on("disconnect", (error: Error) => {
+  connection.on("disconnect", (error: Error, url: string) => {
     options.onDisconnect();
-    logger.warn({ broker: where, err: error.message }, "lost the broker connection; reconnecting");
+    logger.warn({ broker: redactUrl(url), err: error.message }, "lost the broker connection; reconnecting");
   });
-  connection.on("connect-failed", (error: Error) => {
-    const failure = describeBrokerFailure(error, options.url);
+  connection.on("connect-failed", (error: Error, url: string) => {
+    const failure = describeBrokerFailure(error, url);
     const changed = failure.kind !== lastFailure?.kind;
     lastFailure = failure;
     options.onConnectFailure?.(failure);
     if (failure.kind === "unreachable") {
-      logger.warn({ broker: where, err: error.message, code: failure.code }, "could not connect to the broker");
+      logger.warn({ broker: redactUrl(url), err: error.message, code: failure.code }, "could not connect to the broker");
     } else if (changed || Date.now() - refusalLoggedAt >= REFUSED_REMINDER_MS) {
       // A configuration error, not an outage: error level, and what to fix. Retried every 30 s.
       refusalLoggedAt = Date.now();
-      logger.error({ broker: brokerAddress(options.url), code: failure.code, retryInMs: REFUSED_RETRY_MS }, failure.message);
+      logger.error({ broker: brokerAddress(url), code: failure.code, retryInMs: REFUSED_RETRY_MS }, failure.message);
     } else {
-      logger.debug({ broker: where, code: failure.code }, "the broker refused the connection again");
+      logger.debug({ broker: redactUrl(url), code: failure.code }, "the broker refused the connection again");
     }
   });
-  connection.on("reconnect-scheduled", ({ attempt, delay }: { attempt: number; delay: number }) =>
-    logger.debug({ attempt, delay }, "broker reconnect scheduled"),
+  connection.on("reconnect-scheduled", ({ attempt, delay, url }: { attempt: number; delay: number; url: string }) =>
+    logger.debug({ attempt, delay, broker: redactUrl(url) }, "broker reconnect scheduled"),
   );
   connection.on("blocked", (reason: string) => logger.warn({ reason }, "the broker blocked publishing"));
   connection.on("unblocked", () => logger.info("the broker unblocked publishing"));
@@ -86,7 +97,7 @@ export async function connectBroker(options: BrokerConnectionOptions): Promise<R
   return connection;
 }
 
-/** amqplib's own schedule (capped exponential, jitter), for the failures that may heal by themselves. */
+/** amqplib's recovery schedule (capped exponential, jitter), for the failures that may heal by themselves. */
 function backoff(attempt: number): number {
   const base = Math.min(RECOVERY.maxDelay / (1 + RECOVERY.jitter), RECOVERY.initialDelay * RECOVERY.factor ** (attempt - 1));
   return jittered(base);
@@ -107,12 +118,12 @@ export function watchChannel(channel: ConfirmChannel | amqplib.Channel, logger: 
 /**
  * A plain connection (no recovery), named in RabbitMQ's UI and with a heartbeat: how everything
  * that is not the publisher's or the workers' recovering connection dials the broker — the
- * dead-letter walks, `tail`, and `amqp` destinations. Errors are amqplib's own.
+ * dead-letter walks, `tail`, and `amqp` destinations. When `url` names several nodes, each is
+ * tried in the order written until one answers. Errors are amqplib's own.
  */
-export function openConnection(url: string, options: { readonly name: string; readonly timeoutMs?: number | undefined }): Promise<ChannelModel> {
-  return amqplib.connect(withHeartbeat(url), {
-    clientProperties: { connection_name: options.name },
-    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+export function openConnection(url: string, options: OpenOptions): Promise<ChannelModel> {
+  return openFirst(url, options).catch((failed: NodeConnectError) => {
+    throw failed.error;
   });
 }
 
@@ -122,9 +133,44 @@ export function openConnection(url: string, options: { readonly name: string; re
  * refused, vhost refused, unreachable) and what to check; the password never appears in it.
  */
 export async function connectOnce(url: string, name: string): Promise<ChannelModel> {
-  return openConnection(url, { name }).catch((error: Error) => {
-    throw new BrokerConnectError(describeBrokerFailure(error, url));
+  return openFirst(url, { name }).catch((failed: NodeConnectError) => {
+    throw new BrokerConnectError(describeBrokerFailure(failed.error, failed.url));
   });
+}
+
+interface OpenOptions {
+  readonly name: string;
+  readonly timeoutMs?: number | undefined;
+}
+
+/** Why no node answered: the most telling failure (a refusal rather than a node that is down), and whose. */
+class NodeConnectError extends Error {
+  constructor(
+    readonly error: Error,
+    readonly url: string,
+  ) {
+    super(error.message);
+  }
+}
+
+async function openFirst(url: string, options: OpenOptions): Promise<ChannelModel> {
+  let telling: NodeConnectError | undefined;
+  for (const node of brokerUrls(url)) {
+    try {
+      return await amqplib.connect(withHeartbeat(node), {
+        clientProperties: { connection_name: options.name },
+        ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+      });
+    } catch (error) {
+      const failed = new NodeConnectError(error as Error, node);
+      if (!telling || (unreachable(telling) && !unreachable(failed))) telling = failed;
+    }
+  }
+  throw telling;
+}
+
+function unreachable(failed: NodeConnectError): boolean {
+  return describeBrokerFailure(failed.error, failed.url).kind === "unreachable";
 }
 
 /**

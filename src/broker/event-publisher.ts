@@ -1,10 +1,14 @@
-import type { ChannelModel, ConfirmChannel, Options, RecoveringChannelModel } from "amqplib";
+import type { ChannelModel, ConfirmChannel, Options } from "amqplib";
 import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
+import { BrokerUnavailableError } from "./broker-errors.js";
 import type { BrokerFailure } from "./broker-failure.js";
 import { ConfirmPublisher, type ConfirmSender } from "./confirm-publisher.js";
 import { connectBroker, watchChannel } from "./connection.js";
+
+/** How often at most a nack retires the publish channel. */
+const NACK_RENEW_MS = 2000;
 
 export interface EventPublisherOptions {
   readonly url: string;
@@ -43,7 +47,22 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
   const { exchange, logger } = options;
   const confirms = new ConfirmPublisher<Outgoing>(options.confirmTimeoutMs);
   let current: ChannelModel | undefined;
+  let channel: ConfirmChannel | undefined;
+  let renewedAt = 0;
   let closing = false;
+
+  /**
+   * Nacks that go on after a failover: a channel opened on the new node while a quorum queue was
+   * still electing its leader (its old one on the lost node) can go on refusing every publish
+   * after the election (seen with RabbitMQ 3.10). A fresh channel sees the new leader, so a nack
+   * retires the channel (at most every 2 s); its close handler opens the next one.
+   */
+  function renewAfterNack(): void {
+    if (!channel || closing || Date.now() - renewedAt < NACK_RENEW_MS) return;
+    renewedAt = Date.now();
+    logger.warn("the broker refused a publish (nack): opening a new publish channel");
+    channel.close().catch(() => {});
+  }
 
   function attach(channel: ConfirmChannel | undefined): void {
     const was = confirms.connected;
@@ -52,11 +71,13 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
   }
 
   async function openChannel(model: ChannelModel): Promise<void> {
-    const channel = await model.createConfirmChannel();
-    watchChannel(channel, logger, "publish");
-    await channel.assertExchange(exchange, "topic", { durable: true });
-    await options.declareTopology?.(channel);
-    channel.on("close", () => {
+    const opened = await model.createConfirmChannel();
+    channel = opened;
+    watchChannel(opened, logger, "publish");
+    await opened.assertExchange(exchange, "topic", { durable: true });
+    await options.declareTopology?.(opened);
+    opened.on("close", () => {
+      if (channel === opened) channel = undefined;
       attach(undefined);
       // A channel can close on its own (a protocol error) while the connection lives on:
       // open a fresh one rather than answering 503 until the next reconnect.
@@ -69,10 +90,10 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         }, 500).unref();
       }
     });
-    attach(channel);
+    attach(opened);
   }
 
-  const connection: RecoveringChannelModel = await connectBroker({
+  const connection = await connectBroker({
     url: options.url,
     name: "publish",
     logger,
@@ -97,7 +118,10 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         timestamp: Math.floor((event.receivedAt ?? Date.now()) / 1000),
         appId: "webhook-router",
       };
-      return confirms.publish({ routingKey: event.routingKey, body: event.body, properties }, timeoutMs);
+      return confirms.publish({ routingKey: event.routingKey, body: event.body, properties }, timeoutMs).catch((error: unknown) => {
+        if (error instanceof BrokerUnavailableError && error.reason === "nacked") renewAfterNack();
+        throw error;
+      });
     },
     get connected() {
       return confirms.connected;

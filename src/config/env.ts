@@ -47,7 +47,13 @@ function envMessage(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, "");
 }
 
-/** The AMQP URL with its password replaced, for logs and errors. */
+/**
+ * The URL with its password replaced, for logs and errors. A comma-separated list of URLs
+ * (AMQP_URL naming several nodes) has each one's password replaced.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+  return url
+    .split(/(,\s*)(?=[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map((part) => part.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@"))
+    .join("");
 }

@@ -29,7 +29,8 @@ interface Link {
 export function createAmqpAdapter(id: string, config: AmqpDestination, deps: { logger: Logger; amqpUrl: string; openAmqp: OpenAmqp }): Adapter {
   const url = config.url ?? deps.amqpUrl;
   const label = `amqp destination "${id}" (exchange ${config.exchange})`;
-  const scrubber = new Scrubber([passwordOf(url)]);
+  // The router's AMQP_URL may name several nodes, comma-separated: every password is scrubbed.
+  const scrubber = new Scrubber(url.split(/,(?=[a-z][a-z0-9+.-]*:\/\/)/i).map(passwordOf));
   const routingKey = compileTemplate(config.routingKey);
   const { logger } = deps;
   let link: Promise<Link> | undefined;
