@@ -11,6 +11,7 @@ import { deliveryLogFromEnv } from "./ops/delivery-log/index.js";
 import { createOperations } from "./ops/operations.js";
 import type { Readiness } from "./ingress/health.js";
 import { createIngressHandler, ingressServerOptions } from "./ingress/server.js";
+import { sharedRateLimitFromEnv } from "./ingress/shared-rate-limit-env.js";
 import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
@@ -48,6 +49,9 @@ export interface RunningRouter {
  */
 const SHUTDOWN_STAGES = ["requests", "work", "pruning", "delivery log", "database", "alerts"] as const;
 
+/** How long the start waits for RATE_LIMIT_REDIS_URL to connect before going on without it. */
+const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
+
 /**
  * Composition root: routing table → ports → broker → HTTP and workers, started one part after the
  * other. The ports are bound first: a port in use stops the start before anything connects or
@@ -62,7 +66,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
-  const pipelines = runsIngress ? buildPipelines(table) : new Map();
+  // Not connected yet (that is a part below): the pipelines only need its counters.
+  const sharedLimit = runsIngress ? await sharedRateLimitFromEnv(env, logger) : undefined;
+  const pipelines = runsIngress ? buildPipelines(table, sharedLimit?.hitsFor) : new Map();
   const needsStore = runsWorkers && compiled.size > 0;
   const limits = { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS, unverifiedBytesMax: env.UNVERIFIED_BYTES_MAX };
   // The ingress declares the route queues too: an event accepted before any worker has started must
@@ -82,6 +88,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       return { value: bound, close };
     });
     const adminPort = admin ? await part("admin API", "work", async () => closable(await bindAdminServer(admin, logger))) : undefined;
+    // Before the sink: a request that finds Redis not connected yet counts in this process alone.
+    if (sharedLimit)
+      await part("rate limit store", "work", async () => {
+        await sharedLimit.connect(SHARED_LIMIT_CONNECT_WAIT_MS);
+        return { value: sharedLimit, close: () => sharedLimit.close() };
+      });
     const sink = runsIngress
       ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
       : undefined;
@@ -96,7 +108,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     });
     let workers: RunningWorkers | undefined;
     const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
-    const depths = { ...(sink ? { spoolDepth: () => sink.depth() } : {}), ...(deadLetterDepth ? { deadLetterDepth } : {}) };
+    const depths = {
+      ...(sink ? { spoolDepth: () => sink.depth() } : {}),
+      ...(deadLetterDepth ? { deadLetterDepth } : {}),
+      ...(sharedLimit ? { rateLimitFallbacks: () => sharedLimit.fallbacks } : {}),
+    };
     const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
     if (sink) ops.watchSpool(sink);
     if (db && needsStore) {
@@ -126,7 +142,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const ingress = createIngressHandler({
       pipelines,
       sink,
-      readiness: readiness(sink, () => workers, runsWorkers),
+      readiness: readiness(
+        sink,
+        () => workers,
+        runsWorkers,
+        () => sharedLimit?.problems ?? [],
+      ),
       metrics: ops.metrics,
       onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
       onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
@@ -184,7 +205,12 @@ function workerProblems(workers: RunningWorkers | undefined): Array<{ code: "bro
  * A process that takes webhooks is ready while the broker or the spool can hold events (workers
  * being disconnected does not stop it taking them); a worker-only process is ready while consuming.
  */
-function readiness(sink: IngressSink | undefined, workers: () => RunningWorkers | undefined, runsWorkers: boolean): Readiness {
+function readiness(
+  sink: IngressSink | undefined,
+  workers: () => RunningWorkers | undefined,
+  runsWorkers: boolean,
+  limitProblems: () => readonly object[],
+): Readiness {
   const workerState = () => {
     const running = workers();
     if (!runsWorkers) return {};
@@ -195,7 +221,9 @@ function readiness(sink: IngressSink | undefined, workers: () => RunningWorkers 
       return sink ? sink.ready : (workers()?.consuming ?? true);
     },
     report: () => ({
-      ...(sink ? { events: sink.state, spool: sink.depth(), problems: sink.problems } : { problems: workerProblems(workers()) }),
+      ...(sink
+        ? { events: sink.state, spool: sink.depth(), problems: [...sink.problems, ...limitProblems()] }
+        : { problems: workerProblems(workers()) }),
       ...workerState(),
     }),
   };

@@ -28,6 +28,15 @@ export const ingressEnvSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   /** Bytes of webhook bodies read but not yet verified, all requests together; past it: 503. @defaultValue 64mb */
   UNVERIFIED_BYTES_MAX: byteSizeSchema.default(64 * 1024 ** 2),
+  /** Redis that every replica counts the sources' rate limits in; each process counts its own when unset. @defaultValue unset */
+  RATE_LIMIT_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^/?#]/, "expected a redis:// or rediss:// URL")
+    .optional(),
+  /** What the rate limit's Redis keys start with (then the source id). @defaultValue webhook-router:<AMQP_EXCHANGE>:rate-limit: */
+  RATE_LIMIT_PREFIX: z.string().min(1).max(200).optional(),
+  /** How long a request waits for Redis's count before this process counts alone. @defaultValue 100 */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: positiveMs.max(10_000).default(100),
 });
 
 export type IngressEnv = Readonly<z.infer<typeof ingressEnvSchema>>;

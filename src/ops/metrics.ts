@@ -7,6 +7,8 @@ export interface MetricSources {
   readonly spoolDepth?: () => { count: number; bytes: number };
   /** Messages in each route's dead-letter queue, asked of the broker at scrape time. */
   readonly deadLetterDepth?: () => Promise<ReadonlyMap<string, number>>;
+  /** Rate-limit checks counted in this process alone, the shared store (RATE_LIMIT_REDIS_URL) not answering. */
+  readonly rateLimitFallbacks?: () => number;
 }
 
 export interface Metrics {
@@ -106,6 +108,21 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       async collect() {
         this.reset();
         for (const [route, count] of await depth().catch(() => new Map<string, number>())) this.set({ route }, count);
+      },
+    });
+  }
+
+  if (sources.rateLimitFallbacks) {
+    const fallbacks = sources.rateLimitFallbacks;
+    let counted = 0;
+    new Counter({
+      name: "webhook_router_rate_limit_fallbacks_total",
+      help: "Rate-limit checks this process counted alone because the shared store (RATE_LIMIT_REDIS_URL) did not answer in time.",
+      registers,
+      collect() {
+        const now = fallbacks();
+        this.inc(now - counted);
+        counted = now;
       },
     });
   }
