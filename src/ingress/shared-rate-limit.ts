@@ -106,6 +106,7 @@ export function createSharedRateLimit(options: SharedRateLimitOptions): SharedRa
       // Rejects only when closed before it connected; errors on the way arrive as "error" events.
       connecting ??= client.connect().catch(() => undefined);
       await withinMs(connecting, waitMs).catch(() => undefined);
+      if (client.isReady) options.logger.info({ prefix: options.prefix }, `${where}: rate limits shared with every replica`);
     },
     async close() {
       closed = true;
@@ -119,10 +120,21 @@ class RedisTimeoutError extends Error {
   override readonly name = "RedisTimeoutError";
 }
 
+/**
+ * `work`, or a RedisTimeoutError after `ms`. The timeout is decided one turn later (setImmediate,
+ * after the poll phase): after the event loop was blocked, timers run before pending I/O, and an
+ * answer already waiting in the socket would otherwise lose to a timer that expired meanwhile.
+ */
 function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      immediate = setImmediate(() => reject(new RedisTimeoutError(`no answer within ${ms} ms`)));
+    }, ms);
   });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  return Promise.race([work, late]).finally(() => {
+    clearTimeout(timer);
+    clearImmediate(immediate);
+  });
 }
