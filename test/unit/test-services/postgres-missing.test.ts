@@ -17,18 +17,20 @@ describe("the test services check, with PostgreSQL not answering", () => {
     ]);
   });
 
-  it("names both, one line each, when neither RabbitMQ nor PostgreSQL is installed", async () => {
+  it("names each, one line each, when none of RabbitMQ, PostgreSQL and Redis is installed", async () => {
     fakes = fakeCommands();
-    const [amqpPort, pgPort] = [await unusedPort(), await unusedPort()];
+    const [amqpPort, pgPort, redisPort] = [await unusedPort(), await unusedPort(), await unusedPort()];
     const result = await fakes.runScript({
       AMQP_URL: `amqp://127.0.0.1:${amqpPort}`,
       TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/test`,
+      TEST_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split("\n");
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`^RabbitMQ is not answering at 127\\.0\\.0\\.1:${amqpPort} and is not installed`));
     expect(lines[1]).toMatch(new RegExp(`^PostgreSQL is not answering at 127\\.0\\.0\\.1:${pgPort} and is not installed`));
+    expect(lines[2]).toMatch(new RegExp(`^Redis is not answering at 127\\.0\\.0\\.1:${redisPort} and is not installed`));
   });
 
   it("says which cluster it could not start, and how to start it by hand", async () => {
