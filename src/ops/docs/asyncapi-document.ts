@@ -37,7 +37,11 @@ export function asyncApiDocument(input: DocumentInput) {
     const { id } = events.source;
     const schemas = bodies.get(id);
     for (const known of events.known) {
-      add(known.routingKey, knownChannel(events, known, schemaOfEvent(schemas, known.eventName), input), `The router publishes ${known.routingKey} events`);
+      add(
+        known.routingKey,
+        knownChannel(events, known, schemaOfEvent(schemas, known.eventName), input),
+        `The router publishes ${known.routingKey} events`,
+      );
     }
     add(id, anyEventChannel(events, schemas, input), `The router publishes every event of source ${id}`);
   }

@@ -69,12 +69,16 @@ export const ingressComponents = {
             type: "object",
             required: ["pointer", "message"],
             properties: {
-              pointer: { type: "string", description: "a JSON Pointer (RFC 6901) into the body: `\"\"` is the whole body, `/lines/0/sku` a field" },
+              pointer: { type: "string", description: 'a JSON Pointer (RFC 6901) into the body: `""` is the whole body, `/lines/0/sku` a field' },
               message: { type: "string", description: "what is wrong there, in the schema's terms" },
             },
           },
         },
-        omitted: { type: "integer", minimum: 1, description: `how many violations were left off the list (only when there are more than ${MAX_VIOLATIONS})` },
+        omitted: {
+          type: "integer",
+          minimum: 1,
+          description: `how many violations were left off the list (only when there are more than ${MAX_VIOLATIONS})`,
+        },
       },
     },
   },

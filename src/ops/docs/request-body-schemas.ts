@@ -65,25 +65,19 @@ function placed(key: string, schema: SchemaObject, place: Placement): PlacedSche
 }
 
 /**
- * The schema with its own references (`#/$defs/x`, `#`, `#anchor`, or its `$id` followed by
- * those) rewritten to `at`, where the document puts it: a `$ref` in an embedded schema is read
- * against the whole document by the parsers, not against the schema. Its root `$id` is dropped
- * for the same reason. Any other reference is left as written.
+ * The schema with its own references (`#/$defs/x`, `#`, or its `$id` followed by those) rewritten
+ * to `at`, where the document puts it: the parsers read a `$ref` in an embedded schema against the
+ * whole document, not against the schema. Its root `$id` is dropped for the same reason. Any other
+ * reference is left as written (the validator compiles each schema alone, so there are none
+ * to other files; `$anchor` is not among its keywords).
  */
 function rebased(schema: SchemaObject, at: string): SchemaObject {
   const { $id, ...rest } = schema;
   const base = typeof $id === "string" ? $id.replace(/#$/, "") : undefined;
-  const anchors = new Map<string, string>();
-  mapSchema(rest, (node, pointer) => {
-    if (typeof node.$anchor === "string") anchors.set(node.$anchor, pointer);
-    return node;
-  });
   const rebase = (ref: string): string => {
     const local = base !== undefined && (ref === base || ref.startsWith(`${base}#`)) ? ref.slice(base.length) : ref;
     if (local === "" || local === "#") return at;
-    if (local.startsWith("#/")) return `${at}${local.slice(1)}`;
-    const anchor = local.startsWith("#") ? anchors.get(local.slice(1)) : undefined;
-    return anchor === undefined ? ref : `${at}${anchor}`;
+    return local.startsWith("#/") ? `${at}${local.slice(1)}` : ref;
   };
   return mapSchema(rest, (node) => (typeof node.$ref === "string" ? { ...node, $ref: rebase(node.$ref) } : node));
 }

@@ -21,7 +21,7 @@ const LIST = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const MAP = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"];
 
 const isNode = (value: unknown): value is Node => typeof value === "object" && value !== null && !Array.isArray(value);
-const escape = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+const pointerKey = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
 
 /**
  * A copy of a JSON Schema with `visit` applied to every schema object in it, the root first, each
@@ -42,7 +42,7 @@ export function mapSchema(schema: Node, visit: (node: Node, pointer: string) => 
       const map = visited[keyword];
       if (!isNode(map)) continue;
       visited[keyword] = Object.fromEntries(
-        Object.entries(map).map(([name, item]) => [name, isNode(item) ? walk(item, `${pointer}/${keyword}/${escape(name)}`) : item]),
+        Object.entries(map).map(([name, item]) => [name, isNode(item) ? walk(item, `${pointer}/${keyword}/${pointerKey(name)}`) : item]),
       );
     }
     return visited;
