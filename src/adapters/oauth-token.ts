@@ -43,7 +43,10 @@ export async function requestToken(request: TokenRequest, context: CallContext &
   }
   const target = `${context.target} token endpoint`;
   // No gate: the token endpoint is another host, outside the API's limits.
-  const answer = await callHttp({ method: "POST", url: request.tokenUrl, headers, body: form }, { signal: context.signal, timeoutMs: context.timeoutMs, target });
+  const answer = await callHttp(
+    { method: "POST", url: request.tokenUrl, headers, body: form },
+    { signal: context.signal, timeoutMs: context.timeoutMs, target },
+  );
   const body = parseJson(answer.text) as Record<string, unknown> | undefined;
   if (answer.status < 200 || answer.status >= 300) {
     const kind = kindForStatus(answer.status);

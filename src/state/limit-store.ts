@@ -135,9 +135,8 @@ function postgresLimits(db: StateDb): LimitStore {
       return db.transaction().execute(async (trx): Promise<SlotAnswer> => {
         const picked: number[] = [];
         for (const pool of pools) {
-          await made.make(
-            pool,
-            () => sql`insert into limit_slots (pool, slot, free_at)
+          await made.make(pool, () =>
+            sql`insert into limit_slots (pool, slot, free_at)
               select ${pool.pool}, g, 0 from generate_series(0, ${pool.size - 1}::int) g on conflict do nothing`.execute(trx),
           );
           const { rows } = await sql<{ slot: number }>`

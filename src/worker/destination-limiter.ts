@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DestinationLimits } from "../adapters/limits.js";
 import type { CallGate } from "../adapters/port.js";
 import type { HeldSlot, LimitStore, SlotPool } from "../state/limit-store.js";
@@ -26,7 +25,7 @@ export interface LimiterOptions {
   readonly leaseMs: number;
   /** How long a delivery waits in the process for its turn before it is held back in the queue. */
   readonly maxWaitMs: number;
-  /** How often a waiter asks again while every slot is taken. @defaultValue 100 */
+  /** How often a waiter asks again while every slot is taken (a release here wakes it at once). @defaultValue 50 */
   readonly pollMs?: number;
 }
 
@@ -39,8 +38,9 @@ export function createDestinationLimiter(store: LimitStore, limits: DestinationL
   const rates: SlotPool[] = limits.windows.map((w) => ({ pool: `${limits.key}:rate:${w.perMs}`, size: w.requests, windowMs: w.perMs }));
   const inFlight: SlotPool[] = limits.inFlight ? [{ pool: `${limits.key}:inflight`, size: limits.inFlight, windowMs: 0 }] : [];
   const firstCall = [...rates, ...inFlight];
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? 50;
   let tail: Promise<unknown> = Promise.resolve();
+  const naps = new Naps();
 
   /** Asks the store until it grants every pool, or `deadline` (epoch ms) passes, or `signal` aborts. */
   const take = async (pools: readonly SlotPool[], deadline: number, signal?: AbortSignal) => {
@@ -51,7 +51,7 @@ export function createDestinationLimiter(store: LimitStore, limits: DestinationL
       const left = deadline - Date.now();
       if (left <= 0) return answer;
       // Until the first slot's window ends, or sooner: a holder may give its slot back early.
-      await sleep(Math.max(5, Math.min(answer.retryInMs, pollMs, left)), undefined, signal ? { signal } : {});
+      await naps.nap(Math.max(5, Math.min(answer.retryInMs, pollMs, left)), signal);
     }
   };
   // A delivery's further call goes straight to the store, past the queue: it already holds an
@@ -67,7 +67,7 @@ export function createDestinationLimiter(store: LimitStore, limits: DestinationL
       tail = queued.catch(() => {});
       const answer = await queued;
       if (answer.kind === "full") return { kind: "held", pool: answer.pool };
-      return { kind: "granted", permit: permit(answer.slots, further, store) };
+      return { kind: "granted", permit: permit(answer.slots, further, store, () => naps.wakeAll()) };
     },
   };
 }
@@ -81,6 +81,7 @@ function permit(
   first: readonly HeldSlot[],
   takeRates: (signal: AbortSignal) => ReturnType<LimitStore["take"]>,
   store: LimitStore,
+  released: () => void,
 ): Permit {
   let calls = 0;
   const extra: HeldSlot[] = [];
@@ -93,6 +94,34 @@ function permit(
     },
     async release() {
       await Promise.all([store.give(first, calls > 0), extra.length > 0 ? store.give(extra, true) : undefined]);
+      released();
     },
   };
+}
+
+/** Waits between asks that a release in this process cuts short: its slot may be the one awaited. */
+class Naps {
+  readonly #sleepers = new Set<() => void>();
+
+  nap(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#sleepers.delete(done);
+        signal?.removeEventListener("abort", aborted);
+        resolve();
+      };
+      const aborted = () => {
+        done();
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(done, ms);
+      this.#sleepers.add(done);
+      signal?.addEventListener("abort", aborted, { once: true });
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of [...this.#sleepers]) wake();
+  }
 }

@@ -20,7 +20,12 @@ function permitOf(turn: Turn): Permit {
 describe("a destination limiter", () => {
   let db: StateDb;
   let other: StateDb;
-  const limits = (partial: Partial<DestinationLimits>): DestinationLimits => ({ key: `test-${randomUUID()}`, windows: [], inFlight: undefined, ...partial });
+  const limits = (partial: Partial<DestinationLimits>): DestinationLimits => ({
+    key: `test-${randomUUID()}`,
+    windows: [],
+    inFlight: undefined,
+    ...partial,
+  });
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "wr-limiter-"));

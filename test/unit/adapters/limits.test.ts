@@ -20,7 +20,11 @@ describe("destination limits", () => {
   });
 
   it("gives ShipBob 150 a minute, and http and odoo nothing unless declared", () => {
-    expect(destinationLimits("wms", parse(SHIPBOB))).toEqual({ key: "destination:wms", windows: [{ requests: 150, perMs: 60_000 }], inFlight: undefined });
+    expect(destinationLimits("wms", parse(SHIPBOB))).toEqual({
+      key: "destination:wms",
+      windows: [{ requests: 150, perMs: 60_000 }],
+      inFlight: undefined,
+    });
     expect(destinationLimits("hook", parse(HTTP))).toBeUndefined();
   });
 
