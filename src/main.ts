@@ -16,6 +16,7 @@ import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
+import { createLimitStore } from "./state/limit-store.js";
 import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
@@ -130,6 +131,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           logger,
           store,
           claims,
+          limits: createLimitStore(db),
           tokens: createSqlTokenStore(db),
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.

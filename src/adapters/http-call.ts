@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { request, type Dispatcher } from "undici";
 import type { OriginPools } from "./origin-pools.js";
-import { DeliveryError } from "./port.js";
+import { DeliveryError, type CallGate } from "./port.js";
 import type { HttpAnswer } from "./http-errors.js";
 import { nextStep } from "./http-errors.js";
 
@@ -19,6 +19,8 @@ export interface CallContext {
   readonly timeoutMs: number;
   /** Who is called, for messages; never contains credentials. */
   readonly target: string;
+  /** The destination's limits (Delivery.gate): passed before anything is sent. */
+  readonly gate?: CallGate | undefined;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface CallContext {
  * Redirects are not followed: a POST silently turned into a GET would lose the delivery.
  */
 export async function callHttp(call: HttpCall, context: CallContext, pools?: OriginPools): Promise<HttpAnswer> {
+  // Before the call's own timer: waiting for a turn is not the target being slow.
+  if (context.gate) await passGate(context);
   // One abort emitter and one timer: AbortSignal.timeout() + AbortSignal.any() per call showed up
   // in the worker's profile (bench/README.md), and so did fetch's web streams — undici's own
   // `request` is the same client without them. undici takes an EventEmitter as its signal, which
@@ -56,6 +60,16 @@ export async function callHttp(call: HttpCall, context: CallContext, pools?: Ori
   } finally {
     clearTimeout(timer);
     context.signal.removeEventListener("abort", forward);
+  }
+}
+
+async function passGate(context: CallContext): Promise<void> {
+  try {
+    await context.gate?.beforeCall(context.signal);
+  } catch (error) {
+    throw new DeliveryError("transient", `${context.target}: no turn within the destination's limits before the delivery was aborted`, {
+      cause: error,
+    });
   }
 }
 

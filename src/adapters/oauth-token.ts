@@ -42,7 +42,11 @@ export async function requestToken(request: TokenRequest, context: CallContext &
     form.set("client_secret", request.clientSecret);
   }
   const target = `${context.target} token endpoint`;
-  const answer = await callHttp({ method: "POST", url: request.tokenUrl, headers, body: form }, { ...context, target });
+  // No gate: the token endpoint is another host, outside the API's limits.
+  const answer = await callHttp(
+    { method: "POST", url: request.tokenUrl, headers, body: form },
+    { signal: context.signal, timeoutMs: context.timeoutMs, target },
+  );
   const body = parseJson(answer.text) as Record<string, unknown> | undefined;
   if (answer.status < 200 || answer.status >= 300) {
     const kind = kindForStatus(answer.status);

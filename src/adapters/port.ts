@@ -40,6 +40,21 @@ export interface Delivery {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly signal: AbortSignal;
+  /**
+   * The destination's limits, when it has any: every call to the target passes it first (see
+   * CallGate). The worker has already taken the first call's turn and the in-flight place.
+   */
+  readonly gate?: CallGate | undefined;
+}
+
+/**
+ * Lets a call to the target through only within the destination's declared limits, shared by
+ * every worker. An adapter passes it in each call's context (http-call.ts), never to a token
+ * endpoint: that host's calls are not the API's.
+ */
+export interface CallGate {
+  /** Resolves when this call may go; rejects (transient) if `signal` aborts meanwhile. */
+  beforeCall(signal: AbortSignal): Promise<void>;
 }
 
 /**

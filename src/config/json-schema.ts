@@ -15,6 +15,11 @@ export interface Violation {
 export type BodyValidator = (body: unknown) => readonly Violation[];
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+
+/** Whether a schema's `$schema` names draft-07; any other schema is read as draft 2020-12. */
+export function isDraft07(schema: object): boolean {
+  return DRAFT_07.test(String((schema as { $schema?: unknown }).$schema ?? ""));
+}
 /** The longest pointer reported: a key comes from the sender, and an answer stays small. */
 const MAX_POINTER = 200;
 
@@ -27,7 +32,7 @@ const MAX_POINTER = 200;
  */
 export function compileJsonSchema(schema: object): BodyValidator {
   const options = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false } as const;
-  const dialect = DRAFT_07.test(String((schema as { $schema?: unknown }).$schema ?? "")) ? new Ajv(options) : new Ajv2020(options);
+  const dialect = isDraft07(schema) ? new Ajv(options) : new Ajv2020(options);
   addFormats(dialect);
   const validate: ValidateFunction = dialect.compile(schema);
   return (body) => (validate(body) ? [] : (validate.errors ?? []).map(violationOf));

@@ -46,3 +46,6 @@ export const INGRESS_ERRORS = {
 } as const satisfies Record<string, ErrorMeaning & { readonly description: string }>;
 
 export type IngressErrorCode = keyof typeof INGRESS_ERRORS;
+
+/** The most violations a `schema_violation` answer lists; `omitted` counts the rest. */
+export const MAX_VIOLATIONS = 20;

@@ -29,8 +29,11 @@ interface Failure {
 export type Outcome =
   | ({ readonly kind: "delivered"; readonly receipt: DeliveryReceipt } & Timed)
   | { readonly kind: "duplicate" }
-  /** Another worker is delivering this event right now: held back `delayMs`, same attempt. */
-  | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined }
+  /**
+   * Another worker is delivering this event right now, or (`limit`: the budget's key) the
+   * destination's declared limits stayed reached: held back `delayMs`, same attempt.
+   */
+  | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined; readonly limit?: string | undefined }
   /** `filter` dropped it (on the event, before enrichment) or `when` did (after enrichment). */
   | { readonly kind: "filtered"; readonly stage: "filter" | "when" }
   | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number } & Failure & Timed)

@@ -1,5 +1,7 @@
 import { ApiError } from "../contracts/api-error.js";
-import { INGRESS_ERRORS, type IngressErrorCode } from "../contracts/ingress-errors.js";
+import { INGRESS_ERRORS, type IngressErrorCode, MAX_VIOLATIONS } from "../contracts/ingress-errors.js";
+
+export { MAX_VIOLATIONS };
 
 /** A code of the ingress's error catalogue (contracts/ingress-errors.ts). */
 export type HttpErrorCode = IngressErrorCode;
@@ -18,9 +20,6 @@ export class HttpError extends ApiError<HttpErrorCode> {
     super(code, message, INGRESS_ERRORS);
   }
 }
-
-/** The most violations a `422` lists; the rest are counted in `omitted`. */
-export const MAX_VIOLATIONS = 20;
 
 /** Where the body breaks its schema (a JSON Pointer into it) and how, never with the body's values. */
 export interface ViolationItem {

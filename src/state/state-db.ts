@@ -25,6 +25,16 @@ export interface StateTables {
     fence: number;
     expires_at: number;
   };
+  /**
+   * Destination limits (limit-store.ts): one row per slot of a pool (a budget's rate window or its
+   * in-flight limit); a slot is free once `free_at` has passed.
+   */
+  limit_slots: {
+    pool: string;
+    slot: number;
+    free_at: number;
+    holder: string | null;
+  };
   tokens: {
     key: string;
     value: string;
@@ -149,6 +159,17 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addColumn("fence", "integer", (c) => c.notNull())
     .addColumn("expires_at", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("claims_pk", ["route_id", "event_id"])
+    .$call((table) => (engine === "sqlite" ? table.modifyEnd(sql`without rowid`) : table))
+    .execute();
+  // A few hundred rows per limited destination, updated in place: no index beside the key.
+  await db.schema
+    .createTable("limit_slots")
+    .ifNotExists()
+    .addColumn("pool", "varchar(200)", (c) => c.notNull())
+    .addColumn("slot", "integer", (c) => c.notNull())
+    .addColumn("free_at", "bigint", (c) => c.notNull())
+    .addColumn("holder", "varchar(32)")
+    .addPrimaryKeyConstraint("limit_slots_pk", ["pool", "slot"])
     .$call((table) => (engine === "sqlite" ? table.modifyEnd(sql`without rowid`) : table))
     .execute();
   await db.schema

@@ -11,6 +11,7 @@ import type { CompiledRoute } from "../mapping/compile-route.js";
 import { EnrichmentError, type Enricher } from "./enrich.js";
 import { rawMemberText } from "../mapping/raw-member.js";
 import { retryDelay } from "./retry-policy.js";
+import type { DestinationLimiter, Permit } from "./destination-limiter.js";
 
 export interface ProcessDeps {
   readonly compiled: CompiledRoute;
@@ -19,6 +20,8 @@ export interface ProcessDeps {
   readonly enrich: Enricher;
   readonly timeoutMs: number;
   readonly claims: ClaimDeps;
+  /** The destination's limits, when it has any: the delivery waits for its turn before calling. */
+  readonly limiter?: DestinationLimiter | undefined;
 }
 
 /** How this process claims an event before delivering it (see ClaimStore). */
@@ -42,6 +45,7 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
   const { route } = deps.compiled;
   let calledAt: number | undefined;
   let claim: Claim | undefined;
+  let permit: Permit | undefined;
   try {
     // A filtered event makes no call of any kind, not even a claim.
     if (!(await passesFilter(deps.compiled, event))) return { kind: "filtered", stage: "filter" };
@@ -54,6 +58,10 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     const result = await applyRoute(deps.compiled, event, enrichment);
     if (result.filtered) return { kind: "filtered", stage: result.filtered };
     const payloadJson = deps.compiled.identity && messageText !== undefined ? rawMemberText(messageText, "data") : undefined;
+    // Past the limit, the event waits in its queue at the same attempt: the target is not called.
+    const turn = deps.limiter ? await takeTurn(deps.limiter) : undefined;
+    if (turn?.kind === "held") return { kind: "busy", delayMs: retryDelay(route.retry, 2), limit: deps.limiter!.key };
+    permit = turn?.permit;
     calledAt = performance.now();
     // Like AbortSignal.timeout(), but the timer goes as soon as the call is over: timeout()'s
     // stays armed (with a weak reference) for the whole timeout, thousands of them under load.
@@ -70,9 +78,13 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
         event,
         attempt,
         signal: deadline.signal,
+        gate: permit,
       });
     } finally {
       clearTimeout(timer);
+      // At once, before the record is written: the next call may go as soon as this one is over.
+      permit?.release().catch(() => {});
+      permit = undefined;
     }
     const targetMs = performance.now() - calledAt;
     const marked = deps.store.markDelivered(route.id, event.id, receipt.targetId);
@@ -90,6 +102,16 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     // Not awaited: the outcome does not depend on it, and a release that fails (store down)
     // only means the claim runs out its lease.
     if (claim) deps.claims.store.release(claim).catch(() => {});
+    permit?.release().catch(() => {});
+  }
+}
+
+/** The limiter's answer; a store that cannot answer is a transient failure (no target call). */
+async function takeTurn(limiter: DestinationLimiter) {
+  try {
+    return await limiter.acquire();
+  } catch (error) {
+    throw new DeliveryError("transient", `could not take a turn within the destination's limits: ${(error as Error).message}`, { cause: error });
   }
 }
 

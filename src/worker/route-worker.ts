@@ -84,6 +84,9 @@ export class RouteWorker {
       case "duplicate":
         return logger.info(line, "event already delivered; skipped");
       case "busy":
+        if (outcome.limit !== undefined) {
+          return logger.info({ ...line, delayMs: outcome.delayMs, limit: outcome.limit }, "destination limit reached; held back");
+        }
         return logger.info({ ...line, delayMs: outcome.delayMs, heldBy: outcome.heldBy }, "event being delivered by another worker; held back");
       case "filtered":
         return logger.info({ ...line, stage: outcome.stage }, `event filtered out by ${outcome.stage}`);

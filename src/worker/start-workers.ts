@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Channel, ChannelModel } from "amqplib";
 import type { Logger } from "pino";
 import { createAdapter } from "../adapters/index.js";
+import { destinationLimits } from "../adapters/limits.js";
 import type { Adapter } from "../adapters/port.js";
 import type { TokenStore } from "../contracts/token-store.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
@@ -13,7 +14,9 @@ import type { WorkerEnv } from "./worker-env.js";
 import type { RoutingTable } from "../config/load-routes.js";
 import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
+import type { LimitStore } from "../state/limit-store.js";
 import type { CompiledRoute } from "../mapping/compile-route.js";
+import { createDestinationLimiter, type DestinationLimiter } from "./destination-limiter.js";
 import { createEnricher } from "./enrich.js";
 import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
 
@@ -24,6 +27,8 @@ export interface WorkerOptions {
   readonly logger: Logger;
   readonly store: DeliveryStore;
   readonly claims: ClaimStore;
+  /** Where destination limits are held across workers. */
+  readonly limits: LimitStore;
   readonly tokens: TokenStore;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
   /** Told each time the broker refuses AMQP_URL (again), with when the refusal began. */
@@ -44,6 +49,12 @@ export interface RunningWorkers {
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
+ * How long a delivery waits in the process for its turn under a destination's limits before it
+ * is held back in the queue. It waits holding its claim, so at most half the claim's margin.
+ */
+const MAX_LIMIT_WAIT_MS = 10_000;
+
+/**
  * The worker role: one consumer per route. Topology and consumers are (re)created in the
  * connection's setup, so they come back by themselves after every reconnect.
  */
@@ -56,6 +67,16 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       createAdapter(destination.id, destination, { logger, amqpUrl: env.AMQP_URL, openAmqp: openConnection, tokens: options.tokens }),
     );
   }
+  // One limiter per destination, shared by its routes: their deliveries queue for one budget.
+  const limiters = new Map<string, DestinationLimiter | undefined>();
+  const maxWaitMs = Math.min(MAX_LIMIT_WAIT_MS, env.CLAIM_LEASE_MARGIN / 2);
+  const limiterFor = (id: string, leaseMs: number) => {
+    if (!limiters.has(id)) {
+      const limits = destinationLimits(id, table.destinations.get(id)!);
+      limiters.set(id, limits && createDestinationLimiter(options.limits, limits, { leaseMs, maxWaitMs }));
+    }
+    return limiters.get(id);
+  };
   // This process in the claim rows: which machine and pid holds an event, for whoever looks.
   // A lease is the attempt's timeouts (enrichment steps, then the target) plus CLAIM_LEASE_MARGIN,
   // which covers the rest: JSONata, the dedup record's commit (SQLite may wait out its 5 s busy
@@ -66,12 +87,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     const destination = table.destinations.get(compiled.route.destination)!;
     const timeoutMs = (destination as { timeoutMs?: number }).timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const enrichMs = compiled.route.enrich.reduce((sum, step) => sum + step.timeout, 0);
+    const leaseMs = enrichMs + timeoutMs + env.CLAIM_LEASE_MARGIN;
     return {
       compiled,
       adapter: adapters.get(destination.id)!,
+      // Taken after enrichment: a turn's lease is the call's timeout and the margin.
+      limiter: limiterFor(destination.id, timeoutMs + env.CLAIM_LEASE_MARGIN),
       enrich: createEnricher(compiled.route.id, compiled.route.enrich),
       timeoutMs,
-      claims: { store: options.claims, owner, leaseMs: enrichMs + timeoutMs + env.CLAIM_LEASE_MARGIN },
+      claims: { store: options.claims, owner, leaseMs },
     };
   });
 

@@ -1,7 +1,9 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { JSON_SCHEMA_2020_12 } from "../../src/ops/docs/asyncapi-payload.js";
 import { asyncApiDocument, ingressOpenApiDocument } from "../../src/ops/docs/index.js";
 import { shippedTable } from "../unit/docs/validators.js";
 
@@ -16,6 +18,7 @@ const docs = (args: string[], env: Record<string, string> = SETTINGS) =>
 
 const settings = { exchange: "orders", queuePrefix: "wr.", port: 8181 };
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+const SHIPMENT = JSON.parse(readFileSync("routes/schemas/tracktile.shipment.status.changed.json", "utf8"));
 
 describe("webhook-router docs", () => {
   it("prints the AsyncAPI document (the default) as JSON, without any secret set", async () => {
@@ -24,13 +27,18 @@ describe("webhook-router docs", () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(plain(asyncApiDocument({ table: shippedTable(), settings })));
     expect((await docs(["asyncapi"])).stdout).toBe(result.stdout);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.components.schemas["tracktile.shipment.status.changed"]).toEqual({ schemaFormat: JSON_SCHEMA_2020_12, schema: SHIPMENT });
   });
 
   it("prints the ingress's OpenAPI document, as YAML with --format yaml", async () => {
     const result = await docs(["openapi", "--format", "yaml"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^openapi: 3\.1\.0\n/);
-    expect(parse(result.stdout)).toEqual(plain(ingressOpenApiDocument({ table: shippedTable(), settings })));
+    const printed = parse(result.stdout);
+    expect(printed).toEqual(plain(ingressOpenApiDocument({ table: shippedTable(), settings })));
+    expect(printed.components.schemas["tracktile.shipment.status.changed"]).toEqual(SHIPMENT);
+    expect(printed.paths["/webhooks/tracktile/{eventName}"].post.responses).toHaveProperty("422");
   });
 
   it("refuses an unknown document or format with the usage, exit 2", async () => {

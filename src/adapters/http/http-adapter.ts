@@ -3,7 +3,7 @@ import { callHttp, describeCall, parseJson, type CallContext } from "../http-cal
 import { errorFromAnswer } from "../http-errors.js";
 import { idempotencyKeyFor } from "../idempotency-key.js";
 import { OriginPools } from "../origin-pools.js";
-import type { Adapter, Delivery } from "../port.js";
+import type { Adapter, CallGate, Delivery } from "../port.js";
 import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { Scrubber } from "../scrub.js";
 import { renderOrReject } from "../render-template.js";
@@ -34,7 +34,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
     kind: "http",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
-      const context = new DeliveryContext(delivery.signal, config.timeoutMs, label, config.method, target);
+      const context = new DeliveryContext(delivery.signal, config.timeoutMs, label, config.method, target, delivery.gate);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/json, */*;q=0.5",
@@ -75,6 +75,7 @@ class DeliveryContext implements CallContext {
     private readonly label: string,
     private readonly method: string,
     private readonly url: string,
+    readonly gate: CallGate | undefined,
   ) {}
 
   get target(): string {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonFields, httpUrl, secret, urlTemplate } from "../common-schema.js";
+import { limitsField } from "../limits.js";
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected an HTTP header name");
 
@@ -46,6 +47,7 @@ export const httpDestinationSchema = z.strictObject({
    */
   idempotencyHeader: z.union([headerName, z.literal(false)]).default("Idempotency-Key"),
   ...commonFields,
+  ...limitsField,
 });
 
 export type HttpDestination = z.infer<typeof httpDestinationSchema>;

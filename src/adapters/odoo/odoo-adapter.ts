@@ -32,7 +32,7 @@ export function createOdooAdapter(id: string, config: OdooDestination, logger: L
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const payload = parsePayload(odooPayloadSchema, delivery.payload, label);
       const values = withReference(payload, label);
-      const call: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, target: label };
+      const call: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, target: label, gate: delivery.gate };
       const { model, reference, confirm } = payload;
 
       const [existing] = await client.searchRead(

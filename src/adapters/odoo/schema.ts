@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonFields, httpUrl, secret } from "../common-schema.js";
+import { limitsField } from "../limits.js";
 
 /** Odoo through JSON-RPC (≤ 18, deprecated in 19) or JSON-2 (19+). */
 export const odooDestinationSchema = z
@@ -16,6 +17,7 @@ export const odooDestinationSchema = z
     /** @defaultValue "jsonrpc" */
     api: z.enum(["jsonrpc", "json2"]).default("jsonrpc"),
     ...commonFields,
+    ...limitsField,
   })
   .superRefine((config, ctx) => {
     if (config.api !== "jsonrpc") return;

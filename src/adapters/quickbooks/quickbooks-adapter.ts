@@ -46,6 +46,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
       const context: CallContext = {
         signal: delivery.signal,
         timeoutMs: config.timeoutMs,
+        gate: delivery.gate,
         target: `${label} (${describeCall("POST", url)})`,
       };
 

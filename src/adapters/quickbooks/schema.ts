@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonFields, httpUrl, secret } from "../common-schema.js";
+import { limitsField } from "../limits.js";
 
 /** QuickBooks Online accounting API, OAuth2 with rotating refresh tokens. */
 export const quickbooksDestinationSchema = z.strictObject({
@@ -30,6 +31,7 @@ export const quickbooksDestinationSchema = z.strictObject({
   /** Minor versions below 75 are unsupported since August 2025. @defaultValue 75 */
   minorVersion: z.number().int().min(75).default(75),
   ...commonFields,
+  ...limitsField,
 });
 
 export type QuickBooksDestination = z.infer<typeof quickbooksDestinationSchema>;

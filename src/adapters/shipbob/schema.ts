@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commonFields, httpUrl, secret } from "../common-schema.js";
+import { limitsField } from "../limits.js";
 
 /** ShipBob's REST API: orders created with a `reference_id` that makes creation idempotent. */
 export const shipbobDestinationSchema = z.strictObject({
@@ -19,6 +20,7 @@ export const shipbobDestinationSchema = z.strictObject({
   /** Sent as `shipbob_channel_id`: the channel the orders belong to. */
   channelId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String),
   ...commonFields,
+  ...limitsField,
 });
 
 export type ShipBobDestination = z.infer<typeof shipbobDestinationSchema>;

@@ -35,7 +35,7 @@ export function createShipBobAdapter(id: string, config: ShipBobDestination, log
     kind: "shipbob",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const order = parsePayload(orderPayloadSchema, delivery.payload, label);
-      const context: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, target };
+      const context: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, target, gate: delivery.gate };
       const answer = await callHttp({ method: "POST", url, headers, body: JSON.stringify(order) }, context);
       if (answer.status >= 200 && answer.status < 300) {
         const created = parseJson(answer.text) as { id?: unknown } | undefined;

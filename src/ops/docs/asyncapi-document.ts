@@ -1,18 +1,21 @@
 import type { Route } from "../../config/load-routes.js";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../../contracts/cloud-event.js";
-import { amqpPropertiesText, channelPayload, cloudEventSchema } from "./cloud-event-schema.js";
+import { asyncApiPlacement, asyncApiSchemas, channelPayload } from "./asyncapi-payload.js";
+import { amqpPropertiesText } from "./cloud-event-schema.js";
 import { deadLetterChannel, deadLetterChannelId } from "./dead-letter-channel.js";
-import type { DocumentInput, DocumentSettings, JsonSchema } from "./docs-input.js";
+import type { DocumentInput, DocumentSettings } from "./docs-input.js";
 import { type KnownEvent, type SourceEvents, sourceEvents } from "./event-catalog.js";
 import { eventNameText } from "./event-name-text.js";
+import { type PlacedSchema, placedSchemas, requestBodySchemas, type SourceBodySchemas, schemaOfEvent } from "./request-body-schemas.js";
 
 const BINDING = "0.3.0";
 
 /**
  * The AsyncAPI 3.0 document of the exchange, generated from the routing table: one channel per
  * `{sourceId}.{eventName}` the table names, one per source for any name its sender sends
- * (`{sourceId}.{eventName}` with a parameter), one per route's dead-letter queue. Served by the
- * admin API at `/asyncapi.json` and printed by `webhook-router docs asyncapi`.
+ * (`{sourceId}.{eventName}` with a parameter), one per route's dead-letter queue. Where a source
+ * declares a request schema, it is the CloudEvent's `data` schema. Served by the admin API at
+ * `/asyncapi.json` and printed by `webhook-router docs asyncapi`.
  */
 export function asyncApiDocument(input: DocumentInput) {
   const { table, settings } = input;
@@ -29,10 +32,18 @@ export function asyncApiDocument(input: DocumentInput) {
     };
   };
   const sources = sourceEvents(table);
+  const bodies = requestBodySchemas(table, asyncApiPlacement);
   for (const events of sources) {
     const { id } = events.source;
-    for (const known of events.known) add(known.routingKey, knownChannel(events, known, input), `The router publishes ${known.routingKey} events`);
-    add(id, anyEventChannel(events, input), `The router publishes every event of source ${id}`);
+    const schemas = bodies.get(id);
+    for (const known of events.known) {
+      add(
+        known.routingKey,
+        knownChannel(events, known, schemaOfEvent(schemas, known.eventName), input),
+        `The router publishes ${known.routingKey} events`,
+      );
+    }
+    add(id, anyEventChannel(events, schemas, input), `The router publishes every event of source ${id}`);
   }
   for (const route of table.routes.values()) {
     add(deadLetterChannelId(route.id), deadLetterChannel(route, settings.queuePrefix), `Route ${route.id} dead-letters what it gives up on`);
@@ -58,7 +69,7 @@ export function asyncApiDocument(input: DocumentInput) {
     },
     channels,
     operations,
-    components: { schemas: { CloudEvent: cloudEventSchema } },
+    components: { schemas: asyncApiSchemas(placedSchemas(bodies)) },
   };
 }
 
@@ -78,13 +89,13 @@ function exchangeBinding(settings: DocumentSettings) {
   };
 }
 
-function knownChannel(events: SourceEvents, known: KnownEvent, input: DocumentInput) {
+function knownChannel(events: SourceEvents, known: KnownEvent, data: PlacedSchema | undefined, input: DocumentInput) {
   const { id } = events.source;
-  const data = input.requestSchemas?.(id, known.eventName);
+  const validated = data === undefined ? "" : ` Its \`data\` matches the request schema \`${data.key}\`: the ingress refuses any other body (422).`;
   return {
     address: known.routingKey,
     title: known.routingKey,
-    description: `Event \`${known.eventName}\` of source \`${id}\`. ${consumedBy(known.routes, input.settings)}`,
+    description: `Event \`${known.eventName}\` of source \`${id}\`.${validated} ${consumedBy(known.routes, input.settings)}`,
     tags: [{ name: id }],
     messages: {
       [messageId(known.routingKey)]: {
@@ -100,9 +111,10 @@ function knownChannel(events: SourceEvents, known: KnownEvent, input: DocumentIn
   };
 }
 
-function anyEventChannel(events: SourceEvents, input: DocumentInput) {
+function anyEventChannel(events: SourceEvents, schemas: SourceBodySchemas | undefined, input: DocumentInput) {
   const { source } = events;
-  const data: JsonSchema | undefined = input.requestSchemas?.(source.id, undefined);
+  // One schema for every event only when no event has its own: those are on their own channels.
+  const data = schemas?.events.size === 0 ? schemas.default : undefined;
   const named = events.known.map((known) => known.eventName);
   return {
     address: `${source.id}.{eventName}`,
@@ -110,6 +122,7 @@ function anyEventChannel(events: SourceEvents, input: DocumentInput) {
     description:
       `Any event of source \`${source.id}\`: the name comes from the sender, so every name it sends is published` +
       `${named.length === 0 ? "" : ` (the routing table names ${named.map((name) => `\`${name}\``).join(", ")}, each also a channel of its own)`}. ` +
+      schemasText(schemas) +
       consumedBy(events.routes, input.settings),
     tags: [{ name: source.id }],
     parameters: {
@@ -128,6 +141,15 @@ function anyEventChannel(events: SourceEvents, input: DocumentInput) {
     },
     bindings: exchangeBinding(input.settings),
   };
+}
+
+/** Which request schemas apply to a source's events, for the any-event channel. */
+function schemasText(schemas: SourceBodySchemas | undefined): string {
+  if (schemas === undefined) return "";
+  const own = [...schemas.events.keys()].map((name) => `\`${name}\``);
+  const others = schemas.default === undefined ? "is not validated" : `matches the request schema \`${schemas.default.key}\``;
+  if (own.length === 0) return `Its \`data\` ${others}: the ingress refuses any other body (422). `;
+  return `Events ${own.join(", ")} have request schemas of their own (see their channels); any other event's \`data\` ${others}. `;
 }
 
 /** A message key: letters, digits, `.`, `-`, `_` (the components' key rule). */

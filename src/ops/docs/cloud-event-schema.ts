@@ -1,5 +1,4 @@
 import { CLOUDEVENTS_CONTENT_TYPE } from "../../contracts/cloud-event.js";
-import type { JsonSchema } from "./docs-input.js";
 
 /**
  * The envelope every message on the exchange has: CloudEvents 1.0 in structured mode, as
@@ -33,23 +32,6 @@ export const cloudEventSchema = {
     data: { description: "The sender's JSON body, unchanged." },
   },
 } as const;
-
-/** The envelope narrowed to one channel: its `type`, its source, and its `data` where a schema is known. */
-export function channelPayload(sourceId: string, type: { const: string } | { pattern: string }, data: JsonSchema | undefined): JsonSchema {
-  return {
-    allOf: [
-      { $ref: "#/components/schemas/CloudEvent" },
-      {
-        type: "object",
-        properties: {
-          type: { type: "string", ...type },
-          source: { type: "string", const: `/webhooks/${sourceId}` },
-          ...(data === undefined ? {} : { data }),
-        },
-      },
-    ],
-  };
-}
 
 /** What the publisher sets on every message (broker/event-publisher.ts): AMQP properties, not headers. */
 export const amqpProperties = {

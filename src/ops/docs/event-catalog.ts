@@ -11,7 +11,7 @@ export interface EventExample {
   readonly event: CloudEvent;
 }
 
-/** An event name the routing table names for a source: in a route's `events` or an example's `type`. */
+/** An event name the routing table names for a source: in a route's `events`, an example's `type`, or the source's `schema.events`. */
 export interface KnownEvent {
   readonly eventName: string;
   readonly routingKey: string;
@@ -35,13 +35,14 @@ export function sourceEvents(table: RoutingTable): SourceEvents[] {
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((source) => ({
       source,
-      known: knownNames(source.id, routes).map((eventName) => knownEvent(source.id, eventName, routes)),
+      known: knownNames(source, routes).map((eventName) => knownEvent(source.id, eventName, routes)),
       routes: routes.filter((route) => route.events.some((pattern) => mayMatchSource(pattern, source.id))),
     }));
 }
 
-function knownNames(sourceId: string, routes: readonly Route[]): string[] {
-  const keys = new Set<string>();
+function knownNames(source: Source, routes: readonly Route[]): string[] {
+  const sourceId = source.id;
+  const keys = new Set<string>(Object.keys(source.requestSchemas?.documents.events ?? {}).map((name) => `${sourceId}.${name}`));
   for (const route of routes) {
     for (const pattern of route.events) if (!/[*#]/.test(pattern)) keys.add(pattern);
     for (const example of route.examples) keys.add(example.event.type);

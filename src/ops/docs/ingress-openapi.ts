@@ -1,7 +1,9 @@
 import type { DocumentInput } from "./docs-input.js";
 import { type SourceEvents, sourceEvents } from "./event-catalog.js";
 import { eventNameText, selectorText } from "./event-name-text.js";
+import { openApiPlacement, requestBodySchema, requestBodyText } from "./ingress-request-body.js";
 import { errorResponse, ingressComponents, webhookErrors } from "./ingress-responses.js";
+import { placedSchemas, requestBodySchemas, type SourceBodySchemas } from "./request-body-schemas.js";
 import { verificationDoc } from "./verification-scheme.js";
 import { probePaths } from "./probe-paths.js";
 
@@ -13,11 +15,13 @@ const ACCEPTED = {
 /**
  * The OpenAPI 3.1 document of the ingress, generated from the routing table: each source's two
  * webhook URLs with its verification (a security scheme, plus any other headers it requires), its
- * limits and its answers; the health and metrics probes. Served by the admin API at
+ * limits, its request schemas (the body, and `422` with the violations) and its answers; the health
+ * and metrics probes. Served by the admin API at
  * `/openapi-ingress.json` and printed by `webhook-router docs openapi`.
  */
 export function ingressOpenApiDocument(input: DocumentInput) {
   const sources = sourceEvents(input.table);
+  const bodies = requestBodySchemas(input.table, openApiPlacement);
   const paths: Record<string, object> = {};
   const securitySchemes: Record<string, object> = {};
   for (const events of sources) {
@@ -31,8 +35,9 @@ export function ingressOpenApiDocument(input: DocumentInput) {
       description,
       schema: { type: "string" },
     }));
-    paths[`/webhooks/${id}`] = { post: webhookOperation(events, input, headers, false) };
-    paths[`/webhooks/${id}/{eventName}`] = { post: webhookOperation(events, input, headers, true) };
+    const schemas = bodies.get(id);
+    paths[`/webhooks/${id}`] = { post: webhookOperation(events, schemas, headers, false) };
+    paths[`/webhooks/${id}/{eventName}`] = { post: webhookOperation(events, schemas, headers, true) };
   }
   Object.assign(paths, otherSources(), probePaths);
   return {
@@ -56,16 +61,20 @@ export function ingressOpenApiDocument(input: DocumentInput) {
     ],
     tags: sources.map(({ source }) => ({ name: source.id, ...(source.description ? { description: source.description } : {}) })),
     paths,
-    components: { ...ingressComponents, securitySchemes },
+    components: {
+      ...ingressComponents,
+      schemas: { ...ingressComponents.schemas, ...Object.fromEntries(placedSchemas(bodies).map(({ key, schema }) => [key, schema])) },
+      securitySchemes,
+    },
   };
 }
 
 type HeaderParameter = { name: string; in: string; required: boolean; description: string; schema: object };
 
-function webhookOperation(events: SourceEvents, input: DocumentInput, headers: readonly HeaderParameter[], named: boolean) {
+function webhookOperation(events: SourceEvents, schemas: SourceBodySchemas | undefined, headers: readonly HeaderParameter[], named: boolean) {
   const { source } = events;
   const { body, rateLimit } = source.limits;
-  const data = input.requestSchemas?.(source.id, undefined);
+  const bodyText = requestBodyText(schemas);
   const examples = Object.fromEntries(
     events.known
       .flatMap((known) => known.examples)
@@ -107,10 +116,11 @@ function webhookOperation(events: SourceEvents, input: DocumentInput, headers: r
       ...headers,
     ]),
     requestBody: {
+      ...(bodyText === undefined ? {} : { description: bodyText }),
       required: true,
-      content: { "application/json": { schema: data ?? {}, ...(Object.keys(examples).length === 0 ? {} : { examples }) } },
+      content: { "application/json": { schema: requestBodySchema(schemas), ...(Object.keys(examples).length === 0 ? {} : { examples }) } },
     },
-    responses: { "202": ACCEPTED, ...webhookErrors(rateLimit !== false) },
+    responses: { "202": ACCEPTED, ...webhookErrors(rateLimit !== false, schemas !== undefined) },
   };
 }
 

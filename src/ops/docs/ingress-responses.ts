@@ -1,9 +1,9 @@
-import { INGRESS_ERRORS, type IngressErrorCode } from "../../contracts/ingress-errors.js";
+import { INGRESS_ERRORS, type IngressErrorCode, MAX_VIOLATIONS } from "../../contracts/ingress-errors.js";
 
 const RETRY_AFTER = { $ref: "#/components/headers/Retry-After" };
 
-/** One status's answer: the codes it may carry, in the shared `Error` shape. */
-export function errorResponse(codes: readonly IngressErrorCode[], extra: { retryAfter?: boolean; allow?: boolean } = {}) {
+/** One status's answer: the codes it may carry, in the shared `Error` shape (with `violations` where they are listed). */
+export function errorResponse(codes: readonly IngressErrorCode[], extra: { retryAfter?: boolean; allow?: boolean; violations?: boolean } = {}) {
   const headers = {
     ...(extra.retryAfter ? { "Retry-After": RETRY_AFTER } : {}),
     ...(extra.allow ? { Allow: { description: "always `POST`", schema: { type: "string", const: "POST" } } } : {}),
@@ -14,21 +14,26 @@ export function errorResponse(codes: readonly IngressErrorCode[], extra: { retry
     content: {
       "application/json": {
         schema: {
-          allOf: [{ $ref: "#/components/schemas/Error" }, { type: "object", properties: { error: { type: "string", enum: [...codes] } } }],
+          allOf: [
+            { $ref: "#/components/schemas/Error" },
+            { type: "object", properties: { error: { type: "string", enum: [...codes] } } },
+            ...(extra.violations ? [{ $ref: "#/components/schemas/Violations" }] : []),
+          ],
         },
       },
     },
   };
 }
 
-/** The answers every webhook POST to a configured source may get, besides 202. */
-export function webhookErrors(rateLimited: boolean) {
+/** The answers every webhook POST to a configured source may get, besides 202; 422 where a request schema applies. */
+export function webhookErrors(rateLimited: boolean, validated: boolean) {
   return {
     "400": errorResponse(["invalid_body", "invalid_event", "invalid_url", "bad_request"]),
     "401": errorResponse(["invalid_signature"]),
     "408": errorResponse(["request_timeout"]),
     "413": errorResponse(["payload_too_large"]),
     "415": errorResponse(["unsupported_encoding"]),
+    ...(validated ? { "422": errorResponse(["schema_violation"], { violations: true }) } : {}),
     ...(rateLimited ? { "429": errorResponse(["rate_limited"], { retryAfter: true }) } : {}),
     "431": errorResponse(["headers_too_large"]),
     "500": errorResponse(["internal"]),
@@ -49,6 +54,31 @@ export const ingressComponents = {
       properties: {
         error: { type: "string", enum: Object.keys(INGRESS_ERRORS), description: "a stable code" },
         message: { type: "string", description: "what went wrong, for a person" },
+      },
+    },
+    Violations: {
+      type: "object",
+      description: "What `schema_violation` adds to the error: where the body breaks the request schema, never with the body's values.",
+      required: ["violations"],
+      properties: {
+        violations: {
+          type: "array",
+          minItems: 1,
+          maxItems: MAX_VIOLATIONS,
+          items: {
+            type: "object",
+            required: ["pointer", "message"],
+            properties: {
+              pointer: { type: "string", description: 'a JSON Pointer (RFC 6901) into the body: `""` is the whole body, `/lines/0/sku` a field' },
+              message: { type: "string", description: "what is wrong there, in the schema's terms" },
+            },
+          },
+        },
+        omitted: {
+          type: "integer",
+          minimum: 1,
+          description: `how many violations were left off the list (only when there are more than ${MAX_VIOLATIONS})`,
+        },
       },
     },
   },

@@ -7,5 +7,6 @@ export { basicCredentials, bearerToken, FakeServer, type FakeResponse, type Reco
 export { FakeHttpSink, type FakeHttpSinkOptions, type SinkAuth, type SinkRecord } from "./fake-http-sink.js";
 export { FakeOdoo, OdooException, type FakeOdooOptions, type OdooCall, type OdooRecord } from "./fake-odoo.js";
 export { FakeQuickBooks, qboFault, type FakeQuickBooksOptions, type QboEntity } from "./fake-quickbooks.js";
+export { FakeLimitedTarget, type Accepted, type TargetLimits } from "./fake-limited-target.js";
 export { FakeShipBob, type FakeShipBobOptions, type ShipBobOrder } from "./fake-shipbob.js";
 export { deliveryOf, failureOf, sampleEvent, silentLogger } from "./delivery.js";

@@ -8,6 +8,7 @@ import { EXAMPLE_SECRETS, startTestRouter, type TestRouter } from "../../helpers
 import { asyncApiProblems, openApiProblems } from "../../unit/docs/validators.js";
 
 const TOKEN = "docs-test-token-0123456789";
+const SHIPMENT = JSON.parse(readFileSync("routes/schemas/tracktile.shipment.status.changed.json", "utf8"));
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk the served documents' many shapes
 type Loose = Record<string, any>;
@@ -46,6 +47,10 @@ describe("the admin API serves the generated AsyncAPI and ingress OpenAPI docume
       JSON.parse(JSON.stringify(asyncApiDocument({ table, settings: { exchange: tap.exchange, queuePrefix, port: router.port } }))),
     );
     expect(await asyncApiProblems(served.body)).toEqual([]);
+    // The shipped Tracktile shipment schema is the data of its channel, as JSON Schema 2020-12.
+    expect(served.body.components.schemas["tracktile.shipment.status.changed"].schema).toEqual(SHIPMENT);
+    const shipment = Object.values(served.body.channels["tracktile.shipment.status.changed"].messages)[0] as Loose;
+    expect(shipment.payload.schema.allOf[1].properties.data).toEqual({ $ref: "#/components/schemas/tracktile.shipment.status.changed/schema" });
   });
 
   it("/openapi-ingress.json names this router's port, and is valid", async () => {
@@ -58,6 +63,10 @@ describe("the admin API serves the generated AsyncAPI and ingress OpenAPI docume
     expect(served.body).toEqual(
       JSON.parse(JSON.stringify(ingressOpenApiDocument({ table, settings: { exchange: tap.exchange, queuePrefix: "x", port: router.port } }))),
     );
+    expect(served.body.components.schemas["tracktile.shipment.status.changed"]).toEqual(SHIPMENT);
+    const { requestBody, responses } = served.body.paths["/webhooks/tracktile"].post;
+    expect(requestBody.content["application/json"].schema.anyOf[0].$ref).toBe("#/components/schemas/tracktile.shipment.status.changed");
+    expect(responses["422"].content["application/json"].schema.allOf[1].properties.error.enum).toEqual(["schema_violation"]);
   });
 
   it("describes what the router really publishes: exchange, routing key, AMQP properties, CloudEvent body", async () => {

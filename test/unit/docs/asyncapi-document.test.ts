@@ -91,19 +91,6 @@ describe("the AsyncAPI document of the exchange", () => {
     expect(channel.bindings.amqp).toMatchObject({ is: "queue", queue: { name: "webhook-router.tracktik-employee-to-odoo.dead", durable: true } });
   });
 
-  it("puts a source's request schema, where one is declared, in its channels' `data`, and stays valid", async () => {
-    const schema = { type: "object", required: ["kind"], properties: { kind: { type: "string" } } };
-    const withSchemas = asyncApiDocument({ table, settings, requestSchemas: (sourceId) => (sourceId === "tracktile" ? schema : undefined) });
-    const payloadOf = (channel: string) =>
-      Object.values(
-        (withSchemas.channels[channel] as { messages: Record<string, { payload: { allOf: Array<{ properties?: object }> } }> }).messages,
-      )[0]!.payload.allOf[1]!.properties;
-    expect(payloadOf("tracktile.order.status.changed")).toMatchObject({ data: schema });
-    expect(payloadOf("tracktile")).toMatchObject({ data: schema });
-    expect(payloadOf("trackvia")).not.toHaveProperty("data");
-    expect(await asyncApiProblems(withSchemas)).toEqual([]);
-  });
-
   it("a source with no route still has its any-event channel; patterns with wildcards name no event of their own", async () => {
     const small = tableFromYaml(`
 sources:
