@@ -30,6 +30,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
       clientSecret: config.clientSecret,
       configuredRefreshToken: config.refreshToken,
       storeKey: `quickbooks:${id}:refresh`,
+      accessKey: `quickbooks:${id}:access`,
     },
     deps.tokens,
     scrubber,

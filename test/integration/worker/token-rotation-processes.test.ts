@@ -9,6 +9,7 @@ const ROUNDS = 5;
 const PER_ROUND = 4;
 const DELIVERED = "event delivered";
 const DEAD = "event dead-lettered";
+const ADOPTED = "took the access token another process refreshed";
 
 const qboRoute = (qbo: FakeQuickBooks, destination: string) => `
 destinations:
@@ -74,9 +75,12 @@ describe("QuickBooks refresh-token rotation across two worker processes sharing 
     for (let round = 1; round <= ROUNDS; round += 1) {
       qbo.expireToken();
       const refreshes = qbo.refreshes;
+      const adopted = count(first, ADOPTED) + count(second, ADOPTED);
       const delivered = [count(first, DELIVERED), count(second, DELIVERED)];
       await burst(PER_ROUND);
       expect(qbo.refreshes, `round ${round}: refreshes at QuickBooks`).toBe(refreshes + 1);
+      // The other process took the access token that refresh brought, from the store.
+      await eventually(() => count(first, ADOPTED) + count(second, ADOPTED) === adopted + 1, 5000, "the other process taking the new token");
       // Both met the expired token in this round: the race was there to lose.
       await eventually(() => count(first, DELIVERED) > delivered[0]! && count(second, DELIVERED) > delivered[1]!, 5000, "both processes delivering");
     }
