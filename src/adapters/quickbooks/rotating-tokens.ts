@@ -43,6 +43,8 @@ export class RotatingTokens {
   #known: string | undefined;
   /** The access token the API refused last: never taken from the store again. */
   #refused: string | undefined;
+  /** The access token last taken from the store. */
+  #adopted: string | undefined;
   readonly #owner = leaseOwner();
 
   constructor(
@@ -68,6 +70,14 @@ export class RotatingTokens {
   invalidate(token: string): void {
     this.#refused = token;
     if (this.#accessToken === token) this.#accessToken = undefined;
+  }
+
+  /**
+   * Whether `token` came from another process's refresh: the API may have refused it there too
+   * (all tokens revoked at once), so after a refusal a refresh of this process's own is worth a try.
+   */
+  fromAnotherProcess(token: string): boolean {
+    return token === this.#adopted;
   }
 
   async #renew(context: CallContext): Promise<string> {
@@ -117,6 +127,7 @@ export class RotatingTokens {
   /** Takes the access token another process refreshed: no second refresh, no revoked token. */
   #adopt(shared: SharedAccess): string {
     this.scrubber.add(shared.token);
+    this.#adopted = shared.token;
     this.#accessToken = shared.token;
     this.#renewAtMs = shared.renewAtMs;
     this.#latest = shared.refreshToken;
