@@ -24,6 +24,8 @@ export const SHARED_STORES: ReadonlyArray<readonly [string, SharedStore]> = [
 export interface WorkerPair {
   /** `[0]` takes the webhooks too (`--role all`), `[1]` only works (`--role worker`); both consume the route queues. */
   readonly workers: readonly [RouterProcess, RouterProcess];
+  /** The state store's variables (DATA_DIR, DATABASE_URL), for the CLI. */
+  readonly storeEnv: Record<string, string>;
   /** Posts JSON to the `app` source of the first process. */
   post(body: unknown): Promise<Response>;
   /** Kills both processes and deletes the route queues. */
@@ -48,13 +50,14 @@ export async function startWorkerPair(routesYaml: string, store: SharedStore, en
     ...env,
   };
   const shared = tempDir("wr-data-");
+  const storeEnv = store(shared);
   const started: RouterProcess[] = [];
   const close = async () => {
     await Promise.all(started.map((process) => process.kill("SIGKILL")));
     await deleteRouteQueues(common.QUEUE_PREFIX, loadRoutes(routesDir, {}));
   };
   try {
-    started.push(await startRouterProcess({ ...common, ...store(shared) }, { role: "all" }));
+    started.push(await startRouterProcess({ ...common, ...storeEnv }, { role: "all" }));
     started.push(await startRouterProcess({ ...common, ...store(shared) }, { role: "worker" }));
     for (const worker of started) await untilReady(worker);
   } catch (error) {
@@ -64,6 +67,7 @@ export async function startWorkerPair(routesYaml: string, store: SharedStore, en
   const workers = started as unknown as readonly [RouterProcess, RouterProcess];
   return {
     workers,
+    storeEnv,
     post: (body) => fetch(`${workers[0].url}/webhooks/app`, { method: "POST", headers: { "x-token": "app-secret" }, body: JSON.stringify(body) }),
     close,
   };
