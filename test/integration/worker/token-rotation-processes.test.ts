@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openStateDb } from "../../../src/state/state-db.js";
 import { FakeQuickBooks } from "../../helpers/fakes/index.js";
 import { eventually } from "../../helpers/worker-setup.js";
-import { count, POSTGRES_URL, startWorkerPair, tempDir, type WorkerPair } from "../../helpers/worker-pair.js";
+import { count, SHARED_STORES, startWorkerPair, type WorkerPair } from "../../helpers/worker-pair.js";
 
 const ROUNDS = 5;
 const PER_ROUND = 4;
@@ -35,7 +35,7 @@ routes:
 // Two worker machines whose access tokens expire together must not both refresh: the second would
 // send a revoked token (invalid_grant: a credentials dead letter) or store an older token over
 // the newer one.
-describe("QuickBooks refresh-token rotation across two worker processes sharing PostgreSQL", () => {
+describe.each(SHARED_STORES)("QuickBooks refresh-token rotation across two worker processes sharing %s", (_name, store) => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -48,13 +48,13 @@ describe("QuickBooks refresh-token rotation across two worker processes sharing 
     qbo.tokenDelayMs = 300;
     const destination = `books-${randomUUID().slice(0, 8)}`;
     const storeKey = `quickbooks:${destination}:refresh`;
-    const db = await openStateDb({ dataDir: tempDir("wr-data-"), databaseUrl: POSTGRES_URL });
+    const pair: WorkerPair = await startWorkerPair(qboRoute(qbo, destination), store);
+    cleanups.push(() => pair.close());
+    const db = await openStateDb({ dataDir: pair.storeEnv.DATA_DIR!, databaseUrl: pair.storeEnv.DATABASE_URL });
     cleanups.push(async () => {
       await db.deleteFrom("tokens").where("key", "like", `quickbooks:${destination}:%`).execute();
       await db.destroy();
     });
-    const pair: WorkerPair = await startWorkerPair(qboRoute(qbo, destination), () => ({ DATA_DIR: tempDir("wr-data-"), DATABASE_URL: POSTGRES_URL }));
-    cleanups.push(() => pair.close());
     const [first, second] = pair.workers;
     const invoices = () => qbo.entities("invoice").length;
     const dead = () => count(first, DEAD) + count(second, DEAD);
