@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { createDeliveryStore } from "./delivery-store.js";
 import { groupCommit } from "./group-commit.js";
 import { sqliteHandle, type StateDb } from "./state-db.js";
+import { POSTGRES_NOW_MS } from "./store-clock.js";
 
 /** A worker's right to deliver one (route, event id) until `expiresAt`. */
 export interface Claim {
@@ -101,9 +102,6 @@ function sqliteClaims(database: Database): ClaimStore {
   };
 }
 
-// PostgreSQL's clock, not the workers': machines sharing the store may disagree by seconds.
-const NOW_MS = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
-
 /**
  * PostgreSQL: one INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING, atomic under
  * concurrent inserts of the same key (the loser waits for the winner's row, then finds it live).
@@ -117,10 +115,10 @@ function postgresClaims(db: StateDb): ClaimStore {
     async claim(routeId, eventId, owner, leaseMs) {
       const { rows } = await sql<{ fence: number; expires_at: string }>`
         insert into claims (route_id, event_id, owner, fence, expires_at)
-        values (${routeId}, ${eventId}, ${owner}, 1, ${NOW_MS} + ${leaseMs})
+        values (${routeId}, ${eventId}, ${owner}, 1, ${POSTGRES_NOW_MS} + ${leaseMs})
         on conflict (route_id, event_id) do update
           set owner = excluded.owner, fence = claims.fence + 1, expires_at = excluded.expires_at
-          where claims.expires_at <= ${NOW_MS}
+          where claims.expires_at <= ${POSTGRES_NOW_MS}
         returning fence, expires_at`.execute(db);
       const won = rows[0];
       if (won) {
@@ -147,7 +145,7 @@ function postgresClaims(db: StateDb): ClaimStore {
         .execute();
     },
     async prune(graceMs) {
-      const result = await sql`delete from claims where expires_at < ${NOW_MS} - ${graceMs}`.execute(db);
+      const result = await sql`delete from claims where expires_at < ${POSTGRES_NOW_MS} - ${graceMs}`.execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
   };

@@ -40,6 +40,12 @@ export interface StateTables {
     value: string;
     updated_at: number;
   };
+  /** Who is refreshing the token at `key` right now (one process at a time), until `expires_at`. */
+  token_leases: {
+    key: string;
+    owner: string;
+    expires_at: number;
+  };
   /** Delivery log: one row per event id (a stub, source null, when only a worker saw it). */
   log_events: {
     event_id: string;
@@ -178,6 +184,13 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addColumn("key", "varchar(255)", (c) => c.primaryKey())
     .addColumn("value", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable("token_leases")
+    .ifNotExists()
+    .addColumn("key", "varchar(255)", (c) => c.primaryKey())
+    .addColumn("owner", "varchar(255)", (c) => c.notNull())
+    .addColumn("expires_at", "bigint", (c) => c.notNull())
     .execute();
   await migrateDeliveryLog(db);
   await sql`select 1`.execute(db);

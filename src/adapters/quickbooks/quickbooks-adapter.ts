@@ -30,6 +30,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
       clientSecret: config.clientSecret,
       configuredRefreshToken: config.refreshToken,
       storeKey: `quickbooks:${id}:refresh`,
+      accessKey: `quickbooks:${id}:access`,
     },
     deps.tokens,
     scrubber,
@@ -58,9 +59,10 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
         return { answer, token };
       };
       let { answer, token } = await send();
-      if (tokenExpired(answer)) {
+      // Once more with a new token; and again if that one was another process's and refused too.
+      for (let retry = 0; tokenExpired(answer) && (retry === 0 || (retry === 1 && tokens.fromAnotherProcess(token))); retry += 1) {
         tokens.invalidate(token);
-        ({ answer } = await send());
+        ({ answer, token } = await send());
       }
 
       const reply = parseJson(answer.text);

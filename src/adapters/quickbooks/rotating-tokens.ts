@@ -4,6 +4,8 @@ import { requestToken } from "../oauth-token.js";
 import { DeliveryError } from "../port.js";
 import type { Scrubber } from "../scrub.js";
 import type { TokenStore } from "../../contracts/token-store.js";
+import { leaseOwner, underLease } from "../token-lease.js";
+import { decodeSharedAccess, encodeSharedAccess, type SharedAccess } from "./shared-access.js";
 
 export interface RotatingTokensSettings {
   readonly tokenUrl: string;
@@ -13,13 +15,23 @@ export interface RotatingTokensSettings {
   readonly configuredRefreshToken: string;
   /** Where the latest refresh token is kept, e.g. `quickbooks:books:refresh`. */
   readonly storeKey: string;
+  /** Where the access token that came with it is kept for the other processes, e.g. `quickbooks:books:access`. */
+  readonly accessKey: string;
 }
+
+/** Refresh tokens one refresh may try (stored, this process's latest, configured): the lease covers them all. */
+const MAX_CANDIDATES = 3;
+
+/** What the store held when read; undefined when it could not be read. */
+type Read = { readonly value: string | undefined } | undefined;
 
 /**
  * Access tokens from a refresh token that the server rotates (QuickBooks, Xero): every refresh
  * may return a new refresh token, which is stored at once because the old one stops working.
- * One refresh at a time per destination: two concurrent refreshes with the same token could
- * leave the loser holding a revoked one.
+ * One refresh at a time per destination, in this process and across every process sharing the
+ * token store (its lease): two concurrent refreshes with the same token could leave the loser
+ * holding a revoked one. A process that finds the stored refresh token changed since it last
+ * looked takes the access token the other process stored with it instead of refreshing again.
  */
 export class RotatingTokens {
   #accessToken: string | undefined;
@@ -27,6 +39,13 @@ export class RotatingTokens {
   #pending: Promise<string> | undefined;
   /** The latest refresh token seen, in case the store failed to keep it. */
   #latest: string | undefined;
+  /** The stored refresh token as this process last knew it: another value means another process refreshed. */
+  #known: string | undefined;
+  /** The access token the API refused last: never taken from the store again. */
+  #refused: string | undefined;
+  /** The access token last taken from the store. */
+  #adopted: string | undefined;
+  readonly #owner = leaseOwner();
 
   constructor(
     private readonly settings: RotatingTokensSettings,
@@ -41,7 +60,7 @@ export class RotatingTokens {
   async accessToken(context: CallContext): Promise<string> {
     if (this.#accessToken && Date.now() < this.#renewAtMs) return this.#accessToken;
     // Shared by every waiting delivery: bounded by the timeout, not by one caller's signal.
-    this.#pending ??= this.#refresh({ ...context, signal: new AbortController().signal }).finally(() => {
+    this.#pending ??= this.#renew({ ...context, signal: new AbortController().signal }).finally(() => {
       this.#pending = undefined;
     });
     return this.#pending;
@@ -49,11 +68,34 @@ export class RotatingTokens {
 
   /** Forgets `token` after the API refused it; a token refreshed meanwhile is kept. */
   invalidate(token: string): void {
+    this.#refused = token;
     if (this.#accessToken === token) this.#accessToken = undefined;
   }
 
-  async #refresh(context: CallContext): Promise<string> {
-    const candidates = await this.#candidates();
+  /**
+   * Whether `token` came from another process's refresh: the API may have refused it there too
+   * (all tokens revoked at once), so after a refusal a refresh of this process's own is worth a try.
+   */
+  fromAnotherProcess(token: string): boolean {
+    return token === this.#adopted;
+  }
+
+  async #renew(context: CallContext): Promise<string> {
+    const { storeKey } = this.settings;
+    // A process that has not looked yet compares with what the store holds now: at its first
+    // refresh it refreshes, as a single process always did.
+    const known = this.#known ?? (await this.#read(storeKey))?.value;
+    const lease = { store: this.store, key: storeKey, owner: this.#owner, ttlMs: MAX_CANDIDATES * context.timeoutMs + 5000, what: context.target };
+    return underLease(lease, this.logger, async () => {
+      const stored = await this.#read(storeKey);
+      const shared = stored?.value !== undefined && stored.value !== known ? await this.#sharedAccess(stored.value) : undefined;
+      return shared ? this.#adopt(shared) : this.#refresh(context, stored);
+    });
+  }
+
+  async #refresh(context: CallContext, stored: Read): Promise<string> {
+    // Stored first (the latest any process saw), then this process's latest, then the config.
+    const candidates = [...new Set([stored?.value, this.#latest, this.settings.configuredRefreshToken].filter((token): token is string => !!token))];
     for (const [index, refreshToken] of candidates.entries()) {
       try {
         const grant = await requestToken(
@@ -66,9 +108,9 @@ export class RotatingTokens {
           },
           { ...context, scrubber: this.scrubber },
         );
-        await this.#keep(grant.refreshToken ?? refreshToken);
         this.#accessToken = grant.accessToken;
         this.#renewAtMs = grant.renewAtMs;
+        await this.#keep({ token: grant.accessToken, renewAtMs: grant.renewAtMs, refreshToken: grant.refreshToken ?? refreshToken }, stored);
         this.logger.info({ rotated: grant.refreshToken !== undefined && grant.refreshToken !== refreshToken }, "refreshed the access token");
         return grant.accessToken;
       } catch (error) {
@@ -82,24 +124,63 @@ export class RotatingTokens {
     throw new Error("unreachable: no refresh token candidates");
   }
 
-  /** Stored first (the latest any process saw), then this process's latest, then the config. */
-  async #candidates(): Promise<string[]> {
-    const stored = await this.store.get(this.settings.storeKey).catch((error: unknown) => {
-      this.logger.error({ err: (error as Error).message }, "could not read the refresh token store");
-      return undefined;
-    });
-    this.scrubber.add(stored);
-    return [...new Set([stored, this.#latest, this.settings.configuredRefreshToken].filter((token): token is string => !!token))];
+  /** Takes the access token another process refreshed: no second refresh, no revoked token. */
+  #adopt(shared: SharedAccess): string {
+    this.scrubber.add(shared.token);
+    this.#adopted = shared.token;
+    this.#accessToken = shared.token;
+    this.#renewAtMs = shared.renewAtMs;
+    this.#latest = shared.refreshToken;
+    this.#known = shared.refreshToken;
+    this.logger.info("took the access token another process refreshed");
+    return shared.token;
   }
 
-  async #keep(refreshToken: string): Promise<void> {
-    this.#latest = refreshToken;
+  /** The access token stored with `refreshToken`, if still good and not the one just refused. */
+  async #sharedAccess(refreshToken: string): Promise<SharedAccess | undefined> {
+    const shared = decodeSharedAccess((await this.#read(this.settings.accessKey))?.value);
+    if (!shared || shared.refreshToken !== refreshToken || shared.token === this.#refused || shared.renewAtMs <= Date.now()) return undefined;
+    return shared;
+  }
+
+  async #read(key: string): Promise<Read> {
     try {
-      await this.store.set(this.settings.storeKey, refreshToken);
+      const value = await this.store.get(key);
+      this.scrubber.add(value);
+      return { value };
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message }, "could not read the refresh token store");
+      return undefined;
+    }
+  }
+
+  /**
+   * Stores the new refresh token unless another process stored a different one since `stored`
+   * was read (never an older token over a newer one), then the access token for the others.
+   */
+  async #keep(access: SharedAccess, stored: Read): Promise<void> {
+    const { refreshToken } = access;
+    this.#latest = refreshToken;
+    this.#known = refreshToken;
+    let kept = true;
+    try {
+      // Unread (the store was down): written as before, under the lease.
+      if (stored) kept = await this.store.compareAndSet(this.settings.storeKey, stored.value, refreshToken);
+      else await this.store.set(this.settings.storeKey, refreshToken);
     } catch (error) {
       // Keep going with the token in memory; after a restart the app may need re-authorizing.
       this.logger.error({ err: (error as Error).message }, "could not store the new refresh token");
+      return;
     }
+    if (!kept) {
+      // Only when leases overlapped (a refresh outlived its lease): the other token may be newer.
+      this.logger.warn("another process stored a different refresh token meanwhile; it is left alone");
+      return;
+    }
+    await this.store.set(this.settings.accessKey, encodeSharedAccess(access)).catch((error: unknown) => {
+      // The other processes then refresh for themselves.
+      this.logger.warn({ err: (error as Error).message }, "could not share the new access token");
+    });
   }
 
   #explain(error: unknown): unknown {

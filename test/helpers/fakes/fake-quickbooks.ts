@@ -64,6 +64,11 @@ export class FakeQuickBooks extends FakeServer {
   readonly #entities = new Map<string, QboEntity[]>();
   readonly #replies = new Map<string, FakeResponse>();
   readonly #validAccess = new Set<string>();
+  /**
+   * How late the token endpoint answers, having rotated at once: a second refresh sent meanwhile
+   * with the same (now revoked) token gets `invalid_grant`, as two processes racing would.
+   */
+  tokenDelayMs = 0;
   #refreshToken: string | undefined;
   #tokenFailures: Array<{ remaining: number; response: FakeResponse }> = [];
 
@@ -119,8 +124,12 @@ export class FakeQuickBooks extends FakeServer {
     return request.path !== TOKEN_PATH;
   }
 
-  protected handle(request: RecordedRequest): FakeResponse {
-    if (request.path === TOKEN_PATH && request.method === "POST") return this.#token(request);
+  protected async handle(request: RecordedRequest): Promise<FakeResponse> {
+    if (request.path === TOKEN_PATH && request.method === "POST") {
+      const response = this.#token(request);
+      if (this.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
+      return response;
+    }
     const match = ENTITY_PATH.exec(request.path);
     if (!match || request.method !== "POST") return { status: 404, body: qboFault("ValidationFault", "404", "Unsupported operation") };
     const reply = this.#create(request, match[1] ?? "", match[2] ?? "");

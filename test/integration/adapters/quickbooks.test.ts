@@ -130,6 +130,70 @@ describe("quickbooks adapter: tokens", () => {
   });
 });
 
+// Two adapters on one store stand for two worker processes (the process test is
+// test/integration/worker/token-rotation-processes.test.ts).
+describe("quickbooks adapter: tokens shared by several processes", () => {
+  const warm = async () => {
+    const adapters = [qboAdapter(), qboAdapter()];
+    for (const adapter of adapters) await adapter.deliver(deliveryOf(invoice));
+    return adapters;
+  };
+
+  it("both meet an expired token at once: one refreshes, the other takes its access token", async () => {
+    const adapters = await warm();
+    qbo.tokenDelayMs = 100;
+    for (let round = 0; round < 3; round += 1) {
+      qbo.expireToken();
+      const refreshes = qbo.refreshes;
+      await Promise.all(adapters.map((adapter) => adapter.deliver(deliveryOf(invoice))));
+      expect(qbo.refreshes).toBe(refreshes + 1);
+      expect(tokens.entries.get(STORE_KEY)).toBe(qbo.currentRefreshToken);
+    }
+  });
+
+  it("one finding the token rotated since it looked takes the stored access token instead of refreshing", async () => {
+    const [first, second] = await warm();
+    qbo.expireToken();
+    // The second's refresh during warm-up rotated the token since the first last looked: the first
+    // takes that access token, which the API refuses as well (every token expired), so it
+    // refreshes after all — once, and the delivery succeeds.
+    const refreshes = qbo.refreshes;
+    await expect(first!.deliver(deliveryOf(invoice))).resolves.toMatchObject({ status: 200 });
+    expect(qbo.refreshes).toBe(refreshes + 1);
+    expect(
+      apiCalls()
+        .slice(-3)
+        .map((call) => call.headers.authorization),
+    ).toEqual([qbo.issuedAccessTokens.at(-3), qbo.issuedAccessTokens.at(-2), qbo.issuedAccessTokens.at(-1)].map((token) => `Bearer ${token}`));
+    // The second now finds the first's refresh and takes its access token.
+    await expect(second!.deliver(deliveryOf(invoice))).resolves.toMatchObject({ status: 200 });
+    expect(qbo.refreshes).toBe(refreshes + 1);
+    expect(apiCalls().at(-1)?.headers.authorization).toBe(`Bearer ${qbo.issuedAccessTokens.at(-1)}`);
+  });
+
+  it("waits out the lease of a holder that died, then refreshes", async () => {
+    const [adapter] = await warm();
+    qbo.expireToken();
+    await tokens.lease(STORE_KEY, "crashed-worker", 300);
+    const started = Date.now();
+    await expect(adapter!.deliver(deliveryOf(invoice))).resolves.toMatchObject({ status: 200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it("a refresh that finds a different token stored leaves it there", async () => {
+    const [adapter] = await warm();
+    qbo.expireToken();
+    // Another process's newer token appears while this one refreshes (its lease had run out).
+    const compareAndSet = tokens.compareAndSet.bind(tokens);
+    tokens.compareAndSet = async (key, expected, value) => {
+      await tokens.set(key, "qbo-refresh-from-elsewhere");
+      return compareAndSet(key, expected, value);
+    };
+    await expect(adapter!.deliver(deliveryOf(invoice))).resolves.toMatchObject({ status: 200 });
+    expect(tokens.entries.get(STORE_KEY)).toBe("qbo-refresh-from-elsewhere");
+  });
+});
+
 describe("quickbooks adapter: request", () => {
   it("hashes a long route+event id into a 40-hex requestid, the same for every attempt", async () => {
     const delivery = deliveryOf(invoice, { routeId: "a-rather-long-route-identifier-for-invoices" });

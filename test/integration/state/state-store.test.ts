@@ -63,6 +63,36 @@ describe.each([
     expect(await tokens.get(key)).toBe("second");
     await db.deleteFrom("tokens").where("key", "=", key).execute();
   });
+
+  it("compare-and-set never puts an older token over a newer one", async () => {
+    const tokens = createSqlTokenStore(db);
+    const key = `quickbooks:${route}:cas`;
+    expect(await tokens.compareAndSet(key, undefined, "r1")).toBe(true);
+    // A second first-writer finds the row taken.
+    expect(await tokens.compareAndSet(key, undefined, "r1-other")).toBe(false);
+    expect(await tokens.compareAndSet(key, "r1", "r2")).toBe(true);
+    // A process still holding r1 refreshed too late: r2 stays.
+    expect(await tokens.compareAndSet(key, "r1", "r2-stale")).toBe(false);
+    expect(await tokens.get(key)).toBe("r2");
+    await db.deleteFrom("tokens").where("key", "=", key).execute();
+  });
+
+  it("leases a token to one owner at a time; an expired lease goes to the next taker", async () => {
+    const tokens = createSqlTokenStore(db);
+    const key = `quickbooks:${route}:refresh`;
+    const takers = await Promise.all(["a", "b", "c", "d"].map((owner) => tokens.lease(key, owner, 60_000)));
+    expect(takers.filter(Boolean)).toHaveLength(1);
+    const holder = ["a", "b", "c", "d"][takers.indexOf(true)]!;
+    const other = holder === "a" ? "b" : "a";
+    expect(await tokens.lease(key, holder, 60_000)).toBe(true);
+    await tokens.release(key, other);
+    expect(await tokens.lease(key, other, 60_000)).toBe(false);
+    await tokens.release(key, holder);
+    expect(await tokens.lease(key, other, 50)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await tokens.lease(key, holder, 60_000)).toBe(true);
+    await tokens.release(key, holder);
+  });
 });
 
 // The worker acks a message right after markDelivered: on SQLite the record must be committed by
