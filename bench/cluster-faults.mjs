@@ -2,7 +2,8 @@
 // Fault scenarios on a real three-node RabbitMQ cluster (scripts/rabbit-cluster.mjs): under
 // steady signed load through an ingress and two workers, a worker SIGKILLed mid-delivery, the
 // route queue's leader node stopped, and two nodes of three stopped (quorum lost) then one
-// restarted. Prints a Markdown table and writes bench/results/cluster-faults-<time>.json.
+// restarted. Prints a Markdown table and writes bench/results/cluster-faults-<time>.json, and the
+// router processes' logs beside it in cluster-faults-<time>/.
 //
 //   npm run faults:cluster        (builds, then about 2–3 minutes here)
 //
@@ -39,13 +40,17 @@ async function main() {
   const cluster = await startCluster({ log });
   const startedHere = cluster.bootSeconds > 0;
   const host = machine();
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const logDir = join("bench/results", `cluster-faults-${stamp}`);
   const rows = [];
   try {
     for (const scenario of SCENARIOS) {
       if (options.only && !options.only.some((name) => scenario.name.toLowerCase().startsWith(name))) continue;
       await startCluster({ log }); // every scenario starts on three running nodes
       log(`running: ${scenario.name}`);
-      rows.push(await runScenario(scenario, cluster.urls).catch((error) => ({ name: scenario.name, error: error.message })));
+      rows.push(
+        await runScenario(scenario, cluster.urls, join(logDir, scenario.slug)).catch((error) => ({ name: scenario.name, error: error.message })),
+      );
       log(`done: ${JSON.stringify(rows.at(-1))}`);
     }
   } finally {
@@ -53,15 +58,15 @@ async function main() {
   }
   const report = { date: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), machine: host, options, rows };
   mkdirSync("bench/results", { recursive: true });
-  const file = join("bench/results", `cluster-faults-${report.date.replace(/[:.]/g, "-")}.json`);
+  const file = `${logDir}.json`;
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(formatTable(report));
-  console.log(`\n${file}`);
+  console.log(`\n${file} (the router processes' logs in ${logDir}/)`);
   const bad = rows.some((row) => row.error || row.lost > 0 || row.duplicated > 0 || row.fiveXx > 0);
   process.exitCode = bad ? 1 : 0;
 }
 
-async function runScenario(scenario, urls) {
+async function runScenario(scenario, urls, logDir) {
   const ports = Array.from({ length: NODE_COUNT }, (_, i) => clusterNode(i + 1).port);
   const rig = await startRig({ urls, ports, sinkDelayMs: options.sinkDelayMs, leaseMargin: options.leaseMargin });
   let state = {};
@@ -70,7 +75,7 @@ async function runScenario(scenario, urls) {
     state = (await scenario.prepare?.({ rig })) ?? {};
     load = startLoad({ url: () => rig.ingress.url, rate: options.rate, run: rig.run });
     await sleep(options.warmupMs);
-    const { faultAt, killedAt, recoveredAt, notes } = await scenario.fault({ rig, hold: sleep, state, log });
+    const { faultAt, killed, recoveredAt, notes } = await scenario.fault({ rig, hold: sleep, state, log });
     const loadEndedAt = Date.now();
     const results = await load.stop();
     load = undefined;
@@ -80,11 +85,11 @@ async function runScenario(scenario, urls) {
       () => undefined,
     );
     await sleep(1500); // late copies
-    return { name: scenario.name, notes, ...measure({ rig, results, faultAt, killedAt, recoveredAt, loadEndedAt, drainedAt }) };
+    return { name: scenario.name, notes, ...measure({ rig, results, faultAt, killed, recoveredAt, loadEndedAt, drainedAt }) };
   } finally {
     await load?.stop();
     await scenario.restore({ state }).catch((error) => log(`restoring the cluster failed: ${error.message}`));
-    await stopRig(rig);
+    await stopRig(rig, logDir);
   }
 }
 

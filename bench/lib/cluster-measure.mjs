@@ -33,20 +33,18 @@ function reconnectGaps(router, name) {
 }
 
 /**
- * A call in flight when a worker was killed (from a destination timeout before the kill to just
- * after it) is repeated once its claim's lease ends: the worker never learnt how it went. That is
- * at-least-once, covered by the Idempotency-Key; any other repeat is a duplicate.
+ * A call the killed worker made but did not live to record is made again by another worker once
+ * its claim's lease ends: at-least-once, covered by the Idempotency-Key. Any other repeat (the
+ * first call by a worker that lived) is a duplicate.
  */
-function splitRepeats(repeats, killedAt) {
-  const inFlight = (first) => killedAt !== undefined && first >= killedAt - 2100 && first <= killedAt + 100;
-  const cut = repeats.filter(({ calls }) => inFlight(calls[0].at));
-  const duplicated = repeats.filter(({ calls }) => !inFlight(calls[0].at));
-  return { cut, duplicated };
+function splitRepeats(repeats, killed) {
+  const crashed = ({ calls }) => killed !== undefined && calls[0].caller === killed;
+  return { cut: repeats.filter(crashed), duplicated: repeats.filter((repeat) => !crashed(repeat)) };
 }
 
-export function measure({ rig, results, faultAt, killedAt, recoveredAt, loadEndedAt, drainedAt }) {
+export function measure({ rig, results, faultAt, killed, recoveredAt, loadEndedAt, drainedAt }) {
   const view = targetView(rig.sink, results.accepted);
-  const repeats = splitRepeats(view.repeats, killedAt);
+  const repeats = splitRepeats(view.repeats, killed);
   const times = firstCallTimes(rig.sink);
   const pause = longestPause(times, faultAt, loadEndedAt);
   const accepted = rig.ingress.logs.filter((entry) => entry.msg === "webhook accepted");

@@ -18,7 +18,8 @@ export function writeRoutes(dir, sinkUrl) {
       '    verify: { preset: tracktile, secrets: [ "${TRACKTILE_WEBHOOK_SECRET}" ] }',
       "    event: { type: [body:kind, url], id: body:id, subject: body:orderId }",
       "destinations:",
-      `  sink: { kind: http, url: "${sinkUrl}/orders", timeoutMs: 2000 }`,
+      // Which worker made each call: a crash's repeats are told from duplicates by it.
+      `  sink: { kind: http, url: "${sinkUrl}/orders", timeoutMs: 2000, headers: { x-caller: "\${FAULTS_CALLER}" } }`,
       "routes:",
       "  orders:",
       "    events: tracktile.#",

@@ -2,7 +2,7 @@
 // (all given the three nodes in AMQP_URL), their own exchange, queues and data folders, and the
 // clean-up of all of it. The workers share one DATA_DIR, so one SQLite file holds their claims.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeOf, readyz, startRouter, writeRoutes } from "./cluster-processes.mjs";
@@ -25,8 +25,10 @@ export async function startRig({ urls, ports, sinkDelayMs, leaseMargin, workers 
   };
   const rig = { run, dir, sink, common, ports, ingress: undefined, workers: [] };
   try {
-    rig.ingress = await startRouter("ingress", { ...common, DATA_DIR: join(dir, "ingress") });
-    for (let i = 0; i < workers; i += 1) rig.workers.push(await startRouter("worker", { ...common, DATA_DIR: join(dir, "workers") }));
+    rig.ingress = await startRouter("ingress", { ...common, DATA_DIR: join(dir, "ingress"), FAULTS_CALLER: "ingress" });
+    for (let i = 0; i < workers; i += 1) {
+      rig.workers.push(await startRouter("worker", { ...common, DATA_DIR: join(dir, "workers"), FAULTS_CALLER: `worker-${i}` }));
+    }
     await waitFor(async () => (await readyz(rig.ingress.url))?.body.events === "broker", 20_000, "the ingress publishing to the broker");
     for (const worker of rig.workers) await waitFor(async () => (await readyz(worker.url))?.status === 200, 20_000, "the workers consuming");
   } catch (error) {
@@ -44,9 +46,15 @@ export function placement(rig) {
   };
 }
 
-/** Kills every process, deletes the scenario's queues and exchange, removes its files. */
-export async function stopRig(rig) {
+/** Kills every process (keeping its log lines in `logDir`), deletes the scenario's queues and exchange, removes its files. */
+export async function stopRig(rig, logDir) {
   for (const process of [rig.ingress, ...rig.workers]) await process?.kill("SIGKILL");
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    for (const router of [rig.ingress, ...rig.workers].filter(Boolean)) {
+      writeFileSync(join(logDir, `${router.role}-${router.pid}.log`), router.logs.map((line) => JSON.stringify(line)).join("\n"));
+    }
+  }
   await rig.sink.close();
   await deleteTopology(rig.common.AMQP_URL, rig.common.QUEUE_PREFIX, rig.common.AMQP_EXCHANGE).catch((error) =>
     process.stderr.write(`cluster-faults: could not delete the queues of ${rig.run}: ${error.message}\n`),

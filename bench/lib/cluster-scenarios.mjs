@@ -18,24 +18,25 @@ const describe = (where) => `ingress on rc${where.publish}, workers on ${where.w
 export const SCENARIOS = [
   {
     name: "worker SIGKILL mid-delivery",
+    slug: "worker-kill",
     async fault({ rig, hold }) {
       // The sink answers after a delay, so the victim has calls in flight at the target.
       const victim = rig.workers[0];
-      const inFlight = () => [...rig.sink.calls.values()].filter((list) => !list.at(-1).answered).length;
       const faultAt = Date.now();
-      const pending = inFlight();
+      const pending = [...rig.sink.calls.values()].filter((list) => list.some((call) => call.caller === "worker-0" && !call.answered)).length;
       await victim.kill("SIGKILL");
       await hold(9_000); // past the lease: the target timeout (2 s) + CLAIM_LEASE_MARGIN
       return {
         faultAt,
-        killedAt: faultAt,
-        notes: `${describe(placement(rig))}; killed worker pid ${victim.pid} with ~${pending} calls in flight at the sink`,
+        killed: "worker-0",
+        notes: `${describe(placement(rig))}; killed worker pid ${victim.pid} with ${pending} of its calls unanswered at the sink`,
       };
     },
     async restore() {},
   },
   {
     name: "quorum queue leader's node stopped",
+    slug: "leader-stopped",
     async prepare({ rig }) {
       // The leader is usually where the ingress declared the queue first: move it, so this
       // scenario is the leader's loss and not the ingress's (cluster-failover.test.ts has that).
@@ -61,6 +62,7 @@ export const SCENARIOS = [
   },
   {
     name: "two nodes of three stopped (quorum lost), one back",
+    slug: "quorum-lost",
     async prepare({ rig }) {
       // Stop the publisher's node and the leader's (another one if that is the same node).
       const where = placement(rig);

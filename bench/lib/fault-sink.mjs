@@ -15,14 +15,14 @@ function watch(socket) {
 }
 
 export async function startFaultSink({ delayMs = 0 } = {}) {
-  /** id → [{ at, answered }] in arrival order; `at` is Date.now() when the body was read. */
+  /** id → [{ at, caller, answered }] in arrival order; `at` is Date.now() when the body was read. */
   const calls = new Map();
   const server = createServer((request, response) => {
     request.resume();
     watch(request.socket);
     request.on("end", () => {
       const id = String(request.headers["idempotency-key"] ?? "");
-      const call = { at: Date.now(), answered: false };
+      const call = { at: Date.now(), caller: String(request.headers["x-caller"] ?? ""), answered: false };
       const list = calls.get(id) ?? [];
       list.push(call);
       calls.set(id, list);
