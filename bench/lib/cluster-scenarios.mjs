@@ -1,16 +1,22 @@
 // The cluster fault scenarios. Each gets the rig (sink, ingress, two workers), the cluster's
 // commands and `hold(ms)` (the load keeps running meanwhile); `fault` injects the fault and
 // returns when it is over (or has been left in place), with `faultAt` and notes for the table;
-// `restore` puts the cluster back as it was for the next scenario.
+// `restore` puts the cluster back as it was for the next scenario; `expectDown` names the nodes
+// that should be down when `fault` returns (any other is someone else's doing, and reported).
 import { moveLeaderOff, queueLeaders, startNode, stopNode } from "../../scripts/rabbit-cluster.mjs";
 import { placement, ROUTE_ID } from "./cluster-rig.mjs";
 
 const mainQueue = (rig) => `${rig.common.QUEUE_PREFIX}${ROUTE_ID}`;
 
-async function leaderOf(rig) {
-  const leader = (await queueLeaders(rig.common.QUEUE_PREFIX)).get(mainQueue(rig));
-  if (leader === undefined) throw new Error(`no leader found for ${mainQueue(rig)}`);
-  return leader;
+/** The route queue's leader node; waits up to `ms` while none is listed (an election). */
+async function leaderOf(rig, ms = 10_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const leader = (await queueLeaders(rig.common.QUEUE_PREFIX)).get(mainQueue(rig));
+    if (leader !== undefined) return leader;
+    if (Date.now() > until) throw new Error(`no leader of ${mainQueue(rig)} listed within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 const describe = (where) => `ingress on rc${where.publish}, workers on ${where.workers.map((n) => `rc${n}`).join("+")}`;
@@ -19,6 +25,7 @@ export const SCENARIOS = [
   {
     name: "worker SIGKILL mid-delivery",
     slug: "worker-kill",
+    expectDown: () => [],
     async fault({ rig, hold }) {
       // The sink answers after a delay, so the victim has calls in flight at the target.
       const victim = rig.workers[0];
@@ -37,6 +44,7 @@ export const SCENARIOS = [
   {
     name: "quorum queue leader's node stopped",
     slug: "leader-stopped",
+    expectDown: (state) => [state.leader],
     async prepare({ rig }) {
       // The leader is usually where the ingress declared the queue first: move it, so this
       // scenario is the leader's loss and not the ingress's (cluster-failover.test.ts has that).
@@ -53,7 +61,12 @@ export const SCENARIOS = [
       const onIt = where.workers.filter((n) => n === state.leader).length;
       return {
         faultAt,
-        notes: `stopped rc${state.leader}, the leader; ${describe(where)}${onIt ? ` (${onIt} worker(s) on it)` : ""}; new leader rc${await leaderOf(rig)}`,
+        notes: `stopped rc${state.leader}, the leader; ${describe(where)}${onIt ? ` (${onIt} worker(s) on it)` : ""}; new leader ${await leaderOf(
+          rig,
+        ).then(
+          (n) => `rc${n}`,
+          (error) => error.message,
+        )}`,
       };
     },
     async restore({ state }) {
@@ -63,6 +76,7 @@ export const SCENARIOS = [
   {
     name: "two nodes of three stopped (quorum lost), one back",
     slug: "quorum-lost",
+    expectDown: (state) => state.down,
     async prepare({ rig }) {
       // Stop the publisher's node and the leader's (another one if that is the same node).
       const where = placement(rig);
