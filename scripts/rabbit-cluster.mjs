@@ -55,7 +55,7 @@ function tools(env) {
     );
   }
   const ctl = server.replace(/rabbitmq-server$/, "rabbitmqctl");
-  return { server, ctl, root };
+  return { server, ctl, queues: server.replace(/rabbitmq-server$/, "rabbitmq-queues"), root };
 }
 
 /** Why the cluster cannot be started here (rabbitmq-server not installed), in one line; undefined when it can. */
@@ -217,6 +217,39 @@ export async function startNode(n, { env = process.env, log = () => {} } = {}) {
   prepare(node, t.root);
   await boot(t, node, env);
   log(`started ${node.name} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+}
+
+/** The leader node (1–3) of each quorum queue whose name starts with `prefix`, asked of a running node. */
+export async function queueLeaders(prefix, { env = process.env } = {}) {
+  const t = tools(env);
+  const asked = await firstRunning(t, env);
+  const listed = await ctl(t, asked, ["list_queues", "name", "leader", "--formatter", "json"], env, 30);
+  if (listed.code !== 0) throw new ServiceProblem(`${asked.name}: \`rabbitmqctl list_queues\` failed (${lastLine(listed.output)})`);
+  const rows = JSON.parse(listed.output.slice(listed.output.indexOf("[")));
+  const byName = new Map();
+  for (const row of rows) {
+    const node = nodes(clusterDir(env)).find((candidate) => candidate.name === row.leader);
+    if (row.name.startsWith(prefix) && node) byName.set(row.name, node.n);
+  }
+  return byName;
+}
+
+/**
+ * Moves a quorum queue's leadership off node n: removes n's replica (the other two elect a
+ * leader) and adds it back as a follower. RabbitMQ 3.10 has no command to hand leadership over.
+ */
+export async function moveLeaderOff(queue, n, { env = process.env } = {}) {
+  const t = tools(env);
+  const node = clusterNode(n, clusterDir(env));
+  for (const command of ["delete_member", "add_member"]) {
+    const result = await run(t.queues, ["-n", node.name, command, queue, node.name], env, 60);
+    if (result.code !== 0) throw new ServiceProblem(`\`rabbitmq-queues ${command} ${queue} ${node.name}\` failed (${lastLine(result.output)})`);
+  }
+}
+
+async function firstRunning(t, env) {
+  for (const node of nodes(clusterDir(env))) if (await isRunning(t, node, env)) return node;
+  throw new ServiceProblem("no cluster node runs");
 }
 
 export async function clusterStatus({ env = process.env } = {}) {
