@@ -16,6 +16,8 @@ const HOW_TO_GET =
  * await_startup`). Resolves "answering" or "started"; rejects with a ServiceProblem.
  */
 export async function ensureRabbitMq({ url, env, log, extraDirs = RABBITMQ_DIRS, waitSeconds = 90 }) {
+  const nodes = nodeUrls(url);
+  if (nodes.length > 1) return ensureSomeNode(nodes);
   const { host, port } = hostAndPort(url, 5672);
   const where = `${host}:${port}`;
   if (await answers(host, port)) return "answering";
@@ -48,4 +50,28 @@ export async function ensureRabbitMq({ url, env, log, extraDirs = RABBITMQ_DIRS,
       throw new ServiceProblem(`RabbitMQ answers at ${where} but \`rabbitmqctl await_startup\` failed (${lastLine(booted.output)})`);
   }
   return "started";
+}
+
+/**
+ * AMQP_URL's nodes: a comma starts a new URL only where a scheme follows (the router's own rule,
+ * src/broker/broker-urls.ts), so a password holding a comma stays one URL.
+ */
+function nodeUrls(url) {
+  return url
+    .split(/,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A cluster (several nodes in AMQP_URL) is fine while one node answers, as the router fails over to
+ * it. Nothing is started: which nodes to run, and how, is the cluster's business.
+ */
+async function ensureSomeNode(nodes) {
+  const places = nodes.map((node) => hostAndPort(node, 5672));
+  for (const { host, port } of places) if (await answers(host, port)) return "answering";
+  const where = places.map(({ host, port }) => `${host}:${port}`).join(", ");
+  throw new ServiceProblem(
+    `RabbitMQ is not answering at any node of AMQP_URL (${where}): start the cluster (\`npm run cluster -- start\` runs one on this machine), or point AMQP_URL at nodes that run`,
+  );
 }
