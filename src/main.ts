@@ -22,6 +22,8 @@ import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./mapping/compile-routes.js";
 import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
+import { createSyncCaller } from "./broker/sync-caller.js";
+import { lateWaitMs } from "./ingress/sync-call.js";
 
 /** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
 export type Role = "all" | "ingress" | "worker";
@@ -98,6 +100,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const sink = runsIngress
       ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
       : undefined;
+    // API endpoints' calls: one direct reply-to channel for the process.
+    const endpoints = runsIngress ? [...table.sources.values()].flatMap((source) => (source.api ? [source.api] : [])) : [];
+    const syncCaller =
+      endpoints.length > 0
+        ? await part("sync calls", "work", async () =>
+            closable(
+              await createSyncCaller({
+                url: env.AMQP_URL,
+                queuePrefix: env.QUEUE_PREFIX,
+                confirmTimeoutMs: env.PUBLISH_TIMEOUT_MS,
+                lateWaitMs: Math.max(...endpoints.map(lateWaitMs)),
+                logger,
+              }),
+            ),
+          )
+        : undefined;
     const db = await part("state store", "database", async () => {
       const opened = await openStateStore(env, needsStore ? "workers" : env.DELIVERY_LOG ? "delivery log" : "nobody", logger);
       return { value: opened, close: () => opened?.destroy() };
@@ -158,6 +176,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       trustProxy: env.TRUST_PROXY,
       isShuttingDown: () => shuttingDown,
       limits,
+      syncCaller,
     });
     publicPort.server.on("clientError", ingress.clientError);
     publicPort.serve(ingress.request);

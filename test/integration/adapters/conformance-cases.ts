@@ -75,7 +75,7 @@ const http: ConformanceCase = {
           "content-type": "application/json",
           authorization: `Bearer ${fake.issuedTokens[0]}`,
         });
-        expect(receipt).toEqual({ status: 201, targetId: fake.records[0]?.id });
+        expect(receipt).toEqual({ status: 201, targetId: fake.records[0]?.id, response: { id: fake.records[0]?.id } });
       },
       close: () => fake.close(),
     };

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeHttpSink } from "../../helpers/fakes/index.js";
+import { startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
+
+const routes = (sinkUrl: string) => `
+sources:
+  stock:
+    verify: { preset: header-token, header: x-token, secret: stock-secret }
+    schema:
+      default: { type: object, required: [sku], properties: { sku: { type: string } } }
+    api: { route: stock-lookup, deadline: 1500ms }
+destinations:
+  erp: { kind: http, url: "${sinkUrl}/stock/{payload.sku}", timeoutMs: 3000 }
+routes:
+  stock-lookup:
+    events: stock.#
+    destination: erp
+    mapping: "{ 'sku': data.sku }"
+    sync: true
+    response:
+      mapping: "{ 'sku': $event.data.sku, 'record': id, 'status': $status }"
+      schema: { type: object, required: [sku, record], properties: { record: { type: string } } }
+`;
+
+async function call(harness: WorkerHarness, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${harness.router.url}/api/stock`, {
+    method: "POST",
+    headers: { "x-token": "stock-secret", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("POST /api/{endpointId}: a synchronous call through RabbitMQ direct reply-to", () => {
+  let sink: FakeHttpSink;
+  let harness: WorkerHarness;
+
+  beforeAll(async () => {
+    sink = await FakeHttpSink.start({ status: 200 });
+    harness = await startWorkerHarness(routes(sink.url));
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await sink?.close();
+  });
+
+  it("answers with the destination's answer, mapped by the response mapping", async () => {
+    const answer = await call(harness, { sku: "SKU-1" });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ sku: "SKU-1", record: "rec-1", status: 200 });
+    expect(answer.headers.get("x-event-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sink.requestsTo("/stock/SKU-1")).toHaveLength(1);
+  });
+
+  it("runs two calls with the same body twice: each call is its own event", async () => {
+    const before = sink.records.length;
+    const [first, second] = await Promise.all([call(harness, { sku: "SKU-2" }), call(harness, { sku: "SKU-2" })]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.headers.get("x-event-id")).not.toBe(second.headers.get("x-event-id"));
+    expect(sink.records.length - before).toBe(2);
+  });
+
+  it("refuses a wrong token (401) and a body against the request schema (422) before anything runs", async () => {
+    const before = sink.requests.length;
+    expect((await call(harness, { sku: "SKU-3" }, { "x-token": "wrong" })).status).toBe(401);
+    const invalid = await call(harness, { sku: 3 });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body).toMatchObject({ error: "schema_violation", violations: [{ pointer: "/sku", message: "must be string" }] });
+    expect(sink.requests.length).toBe(before);
+  });
+
+  it("answers 404 unknown_endpoint for an endpoint not configured, and for an API endpoint posted as a webhook", async () => {
+    const unknown = await fetch(`${harness.router.url}/api/nope`, { method: "POST", body: "{}" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: "unknown_endpoint" });
+    const asWebhook = await fetch(`${harness.router.url}/webhooks/stock`, { method: "POST", headers: { "x-token": "stock-secret" }, body: "{}" });
+    expect(asWebhook.status).toBe(404);
+  });
+
+  it("answers 502 when the mapped answer breaks the response schema", async () => {
+    sink.failNext(1, 200, { id: 42 });
+    const answer = await call(harness, { sku: "SKU-4" });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ error: "destination_failed" });
+    expect(String(answer.body.message)).toContain("/record must be string");
+  });
+});
