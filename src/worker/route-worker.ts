@@ -59,9 +59,12 @@ export class RouteWorker {
       : { kind: "dead", reason: "poison", error: parsed.error };
     const eventId = parsed.ok ? parsed.event.id : (message.properties.messageId as string | undefined);
     // Answered before settling: the caller waits on it, and the settlement changes nothing it says.
-    if (route.sync && typeof message.properties.replyTo === "string") await this.#reply(message, outcome, parsed.ok ? parsed.event : undefined);
+    const replied =
+      route.sync && typeof message.properties.replyTo === "string" && (await this.#reply(message, outcome, parsed.ok ? parsed.event : undefined));
     try {
-      await this.#settle(message, outcome, attempt);
+      // A failed sync call is answered, not dead-lettered: its caller holds the request and decides.
+      if (replied) this.channel.ack(message);
+      else await this.#settle(message, outcome, attempt);
     } catch (error) {
       // Could not move it on (channel closed, publish refused): leave it unacked. The broker gives
       // it back after a reconnect, and the dedup record makes that harmless.
@@ -76,9 +79,9 @@ export class RouteWorker {
    * A sync call's answer, to the caller's direct reply-to address. Not confirmed: if the caller's
    * ingress is gone (or past the deadline) nobody reads it, and the broker drops it.
    */
-  async #reply(message: ConsumeMessage, outcome: Outcome, event: CloudEvent | undefined): Promise<void> {
+  async #reply(message: ConsumeMessage, outcome: Outcome, event: CloudEvent | undefined): Promise<boolean> {
     const answer = await syncAnswer(outcome, event, this.deps.compiled.response);
-    if (!answer) return;
+    if (!answer) return false;
     const { replyTo, correlationId } = message.properties as { replyTo: string; correlationId?: string };
     try {
       this.channel.publish("", replyTo, Buffer.from(answer.body), {
@@ -88,9 +91,10 @@ export class RouteWorker {
       });
     } catch (error) {
       this.deps.logger.warn({ route: this.deps.compiled.route.id, id: event?.id, err: (error as Error).message }, "could not send the sync answer");
-      return;
+      return false;
     }
     this.deps.logger.info({ route: this.deps.compiled.route.id, id: event?.id, status: answer.status }, "sync call answered");
+    return true;
   }
 
   async #settle(message: ConsumeMessage, outcome: Outcome, attempt: number): Promise<void> {

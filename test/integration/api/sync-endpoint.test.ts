@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
-import { startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
+import { eventually, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
 
 const routes = (sinkUrl: string) => `
 sources:
@@ -9,8 +9,12 @@ sources:
     schema:
       default: { type: object, required: [sku], properties: { sku: { type: string } } }
     api: { route: stock-lookup, deadline: 1500ms }
+  quote:
+    verify: { preset: header-token, header: x-token, secret: stock-secret }
+    api: { route: quote-lookup, deadline: 3s }
 destinations:
   erp: { kind: http, url: "${sinkUrl}/stock/{payload.sku}", timeoutMs: 3000 }
+  erp-quick: { kind: http, url: "${sinkUrl}/quote/{payload.sku}", timeoutMs: 300 }
 routes:
   stock-lookup:
     events: stock.#
@@ -20,10 +24,14 @@ routes:
     response:
       mapping: "{ 'sku': $event.data.sku, 'record': id, 'status': $status }"
       schema: { type: object, required: [sku, record], properties: { record: { type: string } } }
+  quote-lookup:
+    events: quote.#
+    destination: erp-quick
+    sync: true
 `;
 
-async function call(harness: WorkerHarness, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${harness.router.url}/api/stock`, {
+async function call(harness: WorkerHarness, body: unknown, headers: Record<string, string> = {}, endpoint = "stock") {
+  const response = await fetch(`${harness.router.url}/api/${endpoint}`, {
     method: "POST",
     headers: { "x-token": "stock-secret", ...headers },
     body: JSON.stringify(body),
@@ -83,5 +91,55 @@ describe("POST /api/{endpointId}: a synchronous call through RabbitMQ direct rep
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ error: "destination_failed" });
     expect(String(answer.body.message)).toContain("/record must be string");
+  });
+
+  it("past the deadline answers 504 with the event id; the work still finishes, once, and is logged", async () => {
+    const before = sink.records.length;
+    sink.delayNext(1, 2500);
+    const started = Date.now();
+    const answer = await call(harness, { sku: "SKU-SLOW" });
+    expect(Date.now() - started).toBeLessThan(2400);
+    expect(answer.status).toBe(504);
+    const id = answer.headers.get("x-event-id");
+    expect(answer.body).toEqual({ error: "deadline_exceeded", message: expect.stringContaining("1500 ms"), id });
+    await eventually(
+      () => harness.router.logs.some((line) => line.msg === "sync call answered after its deadline" && line.id === id),
+      10_000,
+      "the late answer",
+    );
+    expect(sink.records.length - before).toBe(1);
+    expect(sink.requestsTo("/stock/SKU-SLOW")).toHaveLength(1);
+  });
+
+  describe("the destination's errors", () => {
+    it("a 404 passes through as 422 with the destination's message", async () => {
+      sink.failNext(1, 404, { message: "no such sku" });
+      const answer = await call(harness, { sku: "SKU-404" });
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ error: "destination_rejected" });
+      expect(String(answer.body.message)).toContain("no such sku");
+    });
+
+    it("a 409 passes through as 409", async () => {
+      sink.failNext(1, 409, { message: "sku locked" });
+      const answer = await call(harness, { sku: "SKU-409" });
+      expect(answer.status).toBe(409);
+      expect(answer.body).toMatchObject({ error: "destination_conflict", message: expect.stringContaining("sku locked") });
+    });
+
+    it("a 5xx is a 502, and the call is not dead-lettered (its caller decides)", async () => {
+      sink.failNext(1, 503, { message: "down for maintenance" });
+      const answer = await call(harness, { sku: "SKU-503" });
+      expect(answer.status).toBe(502);
+      expect(answer.body).toMatchObject({ error: "destination_failed" });
+      await expect(harness.nextIn(`${harness.prefix}stock-lookup.dead`, 500)).rejects.toThrow(/no message/);
+    });
+
+    it("a destination slower than its timeout is a 504 destination_timeout", async () => {
+      sink.delayNext(1, 800);
+      const answer = await call(harness, { sku: "SKU-T" }, {}, "quote");
+      expect(answer.status).toBe(504);
+      expect(answer.body).toMatchObject({ error: "destination_timeout" });
+    });
   });
 });
