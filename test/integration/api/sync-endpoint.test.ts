@@ -142,4 +142,50 @@ describe("POST /api/{endpointId}: a synchronous call through RabbitMQ direct rep
       expect(answer.body).toMatchObject({ error: "destination_timeout" });
     });
   });
+
+  describe("Idempotency-Key", () => {
+    it("a retried call returns the first answer without a second destination call", async () => {
+      const first = await call(harness, { sku: "SKU-K1" }, { "idempotency-key": "k-1" });
+      expect(first.status).toBe(200);
+      const again = await call(harness, { sku: "SKU-K1" }, { "idempotency-key": "k-1" });
+      expect(again).toMatchObject({ status: 200, body: first.body });
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.headers.get("x-event-id")).toBe(first.headers.get("x-event-id"));
+      expect(sink.requestsTo("/stock/SKU-K1")).toHaveLength(1);
+    });
+
+    it("a retry while the first call runs gets 409 in_progress; after its late answer, that answer", async () => {
+      sink.delayNext(1, 2000);
+      const first = await call(harness, { sku: "SKU-K2" }, { "idempotency-key": "k-2" });
+      expect(first.status).toBe(504);
+      const during = await call(harness, { sku: "SKU-K2" }, { "idempotency-key": "k-2" });
+      expect(during).toMatchObject({ status: 409, body: { error: "in_progress" } });
+      await eventually(
+        () => harness.router.logs.some((line) => line.msg === "sync call answered after its deadline" && line.id === first.body.id),
+        10_000,
+        "the late answer",
+      );
+      // The late answer is stored just after its log line.
+      let after = await call(harness, { sku: "SKU-K2" }, { "idempotency-key": "k-2" });
+      for (let tries = 0; after.status === 409 && tries < 50; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        after = await call(harness, { sku: "SKU-K2" }, { "idempotency-key": "k-2" });
+      }
+      expect(after).toMatchObject({ status: 200, body: { sku: "SKU-K2" } });
+      expect(sink.requestsTo("/stock/SKU-K2")).toHaveLength(1);
+    });
+
+    it("keys are per endpoint, and an error answer is kept like any other", async () => {
+      sink.failNext(1, 404, { message: "no such sku" });
+      const first = await call(harness, { sku: "SKU-K3" }, { "idempotency-key": "k-3" });
+      expect(first.status).toBe(422);
+      expect((await call(harness, { sku: "SKU-K3" }, { "idempotency-key": "k-3" })).status).toBe(422);
+      expect(sink.requestsTo("/stock/SKU-K3")).toHaveLength(1);
+      expect((await call(harness, { sku: "Q-K3" }, { "idempotency-key": "k-3" }, "quote")).status).toBe(200);
+    });
+
+    it("refuses an empty or over-long key", async () => {
+      expect((await call(harness, { sku: "SKU-K4" }, { "idempotency-key": "x".repeat(256) })).status).toBe(400);
+    });
+  });
 });
