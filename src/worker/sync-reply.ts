@@ -41,6 +41,9 @@ export async function syncAnswer(
   }
 }
 
+/** 4xx that say nothing about the call itself: our credentials, or the destination's own time and load. */
+const NOT_THE_CALLERS = new Set([401, 403, 408, 425, 429]);
+
 function failedAnswer(outcome: Extract<Outcome, { kind: "retry" | "dead" }>): SyncAnswer {
   const status = outcome.status;
   const message = destinationMessage(outcome.error);
@@ -48,7 +51,7 @@ function failedAnswer(outcome: Extract<Outcome, { kind: "retry" | "dead" }>): Sy
   if (outcome.kind === "dead" && outcome.reason === "mapping")
     return failure("destination_failed", 502, `the route could not map this call: ${message}`);
   if (status === 409) return failure("destination_conflict", 409, message);
-  if (status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 408 && status !== 429) {
+  if (status !== undefined && status >= 400 && status < 500 && !NOT_THE_CALLERS.has(status)) {
     return failure("destination_rejected", 422, message);
   }
   if (status === undefined && /no answer within|aborted/.test(outcome.error)) return failure("destination_timeout", 504, message);
