@@ -22,6 +22,9 @@ import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./mapping/compile-routes.js";
 import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
+import { createSyncCaller } from "./broker/sync-caller.js";
+import { lateWaitMs } from "./ingress/sync-call.js";
+import { createIdempotencyStore } from "./state/idempotency-store.js";
 
 /** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
 export type Role = "all" | "ingress" | "worker";
@@ -71,6 +74,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const sharedLimit = runsIngress ? await sharedRateLimitFromEnv(env, logger) : undefined;
   const pipelines = runsIngress ? buildPipelines(table, sharedLimit?.hitsFor) : new Map();
   const needsStore = runsWorkers && compiled.size > 0;
+  // API endpoints' Idempotency-Keys are kept in the state store, so an ingress with endpoints opens it.
+  const endpoints = runsIngress ? [...table.sources.values()].flatMap((source) => (source.api ? [source.api] : [])) : [];
   const limits = { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS, unverifiedBytesMax: env.UNVERIFIED_BYTES_MAX };
   // The ingress declares the route queues too: an event accepted before any worker has started must
   // find its queue, or RabbitMQ would drop it as unroutable.
@@ -98,8 +103,24 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const sink = runsIngress
       ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
       : undefined;
+    // API endpoints' calls: one direct reply-to channel for the process.
+    const syncCaller =
+      endpoints.length > 0
+        ? await part("sync calls", "work", async () =>
+            closable(
+              await createSyncCaller({
+                url: env.AMQP_URL,
+                queuePrefix: env.QUEUE_PREFIX,
+                confirmTimeoutMs: env.PUBLISH_TIMEOUT_MS,
+                lateWaitMs: Math.max(...endpoints.map(lateWaitMs)),
+                logger,
+              }),
+            ),
+          )
+        : undefined;
     const db = await part("state store", "database", async () => {
-      const opened = await openStateStore(env, needsStore ? "workers" : env.DELIVERY_LOG ? "delivery log" : "nobody", logger);
+      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : env.DELIVERY_LOG ? "delivery log" : "nobody";
+      const opened = await openStateStore(env, need, logger);
       return { value: opened, close: () => opened?.destroy() };
     });
     // The last outcomes wait in the log's queue: its stage comes before the database's.
@@ -107,6 +128,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       const log = deliveryLogFromEnv(db, env, table, logger);
       return { value: log, close: (ms: number) => log?.close(ms) };
     });
+    const idempotency = db && endpoints.length > 0 ? await createIdempotencyStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
     let workers: RunningWorkers | undefined;
     const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
     const depths = {
@@ -158,6 +180,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       trustProxy: env.TRUST_PROXY,
       isShuttingDown: () => shuttingDown,
       limits,
+      syncCaller,
+      idempotency,
     });
     publicPort.server.on("clientError", ingress.clientError);
     publicPort.serve(ingress.request);

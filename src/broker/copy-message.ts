@@ -21,6 +21,8 @@ export function copyMessage(
     timestamp: properties.timestamp,
     appId: properties.appId,
     headers,
+    // A sync call's copy (held back by the destination's limits) still answers its caller.
+    ...(properties.replyTo === undefined ? {} : { replyTo: properties.replyTo, correlationId: properties.correlationId }),
     ...(expiration === undefined ? {} : { expiration }),
   };
   return new Promise((resolve, reject) => {

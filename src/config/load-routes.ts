@@ -6,6 +6,7 @@ import { interpolate, type StandIns } from "./interpolate.js";
 import type { RouteConfig } from "./route-schema.js";
 import { displayName, listRouteFiles } from "./routes-files.js";
 import { routesFileShape, sections, type Section } from "./routes-file-schema.js";
+import { apiProblems } from "./api-endpoints.js";
 import { describeSchemaIssues } from "./schema-problems.js";
 import { loadRequestSchemas, type RequestSchemas, type SchemaProblem } from "./request-schemas.js";
 import type { SourceConfig } from "./source-schema.js";
@@ -20,7 +21,8 @@ interface Declared {
 /** A source as validated; `requestSchemas` are its `schema:`, files read and compiled (absent without one). */
 export type Source = SourceConfig & { readonly requestSchemas?: RequestSchemas | undefined } & Declared;
 export type Destination = DestinationConfig & Declared;
-export type Route = RouteConfig & Declared;
+/** A route as validated; `responseSchemas` (sync routes) is its `response.schema`, read and compiled (under `default`). */
+export type Route = RouteConfig & { readonly responseSchemas?: RequestSchemas | undefined } & Declared;
 
 /** The validated routing table, frozen: built once at start-up and passed explicitly. */
 export interface RoutingTable {
@@ -80,6 +82,7 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
       });
     }
   }
+  if (!unreadable) problems.push(...apiProblems(merged.sources, merged.routes));
   if (problems.length === 0 && merged.sources.size === 0 && merged.routes.size === 0) {
     problems.push({ file: dir, path: "", message: "nothing declared: add a YAML file with `sources:` (and `destinations:`/`routes:`)" });
   }
@@ -176,7 +179,12 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
       }
       const result = schema.safeParse(value);
       if (result.success) {
-        const entry = section === "sources" ? withRequestSchemas(result.data as SourceConfig, dir, file, keys, problems) : result.data;
+        const entry =
+          section === "sources"
+            ? withRequestSchemas(result.data as SourceConfig, dir, file, keys, problems)
+            : section === "routes"
+              ? withResponseSchema(result.data as RouteConfig, dir, file, keys, problems)
+              : result.data;
         if (entry) entries.push({ section, id, entry, at: locate(yaml, keys) ?? {} });
         continue;
       }
@@ -209,6 +217,19 @@ function withRequestSchemas(source: SourceConfig, dir: string, file: string, key
     problems.push({ file, path: formatPath(at), message: problem.message, keys: at });
   }
   return requestSchemas ? { ...source, requestSchemas } : undefined;
+}
+
+/** A sync route with its `response.schema` read and compiled; undefined (problems pushed) when it is missing or invalid. */
+function withResponseSchema(route: RouteConfig, dir: string, file: string, keys: readonly PropertyKey[], problems: Located[]) {
+  const schema = route.response?.schema;
+  if (schema === undefined) return route;
+  const found: SchemaProblem[] = [];
+  const responseSchemas = loadRequestSchemas({ default: schema }, dir, found);
+  for (const problem of found) {
+    const at = [...keys, "response", "schema", ...problem.keys.slice(1)];
+    problems.push({ file, path: formatPath(at), message: problem.message, keys: at });
+  }
+  return responseSchemas ? { ...route, responseSchemas } : undefined;
 }
 
 function causedByStandIn(path: string, standIns: StandIns): boolean {

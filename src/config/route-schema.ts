@@ -35,6 +35,16 @@ const enrichmentSchema = z
   })
   .strict();
 
+/** How a sync route's destination answer becomes the API caller's answer. */
+const responseSchema = z
+  .object({
+    /** JSONata over the destination's JSON answer (`$event` and `$status` bound). @defaultValue the answer unchanged */
+    mapping: z.string().min(1).default("$"),
+    /** The mapped answer's JSON Schema (inline, or `{$ref: file}`): a mismatch is a `502`. @defaultValue none */
+    schema: z.record(z.string(), z.unknown(), { error: "expected a JSON Schema (a mapping), or {$ref: file.json}" }).optional(),
+  })
+  .strict();
+
 const exampleEventSchema = z
   .object({
     type: z.string().min(1),
@@ -91,10 +101,19 @@ export const routeSchema = z
     examples: z.array(exampleSchema).default([]),
     /** Who else gets this route's failure emails, besides ALERT_EMAIL_TO (like TrackTik's failureEmail). */
     failureEmails: z.array(emailAddress).default([]),
+    /** Answers an API endpoint's calls (`api.route`): one attempt, the answer sent back to the caller. @defaultValue false */
+    sync: z.boolean().default(false),
+    /** A sync route's answer: the response mapping and schema. @defaultValue the destination's answer unchanged */
+    response: responseSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((route) => route.sync || route.response === undefined, { message: "`response` is only for `sync: true` routes", path: ["response"] })
+  // A caller waiting on the answer is not served by a retry minutes later: one attempt, and the
+  // caller decides (with an Idempotency-Key, a retry is safe).
+  .transform((route) => (route.sync ? { ...route, retry: { ...route.retry, attempts: 1 } } : route));
 
 export type RouteConfig = z.infer<typeof routeSchema>;
+export type ResponseConfig = z.infer<typeof responseSchema>;
 export type RouteExample = z.infer<typeof exampleSchema>;
 export type EnrichmentConfig = z.infer<typeof enrichmentSchema>;
 export type RetryPolicy = z.infer<typeof retrySchema>;

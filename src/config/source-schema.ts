@@ -2,6 +2,7 @@ import { z } from "zod";
 import { emailAddress } from "./email-address.js";
 import { verificationSchema } from "../verify/schema.js";
 import { byteSizeSchema } from "./byte-size.js";
+import { durationSchema } from "./duration.js";
 
 /** A source id is one word of the routing key and one segment of the URL. */
 export const SOURCE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -73,6 +74,21 @@ const requestSchemaSchema = z
   .strict()
   .refine((value) => value.default !== undefined || Object.keys(value.events ?? {}).length > 0, "give `default:`, `events:` or both");
 
+/**
+ * The source is a synchronous API endpoint, `POST /api/{sourceId}`, instead of a webhook: each
+ * call runs `route` (a `sync: true` route) and answers with its mapped response.
+ */
+const apiSchema = z
+  .object({
+    /** The one `sync: true` route that answers the calls. */
+    route: z.string().min(1),
+    /** How long the caller waits for the answer before a `504`. @defaultValue 10s */
+    deadline: durationSchema.default(10_000),
+    /** How long the answer to a call with an `Idempotency-Key` is kept and returned again. @defaultValue 24h */
+    idempotencyWindow: durationSchema.default(86_400_000),
+  })
+  .strict();
+
 export const sourceSchema = z
   .object({
     description: z.string().optional(),
@@ -83,8 +99,11 @@ export const sourceSchema = z
     schema: requestSchemaSchema.optional(),
     /** Who else gets this source's alerts (verification-failure bursts), besides ALERT_EMAIL_TO. */
     failureEmails: z.array(emailAddress).default([]),
+    /** A synchronous API endpoint (see the README's "Synchronous API endpoints"); absent: a webhook source. */
+    api: apiSchema.optional(),
   })
   .strict();
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type ApiEndpointConfig = z.infer<typeof apiSchema>;
 export type EventSelectors = z.infer<typeof eventSchema>;

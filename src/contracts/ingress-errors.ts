@@ -17,6 +17,7 @@ export const INGRESS_ERRORS = {
     description: "missing, malformed or wrong signature or secret, or a timestamp outside the tolerance",
   },
   unknown_source: { status: 404, retryable: false, description: "no such source in the routing table" },
+  unknown_endpoint: { status: 404, retryable: false, description: "no such API endpoint in the routing table" },
   not_found: { status: 404, retryable: false, description: "no such endpoint" },
   method_not_allowed: { status: 405, retryable: false, description: "anything but POST on /webhooks/…" },
   request_timeout: {
@@ -35,9 +36,36 @@ export const INGRESS_ERRORS = {
     retryable: false,
     description: "the body does not match the source's request schema for its event name; `violations` lists each (a JSON Pointer and a message)",
   },
+  invalid_idempotency_key: { status: 400, retryable: false, description: "an Idempotency-Key that is empty or longer than 255 characters" },
+  in_progress: { status: 409, retryable: true, description: "a call with the same Idempotency-Key is still running; retry after it answers" },
+  already_processed: {
+    status: 409,
+    retryable: false,
+    description: "API endpoints: this call (its Idempotency-Key) was already run and its answer is no longer kept",
+  },
+  destination_conflict: { status: 409, retryable: false, description: "API endpoints: the destination answered 409; its message is passed on" },
+  destination_rejected: {
+    status: 422,
+    retryable: false,
+    description:
+      "API endpoints: the destination refused the call (a 4xx other than 409) or the route did not run it (filtered); its message is passed on",
+  },
   rate_limited: { status: 429, retryable: true, description: "more than the source's rate limit from one client address" },
   headers_too_large: { status: 431, retryable: false, description: "headers over node's 16 KiB limit" },
   internal: { status: 500, retryable: true, description: "an unexpected error; see the router's log" },
+  destination_failed: {
+    status: 502,
+    retryable: true,
+    description:
+      "API endpoints: the destination failed (5xx, refused connection, credentials) or its answer did not fit the response mapping or schema",
+  },
+  deadline_exceeded: {
+    status: 504,
+    retryable: true,
+    description:
+      "API endpoints: no answer within the endpoint's deadline; the call still runs once (retry with the same Idempotency-Key to get its answer)",
+  },
+  destination_timeout: { status: 504, retryable: true, description: "API endpoints: the destination did not answer within the route's timeout" },
   unavailable: {
     status: 503,
     retryable: true,

@@ -7,6 +7,8 @@ export interface DeliveryReceipt {
   readonly targetId?: string;
   /** True when the target already had it (found by reference, duplicate reference id). */
   readonly alreadyDone?: boolean;
+  /** The target's answer, parsed JSON (undefined when it was not JSON): a sync route's response mapping reads it. */
+  readonly response?: unknown;
 }
 
 /** Why an event went to the dead-letter queue. Stable words: headers, logs, alerts, metrics. */

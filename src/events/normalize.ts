@@ -33,15 +33,18 @@ export interface EventSettings {
 
 export type Normalizer = (request: ReceivedRequest) => NormalizedEvent;
 
-/** Builds, once per source, the function that turns its verified requests into CloudEvents. */
-export function createNormalizer(source: EventSettings): Normalizer {
+/**
+ * Builds, once per source, the function that turns its verified requests into CloudEvents.
+ * `path`: where the source is posted to, the CloudEvents `source` (`/api` for API endpoints).
+ */
+export function createNormalizer(source: EventSettings, path = "/webhooks"): Normalizer {
   const selectType = compileSelectors(source.event.type);
   const selectId = compileSelectors(source.event.id);
   const selectSubject = compileSelectors(source.event.subject);
   const selectTime = compileSelectors(source.event.time);
   const hasTime = source.event.time.length > 0;
   const { timeFormat } = source.event;
-  const ceSource = `/webhooks/${source.id}`;
+  const ceSource = `${path}/${source.id}`;
   const whereNamed = source.event.type.join(", ");
 
   return (request) => {

@@ -4,6 +4,7 @@ import { HttpError } from "./http-error.js";
 import type { IngressMetrics } from "./ingress-metrics.js";
 import { healthz, readyz, type Readiness } from "./health.js";
 import type { WebhookHandler } from "./webhook-handler.js";
+import type { ApiHandler } from "./api-handler.js";
 import type { TrustProxy } from "./client-address.js";
 
 /** The `source` label of answers outside `/webhooks/` (health, metrics, unknown paths). */
@@ -12,6 +13,8 @@ export const NO_SOURCE = "-";
 export interface IngressAppDeps {
   /** Absent in a worker-only process: no webhook routes are mounted. */
   readonly webhook: WebhookHandler | undefined;
+  /** Absent without API endpoints (or a broker): `/api/…` is not served. */
+  readonly api?: ApiHandler | undefined;
   /** The configured source ids: only these become metric labels. */
   readonly sources: { has(id: string): boolean };
   readonly readiness: Readiness;
@@ -71,6 +74,19 @@ export function createIngressApp(deps: IngressAppDeps): Express {
       if (request.method === "POST") return next();
       response.set("Allow", "POST");
       refuse(response, new HttpError("method_not_allowed", "webhooks are delivered with POST"));
+    });
+  }
+
+  const { api } = deps;
+  if (api) {
+    app.post("/api/:endpointId", (request, response) => {
+      note(response).selfLogged = true;
+      return api(request, response, String(request.params.endpointId));
+    });
+    app.all("/api/{*rest}", (request, response, next) => {
+      if (request.method === "POST") return next();
+      response.set("Allow", "POST");
+      refuse(response, new HttpError("method_not_allowed", "API endpoints are called with POST"));
     });
   }
 
@@ -139,10 +155,11 @@ function requestLog(deps: IngressAppDeps): RequestHandler {
   };
 }
 
-/** `/webhooks/{id}…` → the configured id, or `unknown`; any other path → NO_SOURCE. */
+/** `/webhooks/{id}…` or `/api/{id}…` → the configured id, or `unknown`; any other path → NO_SOURCE. */
 function sourceLabel(path: string, sources: { has(id: string): boolean }): string {
-  if (!path.startsWith("/webhooks/")) return NO_SOURCE;
-  const segment = path.slice("/webhooks/".length).split("/")[0] ?? "";
+  const prefix = path.startsWith("/webhooks/") ? "/webhooks/" : path.startsWith("/api/") ? "/api/" : undefined;
+  if (prefix === undefined) return NO_SOURCE;
+  const segment = path.slice(prefix.length).split("/")[0] ?? "";
   try {
     const id = decodeURIComponent(segment);
     return sources.has(id) ? id : "unknown";

@@ -12,6 +12,9 @@ import { createUnverifiedBudget } from "./unverified-budget.js";
 import { createWebhookCore } from "./webhook-core.js";
 import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 import { plainWebhookTarget } from "./webhook-path.js";
+import { createApiHandler, type ApiHandler } from "./api-handler.js";
+import { plainApiTarget } from "./api-path.js";
+import type { IdempotencyStore, SyncCaller } from "../contracts/sync-call.js";
 
 /** What the ingress allows a client: time to send, and bytes held before they are verified. */
 export interface IngressLimits {
@@ -44,6 +47,10 @@ export interface IngressServerDeps {
   readonly isShuttingDown: () => boolean;
   /** @defaultValue DEFAULT_INGRESS_LIMITS */
   readonly limits?: IngressLimits;
+  /** Where API endpoints' calls go (direct reply-to); absent: `/api/…` is not served. */
+  readonly syncCaller?: SyncCaller | undefined;
+  /** Idempotency-Keys of API calls (the state store); absent: a call with one is refused. */
+  readonly idempotency?: IdempotencyStore | undefined;
 }
 
 /**
@@ -82,18 +89,35 @@ export interface IngressHandler {
 export function createIngressHandler(deps: IngressServerDeps): IngressHandler {
   const limits = deps.limits ?? DEFAULT_INGRESS_LIMITS;
   const reading = new WeakSet<IncomingMessage>();
+  const { webhooks, endpoints } = splitPipelines(deps.pipelines);
+  const clientKey = createClientKeys();
+  const budget = createUnverifiedBudget(limits.unverifiedBytesMax);
   const webhook = deps.sink
     ? createWebhookHandler({
         ...deps,
-        core: createWebhookCore({ pipelines: deps.pipelines, sink: deps.sink, clientKey: createClientKeys() }),
+        core: createWebhookCore({ pipelines: webhooks, sink: deps.sink, clientKey }),
         sources: deps.pipelines,
         clientAddress: createClientAddress(deps.trustProxy),
-        budget: createUnverifiedBudget(limits.unverifiedBytesMax),
+        budget,
         requestTimeoutMs: limits.requestTimeoutMs,
         reading,
       })
     : undefined;
-  const app = createIngressApp({ ...deps, webhook, sources: deps.pipelines });
+  const api: ApiHandler | undefined =
+    deps.sink && deps.syncCaller && endpoints.size > 0
+      ? createApiHandler({
+          ...deps,
+          caller: deps.syncCaller,
+          idempotency: deps.idempotency,
+          // The sink is never used: a call goes to its route through the caller.
+          core: createWebhookCore({ pipelines: endpoints, sink: deps.sink, clientKey }),
+          clientAddress: createClientAddress(deps.trustProxy),
+          budget,
+          requestTimeoutMs: limits.requestTimeoutMs,
+          reading,
+        })
+      : undefined;
+  const app = createIngressApp({ ...deps, webhook, api, sources: deps.pipelines });
   // The request in hand on each connection, so that a timeout knows whether it was answered.
   const current: RequestsInHand = new WeakMap();
   return {
@@ -101,8 +125,20 @@ export function createIngressHandler(deps: IngressServerDeps): IngressHandler {
       current.set(request.socket, { request, response });
       const target = webhook && request.method === "POST" ? plainWebhookTarget(request.url ?? "") : undefined;
       if (target) void webhook?.(request, response, target);
-      else app(request, response);
+      else {
+        const endpoint = api && request.method === "POST" ? plainApiTarget(request.url ?? "") : undefined;
+        if (endpoint !== undefined) void api?.(request, response, endpoint);
+        else app(request, response);
+      }
     },
     clientError: answerClientError({ ...deps, current, reading }),
   };
+}
+
+/** Webhook sources and API endpoints (sources with `api:`): each is served on its own path only. */
+function splitPipelines(pipelines: ReadonlyMap<string, SourcePipeline>) {
+  const webhooks = new Map<string, SourcePipeline>();
+  const endpoints = new Map<string, SourcePipeline>();
+  for (const [id, pipeline] of pipelines) (pipeline.source.api ? endpoints : webhooks).set(id, pipeline);
+  return { webhooks, endpoints };
 }

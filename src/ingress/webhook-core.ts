@@ -64,6 +64,14 @@ export interface WebhookCoreDeps {
 export interface WebhookCore {
   admit(sourceId: string, headers: ReceivedRequest["headers"], clientAddress: string): Promise<Admitted | Refusal>;
   receive(admitted: Admitted, request: ReceivedRequest, unverified: Unverified): Promise<Accepted | Refusal>;
+  /** `receive` without the sink: verified, normalized and checked against the request schema (API endpoints). */
+  prepare(admitted: Admitted, request: ReceivedRequest, unverified: Unverified): Prepared | Refusal;
+}
+
+/** A verified, normalized request whose body matches its schema: ready to hand on. */
+export interface Prepared {
+  readonly ok: true;
+  readonly event: NormalizedEvent;
 }
 
 export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDeps): WebhookCore {
@@ -71,6 +79,30 @@ export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDep
   const admissions = new Map<string, Admitted>();
   for (const [sourceId, pipeline] of pipelines) {
     admissions.set(sourceId, { ok: true, sourceId, bodyLimit: pipeline.source.limits.body, pipeline });
+  }
+
+  function prepare({ pipeline }: Admitted, request: ReceivedRequest, unverified: Unverified): Prepared | Refusal {
+    try {
+      // The receive time is the verifier's "now": one clock reading a request, none in the core.
+      pipeline.verifier.verify(request, request.receivedAt.getTime());
+    } catch (error) {
+      return error instanceof VerificationError ? badSignature(error) : refusalOf(error);
+    } finally {
+      unverified.release();
+    }
+    let event: NormalizedEvent;
+    try {
+      event = pipeline.normalize(request);
+    } catch (error) {
+      return error instanceof EventError ? refusal(new HttpError(error.code, error.message)) : refusalOf(error);
+    }
+    // After verification (nothing unsigned is validated) and once the event name is known.
+    const schemas = pipeline.source.requestSchemas;
+    if (schemas !== undefined) {
+      const violation = bodySchemaRefusal(schemas, pipeline.source.id, event, request.rawBody);
+      if (violation) return refusal(violation, event);
+    }
+    return { ok: true, event };
   }
 
   return {
@@ -87,33 +119,17 @@ export function createWebhookCore({ pipelines, sink, clientKey }: WebhookCoreDep
       }
     },
 
-    async receive({ pipeline }, request, unverified) {
-      try {
-        // The receive time is the verifier's "now": one clock reading a request, none in the core.
-        pipeline.verifier.verify(request, request.receivedAt.getTime());
-      } catch (error) {
-        return error instanceof VerificationError ? badSignature(error) : refusalOf(error);
-      } finally {
-        unverified.release();
-      }
-      let event: NormalizedEvent;
-      try {
-        event = pipeline.normalize(request);
-      } catch (error) {
-        return error instanceof EventError ? refusal(new HttpError(error.code, error.message)) : refusalOf(error);
-      }
-      // After verification (nothing unsigned is validated) and once the event name is known.
-      const schemas = pipeline.source.requestSchemas;
-      if (schemas !== undefined) {
-        const violation = bodySchemaRefusal(schemas, pipeline.source.id, event, request.rawBody);
-        if (violation) return refusal(violation, event);
-      }
+    async receive(admitted, request, unverified) {
+      const prepared = prepare(admitted, request, unverified);
+      if (!prepared.ok) return prepared;
+      const { event } = prepared;
       try {
         return { ok: true, id: event.id, event, via: await sink.accept(event) };
       } catch (error) {
         return error instanceof SinkUnavailableError ? unavailable(error, event) : refusalOf(error, event);
       }
     },
+    prepare,
   };
 }
 
@@ -133,6 +149,6 @@ function badSignature(error: VerificationError): Refusal {
   return refusal(new HttpError("invalid_signature", error.message, { verification: error.reason }));
 }
 
-function unavailable(error: SinkUnavailableError, event: NormalizedEvent): Refusal {
+export function unavailable(error: SinkUnavailableError, event: NormalizedEvent): Refusal {
   return refusal(new HttpError("unavailable", "cannot take events right now; retry later", { broker: error.reason }, RETRY_AFTER_UNAVAILABLE), event);
 }

@@ -3,6 +3,7 @@ import type { Route } from "../config/load-routes.js";
 import type { ConfigProblem } from "../config/config-error.js";
 import { isDataItself, outsideVariables } from "./expression-variables.js";
 import { compileFast, type FastExpression } from "./fast-expression.js";
+import { compileResponseMapping, type ResponseMapping } from "./response-mapping.js";
 
 export type Expression = ReturnType<typeof jsonata>;
 
@@ -19,6 +20,8 @@ export interface CompiledRoute {
    * adapters that send JSON send its original bytes.
    */
   readonly identity: boolean;
+  /** A sync route's answer to its caller (`response:`); undefined for other routes. */
+  readonly response?: ResponseMapping | undefined;
   /** Synchronous evaluators of the same expressions, when they fit fast-expression.ts's subset. */
   readonly fast: {
     readonly filter?: FastExpression | undefined;
@@ -40,6 +43,7 @@ export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledR
   const when = route.when === undefined ? undefined : compile(route, "when", route.when, problems);
   const mapping = compile(route, "mapping", route.mapping, problems);
   if (filter) checkFilterReadsNoEnrichment(route, filter, problems);
+  const response = route.sync ? compileResponseMapping(route, problems) : undefined;
   if (mapping === undefined || problems.length > before) return undefined;
   return {
     route,
@@ -47,6 +51,7 @@ export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledR
     when,
     mapping,
     identity: isDataItself(mapping.ast()),
+    ...(response ? { response } : {}),
     fast: { filter: filter && compileFast(filter.ast()), when: when && compileFast(when.ast()), mapping: compileFast(mapping.ast()) },
   };
 }

@@ -6,6 +6,9 @@ import { parseEventMessage } from "./parse-event-message.js";
 import { processEvent, type ProcessDeps } from "./process-event.js";
 import type { Outcome } from "../contracts/outcome.js";
 import { attemptOf, settlement } from "./settlement.js";
+import { SYNC_STATUS_HEADER } from "../contracts/sync-call.js";
+import type { CloudEvent } from "../contracts/cloud-event.js";
+import { syncAnswer } from "./sync-reply.js";
 
 export interface RouteWorkerDeps extends ProcessDeps {
   readonly queues: RouteQueues;
@@ -55,8 +58,13 @@ export class RouteWorker {
       ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
       : { kind: "dead", reason: "poison", error: parsed.error };
     const eventId = parsed.ok ? parsed.event.id : (message.properties.messageId as string | undefined);
+    // Answered before settling: the caller waits on it, and the settlement changes nothing it says.
+    const replied =
+      route.sync && typeof message.properties.replyTo === "string" && (await this.#reply(message, outcome, parsed.ok ? parsed.event : undefined));
     try {
-      await this.#settle(message, outcome, attempt);
+      // A failed sync call is answered, not dead-lettered: its caller holds the request and decides.
+      if (replied) this.channel.ack(message);
+      else await this.#settle(message, outcome, attempt);
     } catch (error) {
       // Could not move it on (channel closed, publish refused): leave it unacked. The broker gives
       // it back after a reconnect, and the dedup record makes that harmless.
@@ -65,6 +73,28 @@ export class RouteWorker {
     }
     this.#log(outcome, route.id, eventId, attempt);
     this.deps.onOutcome?.(outcome, { routeId: route.id, eventId, attempt });
+  }
+
+  /**
+   * A sync call's answer, to the caller's direct reply-to address. Not confirmed: if the caller's
+   * ingress is gone (or past the deadline) nobody reads it, and the broker drops it.
+   */
+  async #reply(message: ConsumeMessage, outcome: Outcome, event: CloudEvent | undefined): Promise<boolean> {
+    const answer = await syncAnswer(outcome, event, this.deps.compiled.response);
+    if (!answer) return false;
+    const { replyTo, correlationId } = message.properties as { replyTo: string; correlationId?: string };
+    try {
+      this.channel.publish("", replyTo, Buffer.from(answer.body), {
+        correlationId,
+        contentType: "application/json",
+        headers: { [SYNC_STATUS_HEADER]: answer.status },
+      });
+    } catch (error) {
+      this.deps.logger.warn({ route: this.deps.compiled.route.id, id: event?.id, err: (error as Error).message }, "could not send the sync answer");
+      return false;
+    }
+    this.deps.logger.info({ route: this.deps.compiled.route.id, id: event?.id, status: answer.status }, "sync call answered");
+    return true;
   }
 
   async #settle(message: ConsumeMessage, outcome: Outcome, attempt: number): Promise<void> {

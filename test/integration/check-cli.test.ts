@@ -15,7 +15,7 @@ describe("webhook-router check", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/note: not set here \(fine for check, required by start\): .*TRACKTILE_WEBHOOK_SECRET/);
     expect(result.stdout).toMatch(/✓ tracktile-order-completed-to-quickbooks › a completed order with two lines/);
-    expect(result.stdout).toMatch(/examples: 8 passed, 0 failed/);
+    expect(result.stdout).toMatch(/examples: 9 passed, 0 failed/);
   });
 
   it("reads only ROUTES_DIR: a router setting it never uses being wrong (a CI job's PORT) does not stop it", async () => {

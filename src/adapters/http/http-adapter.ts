@@ -57,7 +57,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         logger.info("target refused the access token; fetching a new one and repeating once");
         ({ answer } = await send());
       }
-      if (answer.status >= 200 && answer.status < 300) return { status: answer.status, ...createdId(answer.text) };
+      if (answer.status >= 200 && answer.status < 300) return answered(answer.status, answer.text);
       throw errorFromAnswer(answer, { target: context.target, scrubber });
     },
     close: () => pools.close(),
@@ -83,8 +83,9 @@ class DeliveryContext implements CallContext {
   }
 }
 
-/** The target's id for what it created, when it answers a JSON object with an `id`. */
-function createdId(text: string): { targetId?: string } {
-  const id = (parseJson(text) as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" || typeof id === "number" ? { targetId: String(id) } : {};
+/** The receipt: the target's id for what it created (a JSON object's `id`), and its answer for a sync route's response mapping. */
+function answered(status: number, text: string): DeliveryReceipt {
+  const response = parseJson(text);
+  const id = (response as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" || typeof id === "number" ? { status, targetId: String(id), response } : { status, response };
 }

@@ -49,13 +49,14 @@ export function createOdooAdapter(id: string, config: OdooDestination, logger: L
           await client.callMethod(model, "action_confirm", [existingId], call);
         }
         logger.debug({ model, targetId: existingId, onExisting: payload.onExisting }, "odoo record already exists");
-        return { targetId: String(existingId), alreadyDone: true };
+        return { targetId: String(existingId), alreadyDone: true, response: { id: existingId, model, alreadyDone: true } };
       }
 
       const created = await client.create(model, values, call);
       if (confirm) await client.callMethod(model, "action_confirm", [created], call);
       logger.debug({ model, targetId: created }, "odoo record created");
-      return { targetId: String(created) };
+      // `response`: what a sync route's response mapping reads (the record, and whether it was new).
+      return { targetId: String(created), response: { id: created, model, alreadyDone: false } };
     },
   };
 }

@@ -28,10 +28,15 @@ export interface SourceEvents {
   readonly routes: readonly Route[];
 }
 
-/** Per source (in id order), the events the routing table names and the routes that consume them. */
+/**
+ * Per webhook source (in id order), the events the routing table names and the routes that consume
+ * them. API endpoints (`api:`) are left out: their calls go straight to their sync route's queue,
+ * never through the exchange, and they are not served under `/webhooks/`.
+ */
 export function sourceEvents(table: RoutingTable): SourceEvents[] {
   const routes = [...table.routes.values()];
   return [...table.sources.values()]
+    .filter((source) => !source.api)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((source) => ({
       source,

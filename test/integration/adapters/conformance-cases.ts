@@ -75,7 +75,7 @@ const http: ConformanceCase = {
           "content-type": "application/json",
           authorization: `Bearer ${fake.issuedTokens[0]}`,
         });
-        expect(receipt).toEqual({ status: 201, targetId: fake.records[0]?.id });
+        expect(receipt).toEqual({ status: 201, targetId: fake.records[0]?.id, response: { id: fake.records[0]?.id } });
       },
       close: () => fake.close(),
     };
@@ -114,7 +114,7 @@ function odoo(api: "jsonrpc" | "json2"): ConformanceCase {
             partner_id: 15,
           });
           const [record] = fake.records("sale.order");
-          expect(receipt).toEqual({ targetId: String(record?.id) });
+          expect(receipt).toEqual({ targetId: String(record?.id), response: { id: record?.id, model: "sale.order", alreadyDone: false } });
           if (api === "json2") {
             expect(fake.requests.map((request) => request.path)).toEqual(["/json/2/sale.order/search_read", "/json/2/sale.order/create"]);
             for (const request of fake.requests)

@@ -108,7 +108,7 @@ describe("http adapter: OAuth2 client credentials", () => {
     await adapter.deliver(deliveryOf({ n: 1 }));
     sink.expireToken();
     const delivery = deliveryOf({ n: 2 });
-    await expect(adapter.deliver(delivery)).resolves.toEqual({ status: 201, targetId: "rec-2" });
+    await expect(adapter.deliver(delivery)).resolves.toEqual({ status: 201, targetId: "rec-2", response: { id: "rec-2" } });
     expect(sink.tokenRequests).toBe(2);
     const calls = sink.requestsTo("/in");
     expect(calls).toHaveLength(3);

@@ -88,7 +88,11 @@ describe("odoo adapter (JSON-RPC): errors that arrive as HTTP 200", () => {
 describe.each(["jsonrpc", "json2"] as const)("odoo adapter (%s): find by reference, then create", (api) => {
   it("skips a record that exists, reporting alreadyDone and its id", async () => {
     const existing = odoo.seed("sale.order", { client_order_ref: "PO-7", partner_id: 3 });
-    await expect(odooAdapter(api).deliver(deliveryOf(order("PO-7")))).resolves.toEqual({ targetId: String(existing), alreadyDone: true });
+    await expect(odooAdapter(api).deliver(deliveryOf(order("PO-7")))).resolves.toEqual({
+      targetId: String(existing),
+      alreadyDone: true,
+      response: { id: existing, model: "sale.order", alreadyDone: true },
+    });
     expect(odoo.calls.map((call) => call.method)).toEqual(["search_read"]);
   });
 

@@ -1,0 +1,53 @@
+import type { NormalizedEvent } from "./normalized-event.js";
+
+/**
+ * A synchronous API call (`POST /api/{endpointId}`) sent to its route's queue, RPC-style over
+ * RabbitMQ's direct reply-to: the ingress publishes the event with `replyTo` and a correlation
+ * id, a worker runs the route and publishes the answer back. The ingress sees only this port.
+ */
+export interface SyncCaller {
+  /**
+   * Resolves once the event is confirmed in `routeId`'s queue and then either answered or past
+   * `deadlineMs` (counted from the call). Rejects with SinkUnavailableError when the broker cannot
+   * take it (nothing was sent: the caller gets 503).
+   */
+  call(routeId: string, event: NormalizedEvent, deadlineMs: number): Promise<SyncReply>;
+  readonly ready: boolean;
+}
+
+/** The worker's answer (status and JSON body text), or none within the deadline. */
+export type SyncReply =
+  | SyncAnswered
+  /** `late` resolves with the answer if it comes after all (the work goes on), or undefined once nobody waits any more. */
+  | { readonly kind: "deadline"; readonly late: Promise<SyncAnswered | undefined> };
+
+export interface SyncAnswered {
+  readonly kind: "answer";
+  readonly status: number;
+  readonly body: string;
+}
+
+/** The AMQP header of a reply message that carries the HTTP status the caller gets. */
+export const SYNC_STATUS_HEADER = "x-sync-status";
+
+/** RabbitMQ's direct reply-to pseudo-queue. */
+export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
+
+/** What the state store keeps of a call made with an `Idempotency-Key`. */
+export type IdempotentEntry =
+  /** No call with this key in the window: this one goes ahead (the key is now held as pending). */
+  | { readonly kind: "new" }
+  /** A call with this key is still running (or died before answering, until `pendingMs` passes). */
+  | { readonly kind: "pending" }
+  /** The first call's answer, returned again. */
+  | { readonly kind: "done"; readonly status: number; readonly body: string };
+
+/** `Idempotency-Key`s of synchronous calls, per endpoint, kept for a window (state store). */
+export interface IdempotencyStore {
+  /** Takes the key for this call, or says why not; `pendingMs` bounds how long a call may hold it unanswered. */
+  begin(endpointId: string, key: string, pendingMs: number): Promise<IdempotentEntry>;
+  /** Stores the answer for `windowMs`. */
+  finish(endpointId: string, key: string, status: number, body: string, windowMs: number): Promise<void>;
+  /** Lets the key go without an answer (the call was refused before anything ran). */
+  abandon(endpointId: string, key: string): Promise<void>;
+}
