@@ -24,6 +24,17 @@ export function routeQueues(prefix: string, routeId: string): RouteQueues {
  */
 export const DELIVERY_LIMIT = 20;
 
+/**
+ * How many POSTs an asynchronous endpoint's callback gets, the first included: its retries wait
+ * in its sync route's delay queues (with the route's `retry` delays), so every sync route has them.
+ */
+export const CALLBACK_ATTEMPTS = 5;
+
+/** The last attempt a route's delay queues are declared for (`.retry.2` … `.retry.{n}`). */
+export function retryAttempts(route: Pick<Route, "sync" | "retry">): number {
+  return route.sync ? Math.max(route.retry.attempts, CALLBACK_ATTEMPTS) : route.retry.attempts;
+}
+
 // Quorum queues survive a node loss, and at-least-once dead-lettering (which needs reject-publish)
 // means a message moving between queues cannot vanish on the way.
 const QUORUM = { "x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish" };
@@ -53,7 +64,7 @@ export async function declareRouteTopology(channel: Channel, exchange: string, p
   // One delay queue per attempt: a queue only expires its head, so mixing short and long delays in
   // one queue would hold short ones behind long ones. Within one attempt delays differ only by jitter.
   const delay = { durable: true, arguments: { ...QUORUM, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queues.main } };
-  for (let attempt = 2; attempt <= route.retry.attempts; attempt += 1) await channel.assertQueue(queues.retry(attempt), delay);
+  for (let attempt = 2; attempt <= retryAttempts(route); attempt += 1) await channel.assertQueue(queues.retry(attempt), delay);
   // Held-back copies all wait the route's base delay, so expiring only the head holds none back.
   await channel.assertQueue(queues.busy, delay);
   return queues;

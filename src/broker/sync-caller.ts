@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
 import { SinkUnavailableError } from "../contracts/event-sink.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
-import { DIRECT_REPLY_TO, SYNC_STATUS_HEADER, type SyncAnswered, type SyncCaller } from "../contracts/sync-call.js";
+import { CALLBACK_URL_HEADER, DIRECT_REPLY_TO, SYNC_STATUS_HEADER, type SyncAnswered, type SyncCaller } from "../contracts/sync-call.js";
 import { connectBroker, watchChannel } from "./connection.js";
 
 export interface SyncCallerOptions {
@@ -70,7 +70,7 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
     },
   });
 
-  const confirm = (on: ConfirmChannel, routeId: string, event: NormalizedEvent, correlationId: string) =>
+  const confirm = (on: ConfirmChannel, routeId: string, event: NormalizedEvent, correlationId: string, callbackUrl?: string) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SinkUnavailableError("no confirm from the broker in time", "timeout")), options.confirmTimeoutMs);
       const properties = {
@@ -80,7 +80,8 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
         contentType: CLOUDEVENTS_CONTENT_TYPE,
         timestamp: Math.floor(Date.now() / 1000),
         appId: "webhook-router",
-        replyTo: DIRECT_REPLY_TO,
+        // An asynchronous call is answered by its callback, not on this channel.
+        ...(callbackUrl === undefined ? { replyTo: DIRECT_REPLY_TO } : { headers: { [CALLBACK_URL_HEADER]: callbackUrl } }),
         correlationId,
         mandatory: true,
       };
@@ -135,6 +136,20 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
         pending.delete(correlationId);
       });
       return { kind: "deadline", late };
+    },
+    async send(routeId, event, callbackUrl) {
+      const on = channel;
+      if (!on) throw new SinkUnavailableError("not connected to the broker", "not_connected");
+      const correlationId = randomUUID();
+      // The broker returns an unroutable message before it confirms it: the return is seen first.
+      let returned = false;
+      pending.set(correlationId, { answered: () => (returned = true) });
+      try {
+        await confirm(on, routeId, event, correlationId, callbackUrl);
+      } finally {
+        pending.delete(correlationId);
+      }
+      if (returned) throw new SinkUnavailableError("the endpoint's route queue does not exist yet", "nacked");
     },
     async close() {
       for (const waiting of pending.values()) waiting.answered(undefined);

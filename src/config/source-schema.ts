@@ -78,16 +78,44 @@ const requestSchemaSchema = z
  * The source is a synchronous API endpoint, `POST /api/{sourceId}`, instead of a webhook: each
  * call runs `route` (a `sync: true` route) and answers with its mapped response.
  */
+/**
+ * Where an asynchronous endpoint POSTs each call's result (see the README's "Asynchronous API
+ * endpoints"), signed with Standard Webhooks.
+ */
+const callbackSchema = z
+  .object({
+    /** The callback URL when the caller gives none. */
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    /** The caller may give its own callback URL in `X-Callback-Url` (checked: https, a public address). @defaultValue false */
+    allowRequestUrl: z.boolean().default(false),
+    /** A caller's `http:` URL is accepted too. @defaultValue false */
+    allowHttp: z.boolean().default(false),
+    /** A caller's URL may name a private, loopback or link-local address (SSRF: only for trusted callers). @defaultValue false */
+    allowPrivate: z.boolean().default(false),
+    /** The Standard Webhooks signing secret, `whsec_<base64>`. */
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, "expected a Standard Webhooks secret: whsec_<base64>"),
+  })
+  .strict()
+  .refine((callback) => callback.url !== undefined || callback.allowRequestUrl, "give `url`, `allowRequestUrl: true`, or both");
+
 const apiSchema = z
   .object({
     /** The one `sync: true` route that answers the calls. */
     route: z.string().min(1),
+    /** `sync`: the caller waits for the answer; `async`: `202 {id}` at once, the result POSTed to the callback. @defaultValue sync */
+    mode: z.enum(["sync", "async"]).default("sync"),
+    /** Where an `async` endpoint's results go. */
+    callback: callbackSchema.optional(),
     /** How long the caller waits for the answer before a `504`. @defaultValue 10s */
     deadline: durationSchema.default(10_000),
     /** How long the answer to a call with an `Idempotency-Key` is kept and returned again. @defaultValue 24h */
     idempotencyWindow: durationSchema.default(86_400_000),
   })
-  .strict();
+  .strict()
+  .refine((api) => (api.mode === "async") === (api.callback !== undefined), {
+    message: "an `async` endpoint needs a `callback`, and only it has one",
+    path: ["callback"],
+  });
 
 export const sourceSchema = z
   .object({
@@ -106,4 +134,5 @@ export const sourceSchema = z
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type ApiEndpointConfig = z.infer<typeof apiSchema>;
+export type CallbackConfig = z.infer<typeof callbackSchema>;
 export type EventSelectors = z.infer<typeof eventSchema>;

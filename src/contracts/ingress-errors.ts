@@ -36,6 +36,12 @@ export const INGRESS_ERRORS = {
     retryable: false,
     description: "the body does not match the source's request schema for its event name; `violations` lists each (a JSON Pointer and a message)",
   },
+  invalid_callback_url: {
+    status: 400,
+    retryable: false,
+    description:
+      "asynchronous API endpoints: an X-Callback-Url that is not allowed (not https, a private address, unresolvable, or not accepted from callers)",
+  },
   invalid_idempotency_key: { status: 400, retryable: false, description: "an Idempotency-Key that is empty or longer than 255 characters" },
   in_progress: { status: 409, retryable: true, description: "a call with the same Idempotency-Key is still running; retry after it answers" },
   already_processed: {

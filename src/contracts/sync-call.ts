@@ -12,6 +12,11 @@ export interface SyncCaller {
    * take it (nothing was sent: the caller gets 503).
    */
   call(routeId: string, event: NormalizedEvent, deadlineMs: number): Promise<SyncReply>;
+  /**
+   * An asynchronous call: resolves once the event is confirmed in `routeId`'s queue, carrying its
+   * callback URL; the worker POSTs the result there. Rejects with SinkUnavailableError as `call`.
+   */
+  send(routeId: string, event: NormalizedEvent, callbackUrl: string): Promise<void>;
   readonly ready: boolean;
 }
 
@@ -29,6 +34,15 @@ export interface SyncAnswered {
 
 /** The AMQP header of a reply message that carries the HTTP status the caller gets. */
 export const SYNC_STATUS_HEADER = "x-sync-status";
+
+/** The AMQP header of an asynchronous call's message that carries where its result goes. */
+export const CALLBACK_URL_HEADER = "x-callback-url";
+
+/**
+ * Set on the copy of an asynchronous call whose callback POST is retried: its body is then the
+ * callback's payload (the route has run; only the POST is left to do).
+ */
+export const CALLBACK_PAYLOAD_HEADER = "x-callback-payload";
 
 /** RabbitMQ's direct reply-to pseudo-queue. */
 export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { runAsyncCall } from "./async-call.js";
 import { HttpError } from "./http-error.js";
 import type { IngressMetrics } from "./ingress-metrics.js";
 import { admitBody, readBody } from "./read-body.js";
@@ -25,7 +26,8 @@ export type ApiHandler = (request: IncomingMessage, response: ServerResponse, en
 /**
  * `POST /api/{endpointId}`: a synchronous call. Admitted, read, verified, normalized and checked
  * against the request schema exactly as a webhook is (the same core); then, instead of a 202, the
- * call runs through its sync route and the caller gets the route's answer (ingress/sync-call.ts).
+ * call runs through its sync route and the caller gets the route's answer (ingress/sync-call.ts) —
+ * or, for an `async` endpoint, `202 {id}` and the answer later at its callback (ingress/async-call.ts).
  */
 export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
   const { core, logger, metrics } = deps;
@@ -73,7 +75,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       if (!api) throw new Error(`source ${endpointId} is not an API endpoint`);
       const key = idempotencyKeyOf(request.headers["idempotency-key"]);
       if (key instanceof HttpError) return { ok: false, error: key, event: undefined, cause: undefined };
-      if (key !== undefined && !deps.idempotency) {
+      if (key !== undefined && !deps.idempotency && api.mode === "sync") {
         return { ok: false, error: new HttpError("internal", "Idempotency-Key needs the state store"), event: undefined, cause: undefined };
       }
       reservation = deps.budget.open();
@@ -88,6 +90,8 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       const headers = { ...request.headers, [CALL_ID_HEADER]: id };
       const prepared = core.prepare(admitted, { rawBody, headers, urlEventName: API_EVENT_NAME, receivedAt: new Date() }, reservation);
       if (!prepared.ok) return prepared;
+      // Asynchronous: an Idempotency-Key needs no store, its fixed event id is the claim's dedup key.
+      if (api.mode === "async") return runAsyncCall(deps.caller, api, prepared.event, request.headers);
       return runSyncCall(deps, endpointId, api, prepared.event, key);
     }
   };

@@ -6,7 +6,8 @@ import { parseEventMessage } from "./parse-event-message.js";
 import { processEvent, type ProcessDeps } from "./process-event.js";
 import type { Outcome } from "../contracts/outcome.js";
 import { attemptOf, settlement } from "./settlement.js";
-import { SYNC_STATUS_HEADER } from "../contracts/sync-call.js";
+import { CALLBACK_PAYLOAD_HEADER, CALLBACK_URL_HEADER, SYNC_STATUS_HEADER } from "../contracts/sync-call.js";
+import { callbackPayload, postCallback, type CallbackSettings } from "./callback-post.js";
 import type { CloudEvent } from "../contracts/cloud-event.js";
 import { syncAnswer } from "./sync-reply.js";
 
@@ -15,6 +16,8 @@ export interface RouteWorkerDeps extends ProcessDeps {
   readonly logger: Logger;
   /** Told of every outcome (delivery log, alerts, metrics). */
   readonly onOutcome?: (outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }) => void;
+  /** Set when the route answers an asynchronous API endpoint: where and how its results are POSTed. */
+  readonly callback?: CallbackSettings | undefined;
 }
 
 /**
@@ -53,6 +56,10 @@ export class RouteWorker {
   async #handle(message: ConsumeMessage): Promise<void> {
     const { route } = this.deps.compiled;
     const attempt = attemptOf(message.properties.headers);
+    const callbackUrl = message.properties.headers?.[CALLBACK_URL_HEADER];
+    if (route.sync && typeof callbackUrl === "string" && this.deps.callback) {
+      return this.#handleAsync(message, callbackUrl, attempt, this.deps.callback);
+    }
     const parsed = parseEventMessage(message.content);
     const outcome: Outcome = parsed.ok
       ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
@@ -73,6 +80,56 @@ export class RouteWorker {
     }
     this.#log(outcome, route.id, eventId, attempt);
     this.deps.onOutcome?.(outcome, { routeId: route.id, eventId, attempt });
+  }
+
+  /**
+   * An asynchronous call: the route runs once (its first message), its answer becomes the callback's
+   * payload, and the POST is the step that is retried — a copy whose body is the payload goes
+   * through the route's delay queues, then to its dead-letter queue, like any delivery.
+   */
+  async #handleAsync(message: ConsumeMessage, url: string, attempt: number, callback: CallbackSettings): Promise<void> {
+    const { route } = this.deps.compiled;
+    const id = String(message.properties.messageId);
+    let payload: string;
+    if (message.properties.headers?.[CALLBACK_PAYLOAD_HEADER]) payload = message.content.toString("utf8");
+    else {
+      const parsed = parseEventMessage(message.content);
+      const outcome: Outcome = parsed.ok
+        ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
+        : { kind: "dead", reason: "poison", error: parsed.error };
+      this.#log(outcome, route.id, id, attempt);
+      this.deps.onOutcome?.(outcome, { routeId: route.id, eventId: id, attempt });
+      // Already run (a redelivery, a repeated Idempotency-Key): its callback was sent then.
+      const answer =
+        outcome.kind === "duplicate" ? undefined : await syncAnswer(outcome, parsed.ok ? parsed.event : undefined, this.deps.compiled.response);
+      if (!answer) return this.#settleOrLeave(message, outcome, attempt, id);
+      payload = callbackPayload(id, answer);
+    }
+    const failed = await postCallback(url, payload, id, attempt, callback);
+    if (failed)
+      this.deps.logger.warn({ route: route.id, id, attempt, status: failed.status, err: failed.error, next: failed.kind }, "callback failed");
+    else this.deps.logger.info({ route: route.id, id, attempt }, "callback delivered");
+    const carrying = {
+      ...message,
+      content: Buffer.from(payload),
+      properties: {
+        ...message.properties,
+        contentType: "application/json",
+        headers: { ...message.properties.headers, [CALLBACK_PAYLOAD_HEADER]: 1 },
+      },
+    };
+    await this.#settleOrLeave(carrying, failed ?? { kind: "duplicate" }, attempt, id);
+  }
+
+  async #settleOrLeave(message: ConsumeMessage, outcome: Outcome, attempt: number, id: string): Promise<void> {
+    try {
+      await this.#settle(message, outcome, attempt);
+    } catch (error) {
+      this.deps.logger.warn(
+        { route: this.deps.compiled.route.id, id, err: (error as Error).message },
+        "could not settle message; it will be redelivered",
+      );
+    }
   }
 
   /**

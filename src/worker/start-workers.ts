@@ -8,7 +8,7 @@ import type { Adapter } from "../adapters/port.js";
 import type { TokenStore } from "../contracts/token-store.js";
 import { nextRefusal, type BrokerRefusal } from "../broker/broker-failure.js";
 import { connectBroker, openConnection, watchChannel } from "../broker/connection.js";
-import { declareRouteTopology, routeQueues } from "../broker/route-topology.js";
+import { CALLBACK_ATTEMPTS, declareRouteTopology, routeQueues } from "../broker/route-topology.js";
 import type { BrokerEnv } from "../broker/broker-env.js";
 import type { WorkerEnv } from "./worker-env.js";
 import type { RoutingTable } from "../config/load-routes.js";
@@ -19,6 +19,7 @@ import type { CompiledRoute } from "../mapping/compile-route.js";
 import { createDestinationLimiter, type DestinationLimiter } from "./destination-limiter.js";
 import { createEnricher } from "./enrich.js";
 import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
+import type { CallbackSettings } from "./callback-post.js";
 
 export interface WorkerOptions {
   readonly env: Pick<BrokerEnv, "AMQP_URL" | "AMQP_EXCHANGE" | "QUEUE_PREFIX"> & WorkerEnv;
@@ -96,6 +97,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       enrich: createEnricher(compiled.route.id, compiled.route.enrich),
       timeoutMs,
       claims: { store: options.claims, owner, leaseMs },
+      callback: callbackSettings(table, compiled.route, timeoutMs),
     };
   });
 
@@ -167,4 +169,16 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       await Promise.all([...adapters.values()].map((adapter) => adapter.close?.().catch(() => {})));
     },
   };
+}
+
+/** The callback of the asynchronous endpoint a sync route answers, if it answers one. */
+function callbackSettings(table: RoutingTable, route: CompiledRoute["route"], timeoutMs: number): CallbackSettings | undefined {
+  if (!route.sync) return undefined;
+  for (const source of table.sources.values()) {
+    const callback = source.api?.route === route.id ? source.api.callback : undefined;
+    if (!callback) continue;
+    const backoff = { baseMs: route.retry.baseDelay, maxMs: route.retry.maxDelay, jitter: route.retry.jitter };
+    return { secret: callback.secret, timeoutMs, attempts: CALLBACK_ATTEMPTS, backoff };
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import amqplib from "amqplib";
-import { routeQueues } from "../../src/broker/route-topology.js";
+import { retryAttempts, routeQueues } from "../../src/broker/route-topology.js";
 import type { RoutingTable } from "../../src/config/load-routes.js";
 import { startRouter, type Role, type RunningRouter } from "../../src/main.js";
 import { AMQP_URL } from "./rabbit.js";
@@ -116,7 +116,7 @@ export async function deleteRouteQueues(prefix: string, table: RoutingTable): Pr
   for (const route of table.routes.values()) {
     const queues = routeQueues(prefix, route.id);
     const names = [queues.main, queues.dead, queues.busy];
-    for (let attempt = 2; attempt <= route.retry.attempts; attempt += 1) names.push(queues.retry(attempt));
+    for (let attempt = 2; attempt <= retryAttempts(route); attempt += 1) names.push(queues.retry(attempt));
     for (const name of names) await channel.deleteQueue(name).catch(() => {});
   }
   await connection.close().catch(() => {});
