@@ -134,4 +134,14 @@ describe("POST /api/{endpointId} in async mode: 202 at once, the result POSTed t
     for (const request of tries) expect(verified(request)).toMatchObject({ status: 200, body: { sku: "SKU-RETRY" } });
     expect(sink.requestsTo("/jobs/SKU-RETRY")).toHaveLength(1);
   });
+
+  it("dead-letters the callback's payload when the receiver refuses it for good (410)", async () => {
+    receiver.failNext(1, 410);
+    const answer = await call(harness, { sku: "SKU-GONE" });
+    expect(answer.status).toBe(202);
+    const dead = await harness.nextIn(`${harness.prefix}job-run.dead`);
+    expect(JSON.parse(dead.content.toString())).toMatchObject({ id: answer.body.id, status: 200, body: { sku: "SKU-GONE" } });
+    expect(dead.properties.headers).toMatchObject({ "x-error-kind": "permanent", "x-callback-url": `${receiver.url}/hook` });
+    expect(callbacksFor(answer.body.id)).toHaveLength(1);
+  });
 });
