@@ -67,6 +67,14 @@ if (runs.some((run) => run.results.longrun)) {
     `| 5 · long run | RSS start / peak / end MiB | ${cells(long((l) => `${fmt(l.rssMiB.start)} / ${fmt(l.rssMiB.peak)} / ${fmt(l.rssMiB.end)}`))} |`,
   );
 }
+const sync = (pick) => (run) => (run.results.sync && !run.results.sync.error ? pick(run.results.sync) : undefined);
+if (runs.some((run) => run.results.sync)) {
+  const figures = (x) => `${ms(x.latencyMs.p50)} / ${ms(x.latencyMs.p99)}`;
+  lines.push(
+    `| 7 · sync API, paced | p50 / p99 ms (webhook 202 at the same rate) | ${cells(sync((y) => `${figures(y.sync)} (${figures(y.webhook)})`))} |`,
+  );
+  lines.push(`| 7 · sync API, paced | p50 / p99 ÷ webhook 202 | ${cells(sync((y) => `**${y.syncOverWebhook.p50} / ${y.syncOverWebhook.p99}**`))} |`);
+}
 lines.push("");
 for (const [i, run] of runs.entries()) {
   const m = run.machine;

@@ -180,6 +180,44 @@ export function printTable(results, config) {
         ),
       );
   }
+  printSync(results.sync);
   const peak = results.throughput?.["router LOG_LEVEL=info"]?.rssMiB;
   if (peak) console.log(`\n5  router RSS under scenario 1 (info): start ${fmt(peak.start)}, peak ${fmt(peak.peak)}, end ${fmt(peak.end)} MiB`);
+}
+
+function printSync(sync) {
+  if (!sync) return;
+  console.log("");
+  if (sync.error) return console.log(`7  sync API endpoint: ${sync.error}`);
+  const row = (label, result, ratios) => [
+    `  ${label}`,
+    fmt(result.acceptedPerS),
+    ms(result.latencyMs.p50),
+    ms(result.latencyMs.p99),
+    ms(result.latencyMs.p999),
+    fmt(result.cpu?.server?.usPerRequest),
+    fmt(result.cpu?.worker?.usPerRequest),
+    fmt(result.non2xx + result.errors),
+    fmt(result.cpu?.other?.coreShare, 2),
+    ratios?.p50 ?? "",
+    ratios?.p99 ?? "",
+  ];
+  console.log(
+    table(
+      [
+        `7  ${fmt(sync.rate)} req/s paced, stand-in ${sync.standInDelayMs} ms`,
+        "2xx/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "ingress µs/req",
+        "worker µs/req",
+        "non-2xx",
+        "other cores",
+        "p50 ÷ webhook",
+        "p99 ÷ webhook",
+      ],
+      [row("webhook → 202", sync.webhook), row("sync API → 200", sync.sync, sync.syncOverWebhook)],
+    ),
+  );
 }

@@ -33,6 +33,8 @@ const config = {
   workerEvents: number("BENCH_WORKER_EVENTS", 20_000),
   workerTimeoutS: number("BENCH_WORKER_TIMEOUT", 180),
   longEvents: number("BENCH_LONG_EVENTS", long ? 1_000_000 : 200_000),
+  syncRate: number("BENCH_SYNC_RATE", 200),
+  standInDelayMs: number("BENCH_STANDIN_DELAY_MS", 2),
   logLevel: env.BENCH_LOG_LEVEL || "info",
   routerNodeOptions: ROUTER_NODE_OPTIONS,
   waitQuietS: env.BENCH_WAIT_QUIET ? number("BENCH_WAIT_QUIET", 0) : 0,

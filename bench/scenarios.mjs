@@ -2,6 +2,7 @@
 // plain data for the table (report.mjs) and the JSON results file.
 import { ingressScenario, referenceTarget, routerTarget, runLong } from "./ingress-scenarios.mjs";
 import { runHostile } from "./hostile-scenario.mjs";
+import { runSync } from "./sync-scenario.mjs";
 import { runWorker } from "./worker-scenario.mjs";
 
 export const SCENARIOS = {
@@ -78,6 +79,11 @@ export const SCENARIOS = {
   longrun: {
     title: "memory over a long run: RSS at start, peak and end of N accepted events at full speed",
     run: runLong,
+  },
+
+  sync: {
+    title: `synchronous API endpoint: p50/p99 at ${Number(process.env.BENCH_SYNC_RATE || 200)} req/s paced against a stand-in destination, beside the webhook 202 at the same rate`,
+    run: runSync,
   },
 
   hostile: {

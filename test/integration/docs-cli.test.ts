@@ -39,6 +39,7 @@ describe("webhook-router docs", () => {
     expect(printed).toEqual(plain(ingressOpenApiDocument({ table: shippedTable(), settings })));
     expect(printed.components.schemas["tracktile.shipment.status.changed"]).toEqual(SHIPMENT);
     expect(printed.paths["/webhooks/tracktile/{eventName}"].post.responses).toHaveProperty("422");
+    expect(Object.keys(printed.paths["/api/trackvia-quote"].post.responses)).toEqual(expect.arrayContaining(["200", "409", "422", "502", "504"]));
   });
 
   it("refuses an unknown document or format with the usage, exit 2", async () => {

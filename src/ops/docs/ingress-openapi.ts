@@ -5,6 +5,8 @@ import { openApiPlacement, requestBodySchema, requestBodyText } from "./ingress-
 import { errorResponse, ingressComponents, webhookErrors } from "./ingress-responses.js";
 import { placedSchemas, requestBodySchemas, type SourceBodySchemas } from "./request-body-schemas.js";
 import { verificationDoc } from "./verification-scheme.js";
+import { apiEndpointDocs } from "./api-endpoint-paths.js";
+import { type HeaderParameter, headerParameters, sizeText } from "./header-parameters.js";
 import { probePaths } from "./probe-paths.js";
 
 const ACCEPTED = {
@@ -14,7 +16,7 @@ const ACCEPTED = {
 
 /**
  * The OpenAPI 3.1 document of the ingress, generated from the routing table: each source's two
- * webhook URLs with its verification (a security scheme, plus any other headers it requires), its
+ * webhook URLs (and each API endpoint's URL, api-endpoint-paths.ts) with its verification (a security scheme, plus any other headers it requires), its
  * limits, its request schemas (the body, and `422` with the violations) and its answers; the health
  * and metrics probes. Served by the admin API at
  * `/openapi-ingress.json` and printed by `webhook-router docs openapi`.
@@ -28,25 +30,21 @@ export function ingressOpenApiDocument(input: DocumentInput) {
     const { id, verify } = events.source;
     const verification = verificationDoc(verify);
     securitySchemes[id] = verification.scheme;
-    const headers = verification.headers.map(({ name, description }) => ({
-      name,
-      in: "header",
-      required: true,
-      description,
-      schema: { type: "string" },
-    }));
+    const headers = headerParameters(verification.headers);
     const schemas = bodies.get(id);
     paths[`/webhooks/${id}`] = { post: webhookOperation(events, schemas, headers, false) };
     paths[`/webhooks/${id}/{eventName}`] = { post: webhookOperation(events, schemas, headers, true) };
   }
-  Object.assign(paths, otherSources(), probePaths);
+  const api = apiEndpointDocs(input.table, bodies);
+  Object.assign(paths, otherSources(), api.paths, probePaths);
+  Object.assign(securitySchemes, api.securitySchemes);
   return {
     openapi: "3.1.0",
     info: {
       title: "webhook-router ingress",
       version: "1",
       description:
-        "The webhook endpoints of one router, generated from its routing table: one pair of URLs per source, each verified over the exact raw bytes. " +
+        "The webhook and API endpoints of one router, generated from its routing table: one pair of URLs per webhook source and one per synchronous API endpoint (`/api/{endpointId}`), each verified over the exact raw bytes. " +
         "Every answer is JSON. Accepted events are published to RabbitMQ as CloudEvents: see the AsyncAPI document of the exchange (admin API `/asyncapi.json`).",
       license: { name: "MIT", identifier: "MIT" },
     },
@@ -59,17 +57,18 @@ export function ingressOpenApiDocument(input: DocumentInput) {
         },
       },
     ],
-    tags: sources.map(({ source }) => ({ name: source.id, ...(source.description ? { description: source.description } : {}) })),
+    tags: [...sources.map(({ source }) => ({ name: source.id, ...(source.description ? { description: source.description } : {}) })), ...api.tags],
     paths,
     components: {
       ...ingressComponents,
-      schemas: { ...ingressComponents.schemas, ...Object.fromEntries(placedSchemas(bodies).map(({ key, schema }) => [key, schema])) },
+      schemas: {
+        ...ingressComponents.schemas,
+        ...Object.fromEntries([...placedSchemas(bodies), ...api.schemas].map(({ key, schema }) => [key, schema])),
+      },
       securitySchemes,
     },
   };
 }
-
-type HeaderParameter = { name: string; in: string; required: boolean; description: string; schema: object };
 
 function webhookOperation(events: SourceEvents, schemas: SourceBodySchemas | undefined, headers: readonly HeaderParameter[], named: boolean) {
   const { source } = events;
@@ -154,11 +153,6 @@ function otherSources() {
 function idText(selectors: readonly string[]): string {
   const where = selectors.map(selectorText).join(", else ");
   return selectors.at(-1) === "hash" ? where : `${where}, else a content hash`;
-}
-
-function sizeText(bytes: number): string {
-  if (bytes % 1048576 === 0) return `${bytes / 1048576} MiB`;
-  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 /** No `parameters` key at all rather than an empty list. */

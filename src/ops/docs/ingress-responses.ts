@@ -2,11 +2,24 @@ import { INGRESS_ERRORS, type IngressErrorCode, MAX_VIOLATIONS } from "../../con
 
 const RETRY_AFTER = { $ref: "#/components/headers/Retry-After" };
 
+/** What an answer carries besides the `Error` body: headers, and the body's other members. */
+export interface ErrorExtras {
+  readonly retryAfter?: boolean;
+  readonly allow?: boolean;
+  /** `violations` (schema_violation): always with that code alone, else only on it. */
+  readonly violations?: boolean;
+  /** Other headers, by name (`{$ref}`s to components.headers). */
+  readonly headers?: Readonly<Record<string, object>>;
+  /** More schemas the body matches (allOf). */
+  readonly body?: readonly object[];
+}
+
 /** One status's answer: the codes it may carry, in the shared `Error` shape (with `violations` where they are listed). */
-export function errorResponse(codes: readonly IngressErrorCode[], extra: { retryAfter?: boolean; allow?: boolean; violations?: boolean } = {}) {
+export function errorResponse(codes: readonly IngressErrorCode[], extra: ErrorExtras = {}) {
   const headers = {
     ...(extra.retryAfter ? { "Retry-After": RETRY_AFTER } : {}),
     ...(extra.allow ? { Allow: { description: "always `POST`", schema: { type: "string", const: "POST" } } } : {}),
+    ...extra.headers,
   };
   return {
     description: codes.map((code) => `\`${code}\`: ${INGRESS_ERRORS[code].description}`).join("; "),
@@ -17,12 +30,26 @@ export function errorResponse(codes: readonly IngressErrorCode[], extra: { retry
           allOf: [
             { $ref: "#/components/schemas/Error" },
             { type: "object", properties: { error: { type: "string", enum: [...codes] } } },
-            ...(extra.violations ? [{ $ref: "#/components/schemas/Violations" }] : []),
+            ...(extra.violations ? [violationsOf(codes)] : []),
+            ...(extra.body ?? []),
           ],
         },
       },
     },
   };
+}
+
+const VIOLATIONS = { $ref: "#/components/schemas/Violations" };
+
+/** `violations`: on every answer of the status when schema_violation is its one code, else on that code's answers only. */
+function violationsOf(codes: readonly IngressErrorCode[]): object {
+  if (codes.length === 1) return VIOLATIONS;
+  return onlyOn("schema_violation", VIOLATIONS);
+}
+
+/** A body schema that applies to one code's answers only: not that code, or the schema. */
+export function onlyOn(code: IngressErrorCode, schema: object): object {
+  return { anyOf: [{ properties: { error: { not: { const: code } } } }, schema] };
 }
 
 /** The answers every webhook POST to a configured source may get, besides 202; 422 where a request schema applies. */
@@ -84,5 +111,14 @@ export const ingressComponents = {
   },
   headers: {
     "Retry-After": { description: "seconds to wait before retrying (503: 5)", schema: { type: "integer", minimum: 1 } },
+    "X-Event-Id": {
+      description:
+        "API endpoints: the call's event id (a UUID per call; with an Idempotency-Key, the SHA-256 hex of `{endpointId}\\n{key}`), on every answer once the body is read",
+      schema: { type: "string" },
+    },
+    "Idempotent-Replayed": {
+      description: "API endpoints: `true` when the answer is the one kept for the Idempotency-Key, given again without running the call",
+      schema: { type: "string", const: "true" },
+    },
   },
 };

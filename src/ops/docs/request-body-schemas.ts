@@ -58,7 +58,8 @@ export function placedSchemas(bySource: ReadonlyMap<string, SourceBodySchemas>):
   return [...new Map(all.map((schema) => [schema.key, schema])).values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-function placed(key: string, schema: SchemaObject, place: Placement): PlacedSchema {
+/** One schema placed at `key` (its refs rebased there): a request schema, or a sync route's response schema. */
+export function placed(key: string, schema: SchemaObject, place: Placement): PlacedSchema {
   const dialect: Dialect = isDraft07(schema) ? "draft-07" : "2020-12";
   const at = place(key, dialect);
   return { key, dialect, schema: rebased(schema, at), ref: { $ref: at } };
