@@ -19,7 +19,7 @@ export const INGRESS_ERRORS = {
   unknown_source: { status: 404, retryable: false, description: "no such source in the routing table" },
   unknown_endpoint: { status: 404, retryable: false, description: "no such API endpoint in the routing table" },
   not_found: { status: 404, retryable: false, description: "no such endpoint" },
-  method_not_allowed: { status: 405, retryable: false, description: "anything but POST on /webhooks/…" },
+  method_not_allowed: { status: 405, retryable: false, description: "anything but POST on /webhooks/… or /api/…" },
   request_timeout: {
     status: 408,
     retryable: true,
