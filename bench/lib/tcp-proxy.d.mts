@@ -17,5 +17,7 @@ export declare class TcpProxy {
   delay(ms: number): void;
   /** Links open now. */
   readonly connections: number;
+  /** Connections accepted since the start, cut ones included. */
+  readonly accepted: number;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ export class TcpProxy {
   #refusing = false;
   #paused = false;
   #delayMs = 0;
+  #accepted = 0;
 
   /** @param {{ host?: string, port?: number }} [target] where RabbitMQ listens */
   constructor(target = {}) {
@@ -75,6 +76,11 @@ export class TcpProxy {
     return this.#links.size;
   }
 
+  /** Connections accepted since the start, cut ones included: whether a client ever connected. */
+  get accepted() {
+    return this.#accepted;
+  }
+
   async close() {
     this.cut();
     await new Promise((resolve) => this.#server.close(() => resolve(undefined)));
@@ -82,6 +88,7 @@ export class TcpProxy {
 
   /** @param {net.Socket} client */
   #accept(client) {
+    this.#accepted += 1;
     client.on("error", () => {});
     if (this.#refusing) {
       client.destroy();

@@ -75,8 +75,6 @@ describe("the shared rate limit's Redis connection", () => {
     writeFileSync(notADirectory, "");
     const queuePrefix = `test.${randomUUID().slice(0, 8)}.`;
     // Routes need workers, and workers need the state store, which cannot open in a file.
-    let connected = 0;
-    const sampler = setInterval(() => (connected = Math.max(connected, proxy.connections)), 2);
     const failing = startTestRouter(
       { ...env(), ...EXAMPLE_SECRETS, ROUTES_DIR: "routes", DATA_DIR: notADirectory, QUEUE_PREFIX: queuePrefix },
       { role: "all" },
@@ -84,10 +82,10 @@ describe("the shared rate limit's Redis connection", () => {
     try {
       await expect(failing).rejects.toThrow();
     } finally {
-      clearInterval(sampler);
       await deleteRouteQueues(queuePrefix, loadRoutes("routes", EXAMPLE_SECRETS));
     }
-    expect(connected, "connected to Redis before the start failed").toBe(1);
+    // Counted by the proxy, not sampled: a connection opened and closed between two samples under load was missed.
+    expect(proxy.accepted, "connected to Redis before the start failed").toBeGreaterThanOrEqual(1);
     await eventually(() => proxy.connections === 0, 2000, "the connection closed by the failed start");
   });
 });
