@@ -55,8 +55,9 @@ describe("a destination limiter", () => {
     await sleep(100);
     const released = Date.now();
     await first.release();
+    // A permit, not `held` after maxWaitMs (2 s): the turn passed on when it was released.
     permitOf(await waiting);
-    expect(Date.now() - released).toBeLessThan(150);
+    expect(Date.now() - released).toBeLessThan(1000);
   });
 
   it("keeps any window of `per` to `requests` calls, counted from the end of each call", async () => {
