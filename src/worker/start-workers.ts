@@ -178,7 +178,14 @@ function callbackSettings(table: RoutingTable, route: CompiledRoute["route"], ti
     const callback = source.api?.route === route.id ? source.api.callback : undefined;
     if (!callback) continue;
     const backoff = { baseMs: route.retry.baseDelay, maxMs: route.retry.maxDelay, jitter: route.retry.jitter };
-    return { secret: callback.secret, timeoutMs, attempts: CALLBACK_ATTEMPTS, backoff };
+    return {
+      secret: callback.secret,
+      timeoutMs,
+      attempts: CALLBACK_ATTEMPTS,
+      backoff,
+      publicOnly: !callback.allowPrivate,
+      configuredUrl: callback.url,
+    };
   }
   return undefined;
 }

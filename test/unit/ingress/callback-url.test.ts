@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CallbackConfig } from "../../../src/config/source-schema.js";
-import { callbackUrlOf, isPrivateAddress } from "../../../src/ingress/callback-url.js";
+import { callbackUrlOf } from "../../../src/ingress/callback-url.js";
+import { isPrivateAddress } from "../../../src/contracts/public-address.js";
 import { HttpError } from "../../../src/ingress/http-error.js";
 
 const base: CallbackConfig = { allowRequestUrl: true, allowHttp: false, allowPrivate: false, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" };
