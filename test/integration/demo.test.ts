@@ -9,6 +9,22 @@ import { AMQP_URL } from "../helpers/rabbit.js";
 import { loadRoutes } from "../../src/config/load-routes.js";
 import { deleteRouteQueues, EXAMPLE_SECRETS } from "../helpers/router.js";
 import { unusedPort } from "../helpers/services-script.js";
+import { portVariable, type StandInName } from "../helpers/stand-ins-ports.js";
+
+/**
+ * A free port for each stand-in, asked of the system one by one: a base port's next three (the
+ * STAND_INS_PORT default) may be an outgoing connection's, as happened once in CI.
+ */
+async function freeStandInPorts(): Promise<Record<string, string>> {
+  const names: StandInName[] = ["tracktile", "quickbooks", "odoo", "shipbob"];
+  const ports: Record<string, string> = {};
+  for (const name of names) {
+    let port = String(await unusedPort());
+    while (Object.values(ports).includes(port)) port = String(await unusedPort());
+    ports[portVariable(name)] = port;
+  }
+  return ports;
+}
 
 interface Demo {
   readonly child: ChildProcess;
@@ -90,7 +106,7 @@ describe("npm run demo", () => {
   });
 
   it("runs the stand-ins and the router together, and on SIGTERM stops both and leaves nothing running", async () => {
-    demo = startDemo({ STAND_INS_PORT: String(await unusedPort()) });
+    demo = startDemo({ ...(await freeStandInPorts()) });
     const current = demo;
     await until(() => current.output().includes("stand-ins listening") && current.output().includes('"msg":"workers'), current.output);
     const below = descendants(current.child.pid!);
@@ -114,7 +130,7 @@ describe("npm run demo", () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
     const { port } = holder.address() as { port: number };
-    demo = startDemo({ PORT: String(port), HOST: "127.0.0.1", STAND_INS_PORT: String(await unusedPort()) });
+    demo = startDemo({ PORT: String(port), HOST: "127.0.0.1", ...(await freeStandInPorts()) });
     const current = demo;
     // tsx and the stand-ins under it, and the router, seen before the demo stops them.
     let below: number[] = [];
