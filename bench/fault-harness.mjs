@@ -13,12 +13,13 @@
 // latencies, and how many requests were not accepted (503s, refused connections). Exits 1 if
 // anything was lost. Plain JavaScript on purpose: Node 20 runs it without a TypeScript step.
 import { spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import amqplib from "amqplib";
+import { percentile, sendSignedOrder } from "./lib/signed-load.mjs";
 import { TcpProxy } from "./lib/tcp-proxy.mjs";
 
 const AMQP_URL = process.env.AMQP_URL || "amqp://guest:guest@127.0.0.1:5672";
@@ -154,7 +155,7 @@ async function load(router, ms, steps, results) {
       if (due > Date.now()) await sleep(due - Date.now());
       const id = `evt_${sender}_${n}_${randomUUID().slice(0, 8)}`;
       const t0 = performance.now();
-      const status = router.url ? await send(router.url, id).catch(() => 0) : 0;
+      const status = router.url ? await sendSignedOrder(router.url, id, SECRET, 10_000).catch(() => 0) : 0;
       if (status >= 200 && status < 300) {
         results.accepted.add(id);
         results.latencies.push(performance.now() - t0);
@@ -164,21 +165,6 @@ async function load(router, ms, steps, results) {
     }
   });
   await Promise.all([...senders, ...schedule]);
-}
-
-/** One Tracktile call-out, signed as Tracktile signs: HMAC-SHA256 of `${t}.${body}`. */
-async function send(url, id) {
-  const body = JSON.stringify({ id, kind: "order.status.changed", orderId: `ord_${id}`, time: new Date().toISOString() });
-  const t = Math.floor(Date.now() / 1000);
-  const signature = createHmac("sha256", SECRET).update(`${t}.${body}`).digest("hex");
-  const answer = await fetch(`${url}/webhooks/tracktile`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-tracktile-signature": `t=${t},v1=${signature}` },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await answer.arrayBuffer();
-  return answer.status;
 }
 
 /** The built router as a child process; `start` again after `kill` reuses the same DATA_DIR. */
@@ -251,12 +237,6 @@ function brokerAddress(url) {
 async function waitFor(check, ms) {
   const until = Date.now() + ms;
   while (!check() && Date.now() < until) await sleep(100);
-}
-
-function percentile(values, p) {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
 function printTable(rows) {

@@ -22,7 +22,7 @@ export function startLoad({ url, rate, senders = 8, run }) {
       if (!sending) break;
       const id = `${run}-${sender}-${n}`;
       const t0 = performance.now();
-      const status = await send(url(), id).catch(() => 0);
+      const status = await sendSignedOrder(url(), id, SECRET, 15_000).catch(() => 0);
       results.statuses.set(status, (results.statuses.get(status) ?? 0) + 1);
       if (status === 202) {
         results.accepted.set(id, Date.now());
@@ -40,15 +40,16 @@ export function startLoad({ url, rate, senders = 8, run }) {
   };
 }
 
-async function send(url, id) {
+/** One Tracktile call-out, signed as Tracktile signs: HMAC-SHA256 of `${t}.${body}`. Resolves its status. */
+export async function sendSignedOrder(url, id, secret, timeoutMs) {
   const body = JSON.stringify({ id, kind: "order.status.changed", orderId: `ord_${id}`, time: new Date().toISOString() });
   const t = Math.floor(Date.now() / 1000);
-  const signature = createHmac("sha256", SECRET).update(`${t}.${body}`).digest("hex");
+  const signature = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
   const answer = await fetch(`${url}/webhooks/tracktile`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-tracktile-signature": `t=${t},v1=${signature}` },
     body,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   await answer.arrayBuffer();
   return answer.status;
