@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
-import type { AcceptedVia, EventSink } from "../../../src/contracts/event-sink.js";
-import type { NormalizedEvent } from "../../../src/contracts/normalized-event.js";
 import { MAX_VIOLATIONS, SchemaViolationError } from "../../../src/ingress/http-error.js";
 import { buildPipelines } from "../../../src/ingress/source-pipeline.js";
 import { createWebhookCore, type Refusal } from "../../../src/ingress/webhook-core.js";
 import { createSigner } from "../../../src/verify/index.js";
+import { memorySink } from "./memory-sink.js";
 
 // The request-schema fixture: `orders` checks order.created against a file and anything else
 // against an inline default; `plain` has no schema. The only stand-in is the event sink port.
@@ -13,21 +12,8 @@ const table = loadRoutes("test/fixtures/routes/request-schema", {});
 const signer = createSigner(table.sources.get("orders")!.verify);
 const receivedAt = new Date("2026-03-01T12:00:00.000Z");
 
-function sinkKeeping(): EventSink & { readonly events: NormalizedEvent[] } {
-  const events: NormalizedEvent[] = [];
-  return {
-    events,
-    ready: true,
-    state: "memory",
-    async accept(event): Promise<AcceptedVia> {
-      events.push(event);
-      return "broker";
-    },
-  };
-}
-
 async function receive(sourceId: string, payload: unknown, headers?: Record<string, string>) {
-  const sink = sinkKeeping();
+  const sink = memorySink();
   const core = createWebhookCore({ pipelines: buildPipelines(table), sink, clientKey: (address) => address });
   const rawBody = Buffer.from(JSON.stringify(payload));
   const signed = headers ?? signer.sign(rawBody, receivedAt.getTime());

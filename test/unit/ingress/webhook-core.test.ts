@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
-import { type AcceptedVia, type EventSink, SinkUnavailableError } from "../../../src/contracts/event-sink.js";
-import type { NormalizedEvent } from "../../../src/contracts/normalized-event.js";
+import { type EventSink, SinkUnavailableError } from "../../../src/contracts/event-sink.js";
 import { buildPipelines } from "../../../src/ingress/source-pipeline.js";
 import { type Admitted, createWebhookCore, type Refusal, type WebhookCore } from "../../../src/ingress/webhook-core.js";
 import { createSigner } from "../../../src/verify/index.js";
+import { memorySink } from "./memory-sink.js";
 
 // Real pipelines from a routing table (a tracktile-signed source and a rate-limited token one); the
 // only stand-in is the event sink port. No broker, no HTTP server: request facts in, results out.
@@ -16,21 +16,6 @@ const signer = createSigner(signed.verify);
 const receivedAt = new Date("2026-03-01T12:00:00.000Z");
 const body = Buffer.from('{"id":"evt_1","kind":"order.created","orderId":"o-7"}');
 const signedHeaders = (raw: Buffer, atMs = receivedAt.getTime()) => signer.sign(raw, atMs);
-
-/** An in-memory EventSink: keeps what it accepts, or fails as told. */
-function memorySink(fail?: () => Error): EventSink & { readonly events: NormalizedEvent[] } {
-  const events: NormalizedEvent[] = [];
-  return {
-    events,
-    ready: true,
-    state: "memory",
-    async accept(event): Promise<AcceptedVia> {
-      if (fail) throw fail();
-      events.push(event);
-      return "spool";
-    },
-  };
-}
 
 /** Counts releases of the unverified bytes, so each test can see they were given back. */
 function holding(): { release(): void; released: number } {
