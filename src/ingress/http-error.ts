@@ -1,8 +1,6 @@
 import { ApiError } from "../contracts/api-error.js";
 import { INGRESS_ERRORS, type IngressErrorCode, MAX_VIOLATIONS } from "../contracts/ingress-errors.js";
 
-export { MAX_VIOLATIONS };
-
 /** A code of the ingress's error catalogue (contracts/ingress-errors.ts). */
 export type HttpErrorCode = IngressErrorCode;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadRoutes } from "../../../src/config/load-routes.js";
-import { MAX_VIOLATIONS, SchemaViolationError } from "../../../src/ingress/http-error.js";
+import { MAX_VIOLATIONS } from "../../../src/contracts/ingress-errors.js";
+import { SchemaViolationError } from "../../../src/ingress/http-error.js";
 import { buildPipelines } from "../../../src/ingress/source-pipeline.js";
 import { createWebhookCore, type Refusal } from "../../../src/ingress/webhook-core.js";
 import { createSigner } from "../../../src/verify/index.js";
