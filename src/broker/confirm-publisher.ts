@@ -19,7 +19,11 @@ export class ConfirmPublisher<M> {
   #inFlight = 0;
   #idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    /** Told of each nack that settles a publish (the publisher renews its channel on it). */
+    private readonly onNack?: () => void,
+  ) {}
 
   /** Called with each new channel's sender after a (re)connect, and with undefined when it is gone. */
   attach(send: ConfirmSender<M> | undefined): void {
@@ -56,6 +60,7 @@ export class ConfirmPublisher<M> {
         send(message, (error) => {
           if (!error) return settle();
           const closed = error instanceof Error && /closed/i.test(error.message);
+          if (!closed && !settled) this.onNack?.();
           settle(
             closed
               ? new BrokerUnavailableError("the channel closed before the broker confirmed", "channel_closed")

@@ -2,7 +2,6 @@ import type { ChannelModel, ConfirmChannel, Options } from "amqplib";
 import type { Logger } from "pino";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../contracts/cloud-event.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
-import { BrokerUnavailableError } from "./broker-errors.js";
 import type { BrokerFailure } from "./broker-failure.js";
 import { ConfirmPublisher, type ConfirmSender } from "./confirm-publisher.js";
 import { connectBroker, watchChannel } from "./connection.js";
@@ -45,7 +44,7 @@ export interface EventPublisher {
 
 export async function createEventPublisher(options: EventPublisherOptions): Promise<EventPublisher> {
   const { exchange, logger } = options;
-  const confirms = new ConfirmPublisher<Outgoing>(options.confirmTimeoutMs);
+  const confirms = new ConfirmPublisher<Outgoing>(options.confirmTimeoutMs, () => renewAfterNack());
   let current: ChannelModel | undefined;
   let channel: ConfirmChannel | undefined;
   let renewedAt = 0;
@@ -118,10 +117,7 @@ export async function createEventPublisher(options: EventPublisherOptions): Prom
         timestamp: Math.floor((event.receivedAt ?? Date.now()) / 1000),
         appId: "webhook-router",
       };
-      return confirms.publish({ routingKey: event.routingKey, body: event.body, properties }, timeoutMs).catch((error: unknown) => {
-        if (error instanceof BrokerUnavailableError && error.reason === "nacked") renewAfterNack();
-        throw error;
-      });
+      return confirms.publish({ routingKey: event.routingKey, body: event.body, properties }, timeoutMs);
     },
     get connected() {
       return confirms.connected;

@@ -40,6 +40,25 @@ describe("publishing with confirms", () => {
     expect(await reason(published)).toBe("nacked");
   });
 
+  it("tells its owner of a nack that settles a publish, and not of a closed channel or a late nack", async () => {
+    let nacks = 0;
+    const confirms = new ConfirmPublisher<string>(20, () => {
+      nacks += 1;
+    });
+    const open = channel();
+    confirms.attach(open.send);
+    const nacked = confirms.publish("evt_1");
+    open.last().confirm(new Error("message nacked"));
+    expect(await reason(nacked)).toBe("nacked");
+    const closed = confirms.publish("evt_2");
+    open.last().confirm(new Error("channel closed"));
+    expect(await reason(closed)).toBe("channel_closed");
+    const late = confirms.publish("evt_3");
+    expect(await reason(late)).toBe("timeout");
+    open.last().confirm(new Error("message nacked"));
+    expect(nacks).toBe(1);
+  });
+
   it("rejects as timeout when no confirm comes within the timeout", async () => {
     const { confirms } = connected(20);
     expect(await reason(confirms.publish("evt_1"))).toBe("timeout");
