@@ -154,7 +154,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           store,
           claims,
           limits: createLimitStore(db),
-          tokens: createSqlTokenStore(db),
+          tokens: ops.watchTokens(createSqlTokenStore(db)),
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),

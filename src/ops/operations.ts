@@ -9,6 +9,8 @@ import type { Outcome } from "../contracts/outcome.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
 import { createMetrics, type Metrics, type MetricSources } from "./metrics.js";
+import type { TokenStore } from "../contracts/token-store.js";
+import { watchTokenExpiry, type TokenExpiryWatch } from "./token-expiry-watch.js";
 
 /** What the spool watch reads of the ingress's event sink (spool/ingress-sink.ts). */
 export interface WatchedSink {
@@ -39,6 +41,12 @@ export interface Operations {
    * ingress's, at once and then throttled, since nothing else tells anyone its deliveries stopped.
    */
   onWorkersRefused(refusal: BrokerRefusal): void;
+  /**
+   * Starts warning before destinations' tokens expire (`token_expiring`, ALERT_TOKEN_EXPIRY_DAYS):
+   * checks now and hourly; returns the token store to give the adapters, whose expiry records
+   * trigger a check at once.
+   */
+  watchTokens(tokens: TokenStore): TokenStore;
   close(ms: number): Promise<void>;
 }
 
@@ -59,6 +67,7 @@ export function createOperations(
   const alerter = createAlerter(alerterOptionsFromEnv(env, logger));
   const bursts = createBurstDetector();
   let spoolTimer: NodeJS.Timeout | undefined;
+  let tokenWatch: TokenExpiryWatch | undefined;
 
   return {
     metrics,
@@ -132,8 +141,15 @@ export function createOperations(
         detail: failure.message,
       });
     },
+    watchTokens(tokens) {
+      tokenWatch?.stop();
+      tokenWatch = watchTokenExpiry({ table, tokens, days: env.ALERT_TOKEN_EXPIRY_DAYS, notify: (alert) => alerter.notify(alert), logger });
+      void tokenWatch.checkAll();
+      return tokenWatch.tokens;
+    },
     async close(ms) {
       clearInterval(spoolTimer);
+      tokenWatch?.stop();
       await alerter.close(ms);
     },
   };

@@ -72,6 +72,16 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     firstAt: at(0),
   };
 
+  const expiring: Alert = {
+    kind: "token_expiring",
+    destination: "trackvia-jobs",
+    destinationKind: "trackvia",
+    what: "refresh token",
+    expiresAt: at(3 * 86_400),
+    source: "token endpoint",
+    routes: ["orders-to-trackvia"],
+  };
+
   return {
     dead_lettered: renderEmail(startBatch(deadLettered, at(5), false), context),
     dead_lettered_enrichment: renderEmail(startBatch(enrichmentFailed, at(6), false), context),
@@ -82,6 +92,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     broker_refused_workers: renderEmail(startBatch({ ...refused, side: "workers", depth: undefined }, at(15), false), context),
     spool_recovered: renderEmail(startBatch(recovered, at(23 * 60), false), context),
     verification_failures: renderEmail(startBatch(verification, at(41), false), context),
+    token_expiring: renderEmail(startBatch(expiring, at(0), false), context),
   };
 }
 

@@ -3,6 +3,7 @@ import { renderCredentials, renderDeadLettered } from "./render-delivery.js";
 import { renderBrokerRefused } from "./render-broker-refused.js";
 import { renderSpooling, renderSpoolRecovered, renderVerificationFailures } from "./render-ingress.js";
 import type { RenderContext, RenderedEmail } from "./render-shared.js";
+import { renderTokenExpiring } from "./render-token-expiring.js";
 
 export type { RenderContext, RenderedEmail } from "./render-shared.js";
 
@@ -22,5 +23,7 @@ export function renderEmail(batch: AlertBatch, context: RenderContext): Rendered
       return renderSpoolRecovered(batch, alert, context);
     case "verification_failures":
       return renderVerificationFailures(batch, alert, context);
+    case "token_expiring":
+      return renderTokenExpiring(batch, alert, context);
   }
 }

@@ -57,6 +57,8 @@ function facts(batch: AlertBatch, alert: Alert, commands: AlertCommands): Record
       return { source: "ingress", since: time(alert.since), until: time(alert.until), peakSpooled: alert.peakDepth };
     case "verification_failures":
       return { source: alert.sourceId, events: batch.events, reason: Object.fromEntries(batch.reasons), since: time(batch.firstAt) };
+    case "token_expiring":
+      return { destination: alert.destination, kind: alert.destinationKind, expires: alert.what, expiresAt: time(alert.expiresAt), from: alert.source };
   }
 }
 
