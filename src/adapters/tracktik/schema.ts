@@ -36,7 +36,8 @@ export const tracktikDestinationSchema = z
     if ((config.username === undefined) !== (config.password === undefined)) {
       ctx.addIssue({ code: "custom", path: [config.username === undefined ? "username" : "password"], message: "username and password go together (the password grant)" });
     }
-    const problem = urlTemplateProblem(`${config.baseUrl}${config.path}`);
+    // Checked on a fixed origin: a bad baseUrl is reported on its own (or is an unset ${VAR} in `check`).
+    const problem = urlTemplateProblem(`https://tenant.staffr.us${config.path}`);
     if (problem) ctx.addIssue({ code: "custom", path: ["path"], message: problem });
   });
 

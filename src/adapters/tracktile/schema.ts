@@ -40,7 +40,8 @@ export const tracktileDestinationSchema = z
     if ((config.token === undefined) === (config.auth === undefined)) {
       ctx.addIssue({ code: "custom", path: ["token"], message: "expected the API token in token (or auth: { type: bearer, token }), once" });
     }
-    const problem = urlTemplateProblem(tracktileUrl(config));
+    // A path is checked on a fixed origin: a bad baseUrl is reported on its own.
+    const problem = urlTemplateProblem(tracktileUrl({ baseUrl: "https://api.tracktile.io", url: config.url }));
     if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
   });
 
