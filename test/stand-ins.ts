@@ -31,7 +31,13 @@ const START: Record<StandInName, (port: number, host: string) => Promise<Running
   odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
   shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
   trackvia: (port, host) => new FakeTrackViaApi({ userKey: "dev-trackvia-user-key", refreshToken: "dev-trackvia-refresh" }).listen(port, host),
-  tracktik: (port, host) => new FakeTrackTikApi({ clientId: "dev-tracktik-client", clientSecret: "dev-tracktik-secret", username: "svc-integration", password: "dev-tracktik-password" }).listen(port, host),
+  tracktik: (port, host) =>
+    new FakeTrackTikApi({
+      clientId: "dev-tracktik-client",
+      clientSecret: "dev-tracktik-secret",
+      username: "svc-integration",
+      password: "dev-tracktik-password",
+    }).listen(port, host),
 };
 
 const NOTES: Record<StandInName, string> = {

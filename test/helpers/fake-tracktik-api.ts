@@ -62,8 +62,8 @@ export class FakeTrackTikApi extends FakeServer {
 
   /** Entities of one resource (`employees`, `clients`…), by id. */
   entities(resource: string): Map<number, TrackTikEntity> {
-    let table = this.#entities.get(resource);
-    if (!table) this.#entities.set(resource, (table = new Map()));
+    const table = this.#entities.get(resource) ?? new Map<number, TrackTikEntity>();
+    this.#entities.set(resource, table);
     return table;
   }
 
@@ -93,7 +93,14 @@ export class FakeTrackTikApi extends FakeServer {
     if (request.method === "POST" && id === undefined) {
       const missing = (REQUIRED[resource] ?? []).filter((field) => body[field] === undefined || body[field] === "");
       if (missing.length > 0) {
-        return { status: 400, body: { message: "Validation failed", code: 400, errors: Object.fromEntries(missing.map((field) => [field, ["This value should not be blank."]])) } };
+        return {
+          status: 400,
+          body: {
+            message: "Validation failed",
+            code: 400,
+            errors: Object.fromEntries(missing.map((field) => [field, ["This value should not be blank."]])),
+          },
+        };
       }
       this.#nextId += 1;
       const entity = { ...body, id: this.#nextId };
@@ -148,7 +155,12 @@ export class FakeTrackTikApi extends FakeServer {
     }
     return {
       status: 200,
-      body: { token_type: "Bearer", expires_in: this.options.accessTokenLifetimeSeconds ?? 3600, access_token: access, ...(refresh ? { refresh_token: refresh } : {}) },
+      body: {
+        token_type: "Bearer",
+        expires_in: this.options.accessTokenLifetimeSeconds ?? 3600,
+        access_token: access,
+        ...(refresh ? { refresh_token: refresh } : {}),
+      },
     };
   }
 }

@@ -150,7 +150,8 @@ export class FakeTrackViaApi extends FakeServer {
 
   #token(request: RecordedRequest): FakeResponse {
     if (this.#refuseTokens) return this.#refuseTokens;
-    if (request.form.client_id !== TRACKVIA_CLIENT_ID) return { status: 401, body: { error: "invalid_client", error_description: "Bad client credentials" } };
+    if (request.form.client_id !== TRACKVIA_CLIENT_ID)
+      return { status: 401, body: { error: "invalid_client", error_description: "Bad client credentials" } };
     const grant = request.form.grant_type;
     if (grant === "password") {
       if (request.form.username !== this.username || request.form.password !== this.password) {

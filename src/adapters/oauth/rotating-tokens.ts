@@ -130,7 +130,11 @@ export class RotatingTokens {
         if (!(error instanceof DeliveryError) || error.kind !== "credentials" || !more) throw this.#explain(error);
         // After re-authorizing the app, the operator puts the new token in the config while the
         // store still holds the old one: try the configured one (then a login) before giving up.
-        this.logger.warn(index < candidates.length - 1 ? "the stored refresh token was refused; trying the configured one" : "the refresh token was refused; logging in again");
+        this.logger.warn(
+          index < candidates.length - 1
+            ? "the stored refresh token was refused; trying the configured one"
+            : "the refresh token was refused; logging in again",
+        );
       }
     }
     if (!login) throw new Error("unreachable: no refresh token candidates and no login");
@@ -174,9 +178,11 @@ export class RotatingTokens {
   async #recordExpiry(expiresAtMs: number | undefined): Promise<void> {
     const { expiryKey, login } = this.settings;
     if (!expiryKey || login || expiresAtMs === undefined) return;
-    await this.store.set(expiryKey, encodeTokenExpiry({ what: "refresh token", expiresAt: new Date(expiresAtMs).toISOString() })).catch((error: unknown) => {
-      this.logger.warn({ err: (error as Error).message }, "could not record when the refresh token expires");
-    });
+    await this.store
+      .set(expiryKey, encodeTokenExpiry({ what: "refresh token", expiresAt: new Date(expiresAtMs).toISOString() }))
+      .catch((error: unknown) => {
+        this.logger.warn({ err: (error as Error).message }, "could not record when the refresh token expires");
+      });
   }
 
   /** Takes the access token another process refreshed: no second refresh, no revoked token. */

@@ -34,7 +34,11 @@ export const tracktikDestinationSchema = z
   })
   .superRefine((config, ctx) => {
     if ((config.username === undefined) !== (config.password === undefined)) {
-      ctx.addIssue({ code: "custom", path: [config.username === undefined ? "username" : "password"], message: "username and password go together (the password grant)" });
+      ctx.addIssue({
+        code: "custom",
+        path: [config.username === undefined ? "username" : "password"],
+        message: "username and password go together (the password grant)",
+      });
     }
     // Checked on a fixed origin: a bad baseUrl is reported on its own (or is an unset ${VAR} in `check`).
     const problem = urlTemplateProblem(`https://tenant.staffr.us${config.path}`);

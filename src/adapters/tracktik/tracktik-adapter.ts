@@ -38,7 +38,8 @@ export function createTrackTikAdapter(id: string, config: TrackTikDestination, d
             : { grant_type: "client_credentials" },
       storeKey: `tracktik:${id}:refresh`,
       accessKey: `tracktik:${id}:access`,
-      refusedHint: "Check clientId/clientSecret and the service employee's username and password in TrackTik (40 failed logins in 2 minutes block the IP for 2 hours)",
+      refusedHint:
+        "Check clientId/clientSecret and the service employee's username and password in TrackTik (40 failed logins in 2 minutes block the IP for 2 hours)",
       refusalCooldownMs: REFUSED_LOGIN_COOLDOWN_MS,
     },
     deps.tokens,
@@ -50,7 +51,12 @@ export function createTrackTikAdapter(id: string, config: TrackTikDestination, d
     kind: "tracktik",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
-      const context: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, gate: delivery.gate, target: `${label} (${describeCall(config.method, target)})` };
+      const context: CallContext = {
+        signal: delivery.signal,
+        timeoutMs: config.timeoutMs,
+        gate: delivery.gate,
+        target: `${label} (${describeCall(config.method, target)})`,
+      };
       const body = delivery.payloadJson ?? JSON.stringify(delivery.payload ?? {});
       const send = async () => {
         const token = await tokens.accessToken(context);

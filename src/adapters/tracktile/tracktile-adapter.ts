@@ -25,7 +25,12 @@ export function createTrackTileAdapter(id: string, config: TrackTileDestination,
     kind: "tracktile",
     async deliver(delivery: Delivery): Promise<DeliveryReceipt> {
       const target = renderOrReject(url, { event: delivery.event, payload: delivery.payload }, label);
-      const context: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, gate: delivery.gate, target: `${label} (${describeCall(config.method, target)})` };
+      const context: CallContext = {
+        signal: delivery.signal,
+        timeoutMs: config.timeoutMs,
+        gate: delivery.gate,
+        target: `${label} (${describeCall(config.method, target)})`,
+      };
       const headers: Record<string, string> = {
         accept: "application/json",
         "content-type": "application/json",
@@ -46,11 +51,15 @@ export function createTrackTileAdapter(id: string, config: TrackTileDestination,
 function receipt(answer: HttpAnswer): DeliveryReceipt {
   const response = parseJson(answer.text);
   const id = (response as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" || typeof id === "number" ? { status: answer.status, targetId: String(id), response } : { status: answer.status, response };
+  return typeof id === "string" || typeof id === "number"
+    ? { status: answer.status, targetId: String(id), response }
+    : { status: answer.status, response };
 }
 
 /** `{"status":404,"message":"Customer not found"}` → `Customer not found`; undefined for another shape. */
 function tracktileMessage(answer: HttpAnswer, scrubber: Scrubber): string | undefined {
   const body = parseJson(answer.text) as { message?: unknown } | undefined;
-  return typeof body?.message === "string" && body.message.trim() !== "" ? scrubber.scrub(body.message).replace(/\s+/g, " ").slice(0, 400) : undefined;
+  return typeof body?.message === "string" && body.message.trim() !== ""
+    ? scrubber.scrub(body.message).replace(/\s+/g, " ").slice(0, 400)
+    : undefined;
 }

@@ -35,7 +35,11 @@ export const trackviaDestinationSchema = z
   })
   .superRefine((config, ctx) => {
     if ((config.username === undefined) !== (config.password === undefined)) {
-      ctx.addIssue({ code: "custom", path: [config.username === undefined ? "username" : "password"], message: "username and password go together (the password grant)" });
+      ctx.addIssue({
+        code: "custom",
+        path: [config.username === undefined ? "username" : "password"],
+        message: "username and password go together (the password grant)",
+      });
     }
     if (config.password === undefined && config.refreshToken === undefined) {
       ctx.addIssue({ code: "custom", path: ["refreshToken"], message: "expected username and password, or a refreshToken (or both)" });

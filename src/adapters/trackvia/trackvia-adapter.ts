@@ -48,12 +48,20 @@ export function createTrackViaAdapter(id: string, config: TrackViaDestination, d
       const record = parsePayload(trackviaPayloadSchema, delivery.payload, label);
       const viewId = record.viewId ?? config.viewId;
       if (viewId === undefined) {
-        throw new DeliveryError("permanent", `${label}: no viewId in the destination or the mapping's output — permanent, fix the route's mapping, then replay the dead-lettered event`);
+        throw new DeliveryError(
+          "permanent",
+          `${label}: no viewId in the destination or the mapping's output — permanent, fix the route's mapping, then replay the dead-lettered event`,
+        );
       }
       const path = `/openapi/views/${viewId}/records${record.recordId === undefined ? "" : `/${record.recordId}`}`;
       const method = record.recordId === undefined ? "POST" : "PUT";
       const url = `${config.baseUrl}${path}?${userKey}`;
-      const context: CallContext = { signal: delivery.signal, timeoutMs: config.timeoutMs, gate: delivery.gate, target: `${label} (${describeCall(method, url)})` };
+      const context: CallContext = {
+        signal: delivery.signal,
+        timeoutMs: config.timeoutMs,
+        gate: delivery.gate,
+        target: `${label} (${describeCall(method, url)})`,
+      };
       const body = JSON.stringify({ data: [record.data] });
 
       const send = async () => {

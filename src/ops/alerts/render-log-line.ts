@@ -58,7 +58,13 @@ function facts(batch: AlertBatch, alert: Alert, commands: AlertCommands): Record
     case "verification_failures":
       return { source: alert.sourceId, events: batch.events, reason: Object.fromEntries(batch.reasons), since: time(batch.firstAt) };
     case "token_expiring":
-      return { destination: alert.destination, kind: alert.destinationKind, expires: alert.what, expiresAt: time(alert.expiresAt), from: alert.source };
+      return {
+        destination: alert.destination,
+        kind: alert.destinationKind,
+        expires: alert.what,
+        expiresAt: time(alert.expiresAt),
+        from: alert.source,
+      };
   }
 }
 

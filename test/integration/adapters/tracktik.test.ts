@@ -42,7 +42,13 @@ describe("tracktik adapter", () => {
   it("creates an entity: password grant (client id and secret in the form), bearer token, POST /rest/v1/employees", async () => {
     const receipt = await tracktik().deliver(deliveryOf(employee));
     const [login] = tt.requestsTo("/rest/oauth2/access_token");
-    expect(login!.form).toEqual({ grant_type: "password", username: tt.username, password: tt.password, client_id: tt.clientId, client_secret: tt.clientSecret });
+    expect(login!.form).toEqual({
+      grant_type: "password",
+      username: tt.username,
+      password: tt.password,
+      client_id: tt.clientId,
+      client_secret: tt.clientSecret,
+    });
     const created = [...tt.entities("employees").values()];
     expect(created).toEqual([{ ...employee, id: 501 }]);
     expect(receipt).toMatchObject({ status: 201, targetId: "501" });

@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import { bearerToken, deliveryOf, failureOf, FakeServer, sampleEvent, silentLogger, type FakeResponse, type RecordedRequest } from "../../helpers/fakes/index.js";
+import {
+  bearerToken,
+  deliveryOf,
+  failureOf,
+  FakeServer,
+  sampleEvent,
+  silentLogger,
+  type FakeResponse,
+  type RecordedRequest,
+} from "../../helpers/fakes/index.js";
 
 const TOKEN = "api-7f3a91c2e4";
 
@@ -72,7 +81,9 @@ describe("tracktile adapter", () => {
   });
 
   it("a token given twice, or not at all, is refused at start", () => {
-    expect(destinationSchema.safeParse({ kind: "tracktile", url: "/customers", token: TOKEN, auth: { type: "bearer", token: TOKEN } }).success).toBe(false);
+    expect(destinationSchema.safeParse({ kind: "tracktile", url: "/customers", token: TOKEN, auth: { type: "bearer", token: TOKEN } }).success).toBe(
+      false,
+    );
     expect(destinationSchema.safeParse({ kind: "tracktile", url: "/customers" }).success).toBe(false);
     expect(destinationSchema.safeParse({ kind: "tracktile", url: "/customers/{payload.id}", token: TOKEN }).success).toBe(true);
   });

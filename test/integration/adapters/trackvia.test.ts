@@ -93,7 +93,15 @@ describe("trackvia adapter: tokens", () => {
 
   it("a refused refresh is a credentials failure that names what to do and leaks no token", async () => {
     const lines: string[] = [];
-    const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const logger = pino(
+      { level: "debug" },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const adapter = trackvia({}, logger);
     await adapter.deliver(deliveryOf(job));
     const revoked = tv.currentRefreshToken!;

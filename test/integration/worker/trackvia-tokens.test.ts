@@ -135,10 +135,14 @@ describe.each(SHARED_STORES)("TrackVia across two worker processes sharing %s", 
     tv.tokenDelayMs = 300;
     const destination = `tv-${randomUUID().slice(0, 8)}`;
     const expiresAt = new Date(Date.now() + 3 * DAY_MS).toISOString();
-    const pair = await startWorkerPair(trackviaRoute(tv, destination, `\n    refreshTokenExpiresAt: "${expiresAt}"`).replace("retry:", "concurrency: 4\n    retry:"), store, {
-      SMTP_URL: smtp.url,
-      ALERT_EMAIL_TO: "ops@example.com",
-    });
+    const pair = await startWorkerPair(
+      trackviaRoute(tv, destination, `\n    refreshTokenExpiresAt: "${expiresAt}"`).replace("retry:", "concurrency: 4\n    retry:"),
+      store,
+      {
+        SMTP_URL: smtp.url,
+        ALERT_EMAIL_TO: "ops@example.com",
+      },
+    );
     cleanups.push(() => pair.close());
     const db = await openStateDb({ dataDir: pair.storeEnv.DATA_DIR!, databaseUrl: pair.storeEnv.DATABASE_URL });
     cleanups.push(async () => {

@@ -6,7 +6,12 @@ import { captureLogs } from "./alert-fixtures.js";
 
 describe("alert environment", () => {
   it("has defaults that log alerts without SMTP", () => {
-    expect(alertEnvSchema.parse({})).toEqual({ ALERT_EMAIL_TO: [], ALERT_DIGEST_WINDOW: 900_000, ALERT_CLI_COMMAND: "webhook-router", ALERT_TOKEN_EXPIRY_DAYS: 7 });
+    expect(alertEnvSchema.parse({})).toEqual({
+      ALERT_EMAIL_TO: [],
+      ALERT_DIGEST_WINDOW: 900_000,
+      ALERT_CLI_COMMAND: "webhook-router",
+      ALERT_TOKEN_EXPIRY_DAYS: 7,
+    });
   });
 
   it("reads ALERT_TOKEN_EXPIRY_DAYS as whole days, 0 turning the warning off", () => {

@@ -107,7 +107,10 @@ describe("token expiry warnings", () => {
     const { alerts, watcher } = watch({ expiresAt: new Date(NOW + 30 * DAY).toISOString() });
     await watcher.checkAll();
     expect(alerts).toEqual([]);
-    await watcher.tokens.set(tokenExpiryKey("tracktile-api"), encodeTokenExpiry({ what: "API token", expiresAt: new Date(NOW + 2 * DAY).toISOString() }));
+    await watcher.tokens.set(
+      tokenExpiryKey("tracktile-api"),
+      encodeTokenExpiry({ what: "API token", expiresAt: new Date(NOW + 2 * DAY).toISOString() }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 10));
     watcher.stop();
     expect(alerts).toMatchObject([{ destination: "tracktile-api", source: "token endpoint", expiresAt: new Date(NOW + 2 * DAY) }]);
