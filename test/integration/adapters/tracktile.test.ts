@@ -2,40 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAdapter } from "../../../src/adapters/index.js";
 import { createMemoryTokenStore } from "../../../src/adapters/memory-token-store.js";
 import { destinationSchema } from "../../../src/adapters/schema.js";
-import {
-  bearerToken,
-  deliveryOf,
-  failureOf,
-  FakeServer,
-  sampleEvent,
-  silentLogger,
-  type FakeResponse,
-  type RecordedRequest,
-} from "../../helpers/fakes/index.js";
+import { FakeTracktileCustomers } from "../../helpers/fake-tracktile-customers.js";
+import { deliveryOf, failureOf, sampleEvent, silentLogger } from "../../helpers/fakes/index.js";
 
 const TOKEN = "api-7f3a91c2e4";
 
-/** Tracktile's `PUT /customers/{id}` and `POST /orders`, answering errors as `{"status":…,"message":…}`. */
-class TracktileCustomers extends FakeServer {
-  readonly customers = new Map<string, Record<string, unknown>>([["cus_58", { id: "cus_58", name: "Acme" }]]);
-
-  protected handle(request: RecordedRequest): FakeResponse {
-    if (bearerToken(request.headers.authorization) !== TOKEN) return { status: 401, body: { status: 401, message: "Token expired or revoked" } };
-    const match = /^\/customers\/([^/]+)$/.exec(request.path);
-    if (request.method === "PUT" && match) {
-      const id = decodeURIComponent(match[1]!);
-      if (!this.customers.has(id)) return { status: 404, body: { status: 404, message: `Customer ${id} not found` } };
-      const customer = { ...(request.json as object), id };
-      this.customers.set(id, customer);
-      return { status: 200, body: customer };
-    }
-    return { status: 404, body: { status: 404, message: "Not found" } };
-  }
-}
-
-let api: TracktileCustomers;
+let api: FakeTracktileCustomers;
 beforeEach(async () => {
-  api = await new TracktileCustomers().listen();
+  api = await FakeTracktileCustomers.start(TOKEN);
+  api.customers.set("cus_58", { id: "cus_58", name: "Acme" });
 });
 afterEach(() => api.close());
 
