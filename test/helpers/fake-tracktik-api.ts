@@ -72,6 +72,11 @@ export class FakeTrackTikApi extends FakeServer {
     this.#validAccess.clear();
   }
 
+  /** Every refresh token stops working (revoked): refreshes get 400 `invalid_grant`. */
+  revokeRefreshTokens(): void {
+    this.#validRefresh.clear();
+  }
+
   protected override scriptable(request: RecordedRequest): boolean {
     return request.path !== TOKEN_PATH;
   }

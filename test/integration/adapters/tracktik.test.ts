@@ -126,3 +126,15 @@ describe("tracktik adapter", () => {
     expect(tt.requests).toHaveLength(0);
   });
 });
+
+describe("tracktik adapter: a revoked refresh token", () => {
+  it("logs in again with the service employee's password instead of failing", async () => {
+    const adapter = tracktik();
+    await adapter.deliver(deliveryOf(employee));
+    tt.revokeRefreshTokens();
+    tt.expireToken();
+    await adapter.deliver(deliveryOf(employee));
+    expect(tt.logins).toBe(2);
+    expect(tt.entities("employees").size).toBe(2);
+  });
+});
