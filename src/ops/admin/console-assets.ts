@@ -35,7 +35,8 @@ export function consoleAssets(directory = CONSOLE_DIR): Router {
     response.set({ "Content-Type": file.type, "Cache-Control": "no-cache" }).send(file.body);
   };
   router.get("/", (_request, response) => response.redirect(302, "/console/"));
-  router.get("/console", (_request, response) => response.redirect(301, "/console/"));
+  // A regular expression: express matches "/console" to "/console/" too, which would redirect forever.
+  router.get(/^\/console$/, (_request, response) => response.redirect(301, "/console/"));
   router.get("/console/app.js", (_request, response) => send(response, "app.js"));
   router.get("/console/app.css", (_request, response) => send(response, "app.css"));
   router.get(/^\/console\/.*/, (_request, response) => send(response, "index.html"));
