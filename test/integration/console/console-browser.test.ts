@@ -67,13 +67,15 @@ describe("the ops console, in Chromium, against a real router", () => {
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: "wr_admin_session", httpOnly: true, sameSite: "Strict", secure: false, path: "/" });
     expect(cookies[0]!.value).not.toContain(TOKEN);
-    expect(await page.evaluate(() => document.cookie)).toBe("");
+    expect(await page.evaluate("document.cookie")).toBe("");
   });
 
   it("shows the route's counts and health on the overview", async () => {
     const routes = page.getByRole("region", { name: "Routes" });
     await routes.getByRole("cell", { name: "to-sink", exact: true }).waitFor();
-    await expect.poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7)).toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
+    await expect
+      .poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7))
+      .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
     await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).innerText()).toBe("1");
     await screenshot(page, "overview");
@@ -109,12 +111,15 @@ describe("the ops console, in Chromium, against a real router", () => {
     expect(JSON.parse(payload)).toMatchObject({ data: { note: XSS.script, homepage: XSS.link, html: XSS.img } });
     // Nothing ran and nothing was injected: no dialog, no flag, no image, no script but the console's, no javascript: link.
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
     expect(await page.locator("#app img, #app script, #app iframe").count()).toBe(0);
     expect(await page.locator("script").count()).toBe(1);
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     await page.getByRole("button", { name: "Copy link" }).click();
-    await page.getByText(/Link copied\.|/).first().waitFor();
+    await page
+      .getByText(/Link copied\.|/)
+      .first()
+      .waitFor();
     await screenshot(page, "journey");
   });
 
@@ -160,11 +165,11 @@ describe("the ops console, in Chromium, against a real router", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${admin}/console/`);
     await page.getByRole("region", { name: "Routes" }).getByRole("cell", { name: "to-sink", exact: true }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await screenshot(page, "overview-phone");
     // Keyboard: the skip link comes first and focus is visible.
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
   });
 
   it("signs out: the cookie no longer opens the API", async () => {
