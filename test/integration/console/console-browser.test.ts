@@ -77,7 +77,7 @@ describe("the ops console, in Chromium, against a real router", () => {
       .poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7))
       .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
-    await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).innerText()).toBe("1");
+    await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).textContent()).toBe("1");
     await screenshot(page, "overview");
   });
 
@@ -86,8 +86,8 @@ describe("the ops console, in Chromium, against a real router", () => {
     const events = page.getByRole("region", { name: "Matching events" });
     await events.getByRole("link", { name: delivered }).waitFor();
     const rowOf = (id: string) => events.locator("tbody tr").filter({ has: page.getByRole("link", { name: id, exact: true }) });
-    await expect.poll(() => rowOf(delivered).locator(".badge").innerText()).toBe("delivered");
-    await expect.poll(() => rowOf(hostile).locator(".badge").innerText()).toBe("dead");
+    await expect.poll(() => rowOf(delivered).locator(".badge").textContent()).toBe("delivered");
+    await expect.poll(() => rowOf(hostile).locator(".badge").textContent()).toBe("dead");
     await page.getByLabel("Status").selectOption("dead");
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL(/status=dead/);
@@ -106,9 +106,9 @@ describe("the ops console, in Chromium, against a real router", () => {
     await page.goto(shared);
     await page.getByRole("heading", { name: `Event ${hostile}` }).waitFor();
     // The error quotes the target's JSON answer, so the markup appears with its quotes escaped.
-    await expect.poll(() => page.locator(".error-text").first().innerText()).toContain("<img src=x onerror=");
-    const payload = await page.locator(".payload pre").innerText();
-    expect(JSON.parse(payload)).toMatchObject({ data: { note: XSS.script, homepage: XSS.link, html: XSS.img } });
+    await expect.poll(() => page.locator(".error-text").first().textContent()).toContain("<img src=x onerror=");
+    const payload = await page.locator(".payload pre").textContent();
+    expect(JSON.parse(payload ?? "")).toMatchObject({ data: { note: XSS.script, homepage: XSS.link, html: XSS.img } });
     // Nothing ran and nothing was injected: no dialog, no flag, no image, no script but the console's, no javascript: link.
     expect(dialogs).toEqual([]);
     expect(await page.evaluate("window.__xss")).toBeUndefined();
@@ -128,7 +128,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     const letters = page.getByRole("region", { name: "Dead letters" });
     const row = letters.locator("tbody tr").filter({ hasText: "permanent" });
     await row.waitFor();
-    expect(await row.innerText()).toContain("<img src=x onerror=");
+    expect(await row.textContent()).toContain("<img src=x onerror=");
     await screenshot(page, "dead-letters");
     // The target takes it now (failNext was used up): the replay is delivered.
     await row.getByRole("button", { name: "Replay" }).click();
