@@ -16,7 +16,8 @@ describe("the console's source", () => {
     const offenders = consoleSources().flatMap((file) =>
       readFileSync(file, "utf8")
         .split("\n")
-        .flatMap((line, index) => (sinks.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
+        // Comments may name what is not used.
+        .flatMap((line, index) => (sinks.test(line) && !/^\s*(\/\/|\/?\*)/.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
     );
     expect(offenders).toEqual([]);
   });
