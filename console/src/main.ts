@@ -62,6 +62,7 @@ function showSignIn(): void {
   });
   document.title = `${current.title} · webhook-router`;
   replace(root, h("main", { id: "main", tabindex: -1 }, current.node));
+  root.querySelector("input")?.focus();
 }
 
 async function boot(): Promise<void> {

@@ -61,7 +61,8 @@ export function eventsPage(context: PageContext): Page {
   const stop = poll(async () => {
     try {
       const answer = await api<{ events: EventSummary[]; count: number; limit: number }>(`/events${query(search)}`);
-      replace(results, resultsView(answer.events, answer.limit));
+      // Redrawing under a keyboard user's focus would send it back to the top of the page.
+      if (!results.contains(document.activeElement)) replace(results, resultsView(answer.events, answer.limit));
     } catch (error) {
       replace(results, errorNotice(error, "events"));
     }
