@@ -54,7 +54,7 @@ export function eventsPage(context: PageContext): Page {
       for (const route of status.routes) routeSelect.append(h("option", { value: route.id, selected: route.id === value("route") }, route.id));
     })
     .catch(() => {});
-  const results = h("div", { "aria-live": "polite" }, "Searching…");
+  const results = h("div", null, "Searching…");
   const search: Record<string, string> = {};
   for (const name of FILTERS) if (value(name)) search[name] = value(name);
   search.since ??= "24h";

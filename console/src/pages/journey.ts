@@ -10,7 +10,7 @@ const REFRESH_MS = 3000;
 /** One event's journey: receipt, each route's attempts (replays too), and the payload when kept. */
 export function journeyPage(_context: unknown, id: string): Page {
   const receipt = h("div");
-  const routes = h("div", { "aria-live": "polite" });
+  const routes = h("div");
   const payload = h("div");
   let payloadShown = false;
   const stop = poll(async () => {
