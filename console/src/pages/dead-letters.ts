@@ -128,6 +128,28 @@ function listView(report: DeadLetterReport, filter: Record<string, string>, prog
         ? h("button", { type: "button", class: "danger", onclick: () => void act("purge", [filterTarget], everything) }, "Purge all matching")
         : h("span", { class: "hint" }, "To purge everything matching, choose a route first."),
     ),
+    summaryView(report),
     table("Dead letters", ["", "Route", "Event", "Type", "Reason", "Error", "HTTP", "Attempts", "Failed at", "Actions"], rows),
+  );
+}
+
+/** How many letters each route holds for each reason, each count a link to that filter. */
+function summaryView(report: DeadLetterReport): HTMLElement | null {
+  const counts = new Map<string, { route: string; reason: string; count: number }>();
+  for (const letter of report.letters) {
+    const key = `${letter.routeId}\u0000${letter.reason}`;
+    const entry = counts.get(key) ?? { route: letter.routeId, reason: letter.reason, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  if (counts.size < 2) return null;
+  return table(
+    report.truncated ? "By route and reason (of the letters listed)" : "By route and reason",
+    ["Route", "Reason", "Letters"],
+    [...counts.values()].map(({ route, reason, count }) => [
+      route,
+      reason,
+      link(consolePath(["dead-letters"], query({ route, reason })), String(count)),
+    ]),
   );
 }
