@@ -27,6 +27,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.build.json
+# The ops console (served by the admin port under /console/): bundled by esbuild into dist/console/,
+# which the runtime stage copies with the rest of dist/.
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/
+RUN node scripts/build-console.mjs
 
 # --- stand-ins of Tracktile's API, QuickBooks, Odoo and ShipBob (docker compose's `stand-ins`
 # service). Test code run by tsx, a dev dependency: it stays in this stage, never in `runtime`.

@@ -163,15 +163,16 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
     }
 
+    const processReadiness = readiness(
+      sink,
+      () => workers,
+      runsWorkers,
+      () => sharedLimit?.problems ?? [],
+    );
     const ingress = createIngressHandler({
       pipelines,
       sink,
-      readiness: readiness(
-        sink,
-        () => workers,
-        runsWorkers,
-        () => sharedLimit?.problems ?? [],
-      ),
+      readiness: processReadiness,
       metrics: ops.metrics,
       onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
       onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
@@ -194,7 +195,25 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
-      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger, docs }));
+      const adminReadiness = {
+        get ready() {
+          return processReadiness.ready && !shuttingDown;
+        },
+        report: () => ({ ...processReadiness.report(), ...(shuttingDown ? { events: "shutting_down" } : {}) }),
+      };
+      adminPort.serve(
+        createAdminApp({
+          table,
+          log: deliveryLog,
+          deadLetters,
+          deadLetterDepth,
+          token: admin?.token,
+          readiness: adminReadiness,
+          trustProxy: env.TRUST_PROXY,
+          logger,
+          docs,
+        }),
+      );
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
   });

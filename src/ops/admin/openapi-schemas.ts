@@ -156,4 +156,28 @@ export const schemas = {
       dryRun: { type: "boolean", default: false },
     },
   },
+  Health: {
+    type: "object",
+    required: ["status", "problems"],
+    properties: {
+      status: { type: "string", enum: ["ready", "not_ready", "unknown"] },
+      events: { type: "string", description: "where the ingress puts events: broker, spool, spool_full, spool_error, shutting_down" },
+      spool: { type: "object", properties: { count: { type: "integer" }, bytes: { type: "integer" } } },
+      workers: { type: "string", description: "consuming, disconnected, no_routes" },
+      problems: {
+        type: "array",
+        items: { type: "object", properties: { code: { type: "string" }, message: { type: "string" }, at: { type: "string", format: "date-time" } } },
+      },
+    },
+  },
+  Session: {
+    type: "object",
+    required: ["tokenRequired", "signedIn"],
+    properties: {
+      tokenRequired: { type: "boolean", description: "whether ADMIN_TOKEN is set (sign-in needed)" },
+      signedIn: { type: "boolean" },
+      csrfToken: { type: "string", description: "send it as X-CSRF-Token with every change made with the cookie" },
+      expiresAt: { type: "string", format: "date-time" },
+    },
+  },
 } as const;
