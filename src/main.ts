@@ -25,6 +25,7 @@ import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
 import { createSyncCaller, type RunningSyncCaller } from "./broker/sync-caller.js";
 import { lateWaitMs } from "./ingress/sync-call.js";
 import { createIdempotencyStore } from "./state/idempotency-store.js";
+import { createCallbackStore } from "./state/callback-store.js";
 
 /** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
 export type Role = "all" | "ingress" | "worker";
@@ -141,6 +142,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
+      const answersCallbacks = [...table.sources.values()].some((source) => source.api?.mode === "async");
+      const callbacks = answersCallbacks ? await createCallbackStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
       await part("pruning", "pruning", () => {
         const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
         return { value: stop, close: stop };
@@ -155,6 +158,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           claims,
           limits: createLimitStore(db),
           tokens: createSqlTokenStore(db),
+          callbacks,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
