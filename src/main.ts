@@ -181,6 +181,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
       onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
       onSchemaRejected: (sourceId, event) => ops.onSchemaRejected(sourceId, event),
+      onApiCall: (endpointId, event, call, routeId) => ops.onApiCall(endpointId, event, call, routeId),
       logger,
       trustProxy: env.TRUST_PROXY,
       isShuttingDown: () => shuttingDown,

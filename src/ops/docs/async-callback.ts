@@ -12,7 +12,9 @@ export function callbackUrlParameter(callback: CallbackConfig): HeaderParameter 
   const rules = [
     callback.allowHttp ? "`https` or `http`" : "`https`",
     "no credentials",
-    ...(callback.allowPrivate ? [] : ["every address its host resolves to public (no loopback, private, link-local, CGNAT, multicast or reserved range)"]),
+    ...(callback.allowPrivate
+      ? []
+      : ["every address its host resolves to public (no loopback, private, link-local, CGNAT, multicast or reserved range)"]),
   ];
   return {
     name: CALLBACK_URL_HEADER,

@@ -42,7 +42,9 @@ async function refusePublishesTo(queue: string, policy: string): Promise<void> {
   try {
     const channel = await connection.createConfirmChannel();
     for (let attempt = 0; attempt < 40; attempt += 1) {
-      const taken = await new Promise<boolean>((resolve) => channel.sendToQueue(queue, Buffer.from("filler"), {}, (error: unknown) => resolve(!error)));
+      const taken = await new Promise<boolean>((resolve) =>
+        channel.sendToQueue(queue, Buffer.from("filler"), {}, (error: unknown) => resolve(!error)),
+      );
       if (!taken) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

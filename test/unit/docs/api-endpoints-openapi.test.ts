@@ -135,7 +135,9 @@ routes:
     const fixed = only.paths["/api/fixed-jobs"].post;
     expect(fixed.parameters.map((parameter: Loose) => parameter.name)).toEqual(["Idempotency-Key"]);
     expect(Object.keys(fixed.callbacks.result)).toEqual(["https://hooks.example.com/fixed"]);
-    expect(fixed.callbacks.result["https://hooks.example.com/fixed"].post.requestBody.content["application/json"].schema.oneOf[0].properties.body).toEqual({
+    expect(
+      fixed.callbacks.result["https://hooks.example.com/fixed"].post.requestBody.content["application/json"].schema.oneOf[0].properties.body,
+    ).toEqual({
       description: "the mapped answer (any JSON)",
     });
   });
