@@ -1,9 +1,12 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventJourney, EventSummary } from "../../../src/ops/delivery-log/index.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import { startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
 
+const run = promisify(execFile);
 const POSTGRES_URL = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
@@ -36,6 +39,7 @@ describe.each([
   let sink: FakeHttpSink;
   let receiver: FakeHttpSink;
   let harness: WorkerHarness;
+  let acceptedId = "";
   const admin = (path: string) => fetch(`http://127.0.0.1:${harness.router.adminPort}${path}`);
 
   async function call(endpoint: string, body: unknown): Promise<{ status: number; id: string }> {
@@ -100,6 +104,7 @@ describe.each([
   it("an async call: `accepted`, and the route's attempt", async () => {
     const accepted = await call("jobs", { sku: "SKU-2" });
     expect(accepted.status).toBe(202);
+    acceptedId = accepted.id;
     const journey = await journeyUntil(accepted.id, settled("delivered"));
     expect(journey).toMatchObject({ source: "jobs", type: "jobs.call", via: "broker", call: "accepted", receipts: 1 });
     expect(journey.routes).toMatchObject([{ route: "job-run", state: "delivered", attempts: 1 }]);
@@ -111,5 +116,16 @@ describe.each([
     expect(events.length).toBeGreaterThanOrEqual(3);
     expect(new Set(events.map((event) => event.source))).toEqual(new Set(["stock"]));
     expect(new Set(events.map((event) => event.call))).toEqual(new Set(["answered", "timed-out", "rejected"]));
+  });
+
+  it("webhook-router events --source <endpoint> prints them, each with how it ended", async () => {
+    const { stdout } = await run(process.execPath, ["dist/cli/main.js", "events", "--source", "jobs"], {
+      env: { ...process.env, ENV_FILE: "", DATA_DIR: harness.dataDir, DATABASE_URL: env.DATABASE_URL ?? "" },
+    });
+    const lines = stdout.trim().split("\n");
+    expect(lines.at(-1)).toMatch(/^\d+ event\(s\)$/);
+    expect(lines.find((line) => line.includes(acceptedId))).toMatch(
+      new RegExp(`  ${acceptedId}  jobs\\.call  api:accepted  job-run=delivered\\(1\\)$`),
+    );
   });
 });
