@@ -6,6 +6,7 @@ import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { AcceptedVia } from "../contracts/event-sink.js";
 import type { Outcome } from "../contracts/outcome.js";
+import type { ApiCallStatus } from "../contracts/sync-call.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
 import { createMetrics, type Metrics, type MetricSources } from "./metrics.js";
@@ -27,6 +28,8 @@ export interface Operations {
   onAccepted(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
   /** Every event refused for its request schema (`422`): the delivery log's rejected receipt (metrics count the answer). */
   onSchemaRejected(sourceId: string, event: NormalizedEvent): void;
+  /** Every API call answered (or refused for its request schema): the delivery log's receipt, with how it ended. */
+  onApiCall(endpointId: string, event: NormalizedEvent, call: ApiCallStatus, routeId: string): void;
   /** Every worker outcome: metrics, the delivery log, and an email for dead letters and credential failures. */
   onOutcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** Every failed verification: metrics, and an email when a source sees a burst of them. */
@@ -76,6 +79,9 @@ export function createOperations(
     },
     onSchemaRejected(sourceId, event) {
       deliveryLog?.rejected(sourceId, event);
+    },
+    onApiCall(endpointId, event, call, routeId) {
+      deliveryLog?.called(endpointId, event, call, routeId);
     },
     onOutcome(outcome, context) {
       metrics.delivery(context.routeId, outcome);

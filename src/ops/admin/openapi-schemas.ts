@@ -71,7 +71,7 @@ export const schemas = {
   },
   EventSummary: {
     type: "object",
-    required: ["id", "source", "type", "subject", "time", "receivedAt", "via", "receipts", "routes"],
+    required: ["id", "source", "type", "subject", "time", "receivedAt", "via", "receipts", "call", "routes"],
     properties: {
       id: { type: "string" },
       source: nullable("string", { description: "null when this log never saw the receipt (a worker-only SQLite log)" }),
@@ -81,6 +81,12 @@ export const schemas = {
       receivedAt: { type: "string", format: "date-time" },
       via: { type: ["string", "null"], enum: ["broker", "spool", "rejected", null], description: "rejected: refused for its request schema (422)" },
       receipts: { type: "integer", description: "times the ingress received this id (accepted or rejected)" },
+      call: {
+        type: ["string", "null"],
+        enum: ["accepted", "answered", "timed-out", "rejected", null],
+        description:
+          "an API call (POST /api/{endpointId}, `source` is the endpoint): accepted (async, 202), answered (sync, the route's answer whatever its status), timed-out (504 deadline_exceeded), rejected (request schema, 422); null for a webhook",
+      },
       routes: { type: "array", items: { $ref: "#/components/schemas/RouteStatus" } },
     },
   },
