@@ -16,6 +16,7 @@ import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
+import { createEchoStore } from "./state/echo-store.js";
 import { createLimitStore } from "./state/limit-store.js";
 import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
@@ -141,8 +142,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
+      const echoes = createEchoStore(db);
       await part("pruning", "pruning", () => {
-        const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
+        const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger, echoes);
         return { value: stop, close: stop };
       });
       workers = await part("workers", "work", async () => {
@@ -155,6 +157,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           claims,
           limits: createLimitStore(db),
           tokens: createSqlTokenStore(db),
+          echoes,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),

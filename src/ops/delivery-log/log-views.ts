@@ -31,7 +31,7 @@ export interface EventSummary {
 export interface AttemptRecord {
   readonly attempt: number;
   readonly at: string;
-  /** delivered, duplicate, filtered, retry, dead; or replayed (sent back from the dead-letter queue, attempt 0) */
+  /** delivered, duplicate, filtered, echo, retry, dead; or replayed (sent back from the dead-letter queue, attempt 0) */
   readonly outcome: string;
   /** The target's HTTP status, where there was one. */
   readonly status: number | null;
