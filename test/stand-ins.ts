@@ -23,14 +23,23 @@ interface Running {
 
 // The credentials are example.env's development values: the stand-ins accept exactly those.
 const START: Record<StandInName, (port: number, host: string) => Promise<Running>> = {
-  tracktile: (port, host) => startFakeTracktileApi("api-dev-token", port, host),
+  tracktile: async (port, host) => {
+    const api = await startFakeTracktileApi("api-dev-token", port, host);
+    // Two-way sync: each customer change sends Tracktile's signed "customer.updated" webhook to the
+    // router, when STAND_IN_TRACKTILE_WEBHOOK_URL names where (e.g. http://127.0.0.1:8080/webhooks/tracktile).
+    const url = process.env.STAND_IN_TRACKTILE_WEBHOOK_URL;
+    const secret = process.env.TRACKTILE_WEBHOOK_SECRET;
+    if (url && secret) api.customers.webhookTo = { url, secret };
+    api.customers.apiUser = process.env.TRACKTILE_API_USER || undefined;
+    return api;
+  },
   quickbooks: (port, host) =>
     new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
   odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
   shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
 };
 
-const NOTES: Record<StandInName, string> = { tracktile: "   (orders: ord_8841, shipments: shp_456)", quickbooks: "", odoo: "", shipbob: "" };
+const NOTES: Record<StandInName, string> = { tracktile: "   (orders: ord_8841, shipments: shp_456; customers: PUT/GET /customers/{id})", quickbooks: "", odoo: "", shipbob: "" };
 
 /** One line on stderr and the exit code: what a person needs to act, never a stack. */
 function stop(message: string, code: number): never {
