@@ -37,7 +37,7 @@ export interface AttemptRecord {
   readonly status: number | null;
   readonly latencyMs: number | null;
   readonly error: string | null;
-  /** Why it was dead-lettered: poison, mapping, permanent, credentials, exhausted. */
+  /** Why it was dead-lettered: poison, mapping, permanent, credentials, exhausted; for an echo, its rule: fingerprint, authored-by. */
   readonly reason: string | null;
   /** For a retry: the delay before the next attempt. */
   readonly delayMs: number | null;
