@@ -36,7 +36,12 @@ export async function reportedRecord(rules: CompiledLoopRules, event: CloudEvent
  * The record a delivery writes and the fingerprint of the values it writes (`remember`), worked
  * out before the call: an expression that fails dead-letters the event without writing anything.
  */
-export async function writtenRecord(rules: CompiledLoopRules, payload: unknown, event: CloudEvent, enrichment: Enrichment): Promise<RecordMark | undefined> {
+export async function writtenRecord(
+  rules: CompiledLoopRules,
+  payload: unknown,
+  event: CloudEvent,
+  enrichment: Enrichment,
+): Promise<RecordMark | undefined> {
   if (!rules.remember) return undefined;
   return mark(rules.remember, "remember", payload, { ...enrichment, event });
 }
@@ -44,7 +49,9 @@ export async function writtenRecord(rules: CompiledLoopRules, payload: unknown, 
 async function mark(rule: CompiledRecordRule, key: "echo" | "remember", input: unknown, bindings: Enrichment): Promise<RecordMark> {
   const id = await evaluate(rule.id, input, bindings, `${key}.id`);
   if ((typeof id !== "string" && typeof id !== "number") || String(id) === "") {
-    throw new MappingError(`${key}.id produced ${id === undefined ? "nothing" : JSON.stringify(id)} for this event: expected the record's id (text or a number)`);
+    throw new MappingError(
+      `${key}.id produced ${id === undefined ? "nothing" : JSON.stringify(id)} for this event: expected the record's id (text or a number)`,
+    );
   }
   const values = await Promise.all(rule.fields.map((field, index) => evaluate(field, input, bindings, `${key}.fields[${index}]`)));
   return { system: rule.system, entity: rule.entity, id: String(id), fingerprint: fingerprint(values.map(detach)) };

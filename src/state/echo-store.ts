@@ -46,7 +46,9 @@ export function createEchoStore(db: StateDb, now: () => number = Date.now): Echo
         .insertInto("echo_writes")
         .values({ ...keyOf(write), fingerprint: write.fingerprint, route_id: routeId, written_at: at, expires_at: at + windowMs })
         .onConflict((conflict) =>
-          conflict.columns(["system", "entity", "record_id", "fingerprint"]).doUpdateSet({ route_id: routeId, written_at: at, expires_at: at + windowMs }),
+          conflict
+            .columns(["system", "entity", "record_id", "fingerprint"])
+            .doUpdateSet({ route_id: routeId, written_at: at, expires_at: at + windowMs }),
         )
         .execute();
     },

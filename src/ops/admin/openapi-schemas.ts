@@ -100,7 +100,9 @@ export const schemas = {
       status: nullable("integer", { description: "the target's HTTP status" }),
       latencyMs: nullable("number"),
       error: nullable("string"),
-      reason: { type: ["string", "null"], enum: ["poison", "mapping", "permanent", "credentials", "exhausted", "fingerprint", "authored-by", null],
+      reason: {
+        type: ["string", "null"],
+        enum: ["poison", "mapping", "permanent", "credentials", "exhausted", "fingerprint", "authored-by", null],
         description: "dead: why it was dead-lettered; echo: which rule recognized it (fingerprint or authored-by)",
       },
       delayMs: nullable("integer", { description: "for a retry: the delay before the next attempt; for busy: how long the copy was held back" }),

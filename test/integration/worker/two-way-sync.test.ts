@@ -77,7 +77,14 @@ describe("two-way customer sync between the ERP and Tracktile: every loop is bro
   });
 
   it("an ERP change reaches Tracktile as PUT /customers/{id}; Tracktile's webhook of it is an echo, and the ERP hears nothing", async () => {
-    const body = partnerWebhook({ _id: partnerId, name: "Acme Foods Ltd", email: "ap@acme.example", phone: "+1 555 0100", ref: "C-0042", x_tracktile_id: "cus_100" });
+    const body = partnerWebhook({
+      _id: partnerId,
+      name: "Acme Foods Ltd",
+      email: "ap@acme.example",
+      phone: "+1 555 0100",
+      ref: "C-0042",
+      x_tracktile_id: "cus_100",
+    });
     const accepted = await postSigned(router.url, "erp", body, "customer.updated");
     expect(accepted.status).toBe(202);
 
@@ -102,7 +109,14 @@ describe("two-way customer sync between the ERP and Tracktile: every loop is bro
     expect(odoo.records("res.partner").find((partner) => partner.id === partnerId)).toMatchObject({ email: "orders@acme.example" });
 
     // Odoo's automation webhook for the write the router just made.
-    const erpEcho = partnerWebhook({ _id: partnerId, name: "Acme Foods Ltd", email: "orders@acme.example", phone: "+1 555 0100", ref: "C-0042", x_tracktile_id: "cus_100" });
+    const erpEcho = partnerWebhook({
+      _id: partnerId,
+      name: "Acme Foods Ltd",
+      email: "orders@acme.example",
+      phone: "+1 555 0100",
+      ref: "C-0042",
+      x_tracktile_id: "cus_100",
+    });
     const accepted = await postSigned(router.url, "erp", erpEcho, "customer.updated");
     const journey = await journeyOn(String(accepted.body.id), TO_TRACKTILE, "echo");
     expect(history(journey, TO_TRACKTILE)).toEqual([expect.objectContaining({ outcome: "echo", reason: "fingerprint" })]);

@@ -52,7 +52,9 @@ describe("two-way sync rules in routes files", () => {
     destination: target
 `),
     );
-    expect(lines).toEqual([expect.stringMatching(/routes\.yaml:17:\d+ at routes\.crm-to-erp\.echo\.fields\[1\]: JSONata syntax error at position \d+/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/routes\.yaml:17:\d+ at routes\.crm-to-erp\.echo\.fields\[1\]: JSONata syntax error at position \d+/),
+    ]);
   });
 
   it("refuse an echo check that no route's remember can ever match", () => {

@@ -83,7 +83,10 @@ describe("a two-way sync's loop breakers in one attempt (SQLite state store)", (
     const failing: EchoStore = { ...echoes, remember: async () => Promise.reject(new Error("database is locked")) };
     const made = processFixture(TWO_WAY);
     const outcome = await processEvent({ ...made.deps, echoes: failing }, event({ customerId: "c-6", name: "x" }), 1);
-    expect(outcome).toMatchObject({ kind: "retry", error: expect.stringMatching(/the write was made, but could not be remembered.*database is locked/) });
+    expect(outcome).toMatchObject({
+      kind: "retry",
+      error: expect.stringMatching(/the write was made, but could not be remembered.*database is locked/),
+    });
     expect(made.state.record("r", "evt_1")).toMatchObject({ delivered: false });
   });
 });
