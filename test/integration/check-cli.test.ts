@@ -39,9 +39,13 @@ describe("webhook-router check", () => {
   it("runs a two-way sync's rules on the examples: skipAuthoredBy may drop one, and a record id must come out", async () => {
     const result = await check("test/fixtures/routes/two-way-examples");
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✗ erp-to-crm › a partner without its CRM id cannot be remembered\n {4}remember\.id produced nothing for this event/);
+    expect(result.stdout).toMatch(
+      /✗ erp-to-crm › a partner without its CRM id cannot be remembered\n {4}remember\.id produced nothing for this event/,
+    );
     expect(result.stdout).toMatch(/✓ crm-to-erp › the sync's own change is skipped/);
-    expect(result.stdout).toMatch(/✗ crm-to-erp › a person's change expected skipped by mistake\n {4}`skipAuthoredBy` should have dropped this event, but it went through/);
+    expect(result.stdout).toMatch(
+      /✗ crm-to-erp › a person's change expected skipped by mistake\n {4}`skipAuthoredBy` should have dropped this event, but it went through/,
+    );
     expect(result.stdout).toMatch(/examples: 1 passed, 2 failed/);
   });
 

@@ -26,7 +26,8 @@ describe("two-way customer sync between the ERP and Tracktile: every loop is bro
   let partnerId: number;
   const exchange = `test.events.${randomUUID()}`;
   const admin = (path: string) => fetch(`http://127.0.0.1:${router.adminPort}${path}`);
-  const partnerWrites = () => odoo.calls.filter((call) => call.model === "res.partner" && call.method === "write");
+  const partnerCalls = () => odoo.calls.filter((call) => call.model === "res.partner");
+  const partnerWrites = () => partnerCalls().filter((call) => call.method === "write");
 
   /** Polls the admin API until the event reached `state` on `route` (the log is written in batches). */
   async function journeyOn(eventId: string, route: string, state: string): Promise<EventJourney> {
@@ -99,7 +100,7 @@ describe("two-way customer sync between the ERP and Tracktile: every loop is bro
 
     const echo = await journeyOn(await lastTracktileWebhook(), TO_ERP, "echo");
     expect(history(echo, TO_ERP)).toEqual([expect.objectContaining({ outcome: "echo", reason: "fingerprint", error: null })]);
-    expect(partnerWrites()).toEqual([]);
+    expect(partnerCalls()).toEqual([]);
   });
 
   it("a later real change in Tracktile reaches the ERP, and the ERP's webhook of that write is an echo in turn", async () => {
@@ -124,12 +125,13 @@ describe("two-way customer sync between the ERP and Tracktile: every loop is bro
   });
 
   it("a change made by the integration's own API user in Tracktile is skipped as authored by it", async () => {
+    const callsBefore = partnerCalls().length;
     await api.customers.edit("cus_100", { phone: "+1 555 0199" }, EXAMPLE_SECRETS.TRACKTILE_API_USER);
     const journey = await journeyOn(await lastTracktileWebhook(), TO_ERP, "echo");
     expect(history(journey, TO_ERP)).toEqual([expect.objectContaining({ outcome: "echo", reason: "authored-by" })]);
     const logged = router.logs.find((line) => line.id === journey.id && line.outcome === "echo");
     expect(logged).toMatchObject({ rule: "authored-by", author: EXAMPLE_SECRETS.TRACKTILE_API_USER, msg: expect.stringMatching(/own user/) });
-    expect(partnerWrites()).toHaveLength(1);
+    expect(partnerCalls()).toHaveLength(callsBefore);
   });
 
   it("counts the echoes in /status and the metrics", async () => {
