@@ -17,6 +17,8 @@ export const EXAMPLE_SECRETS = {
   TRACKTILE_WEBHOOK_SECRET: "bench-tracktile-secret",
   TRACKTIK_WEBHOOK_SECRET: "bench-tracktik-secret",
   TRACKVIA_WEBHOOK_SECRET: "bench-trackvia-secret",
+  ERP_WEBHOOK_SECRET: "bench-erp-secret",
+  TRACKTILE_API_USER: "integration@bench.example",
   TRACKTILE_API_URL: "http://127.0.0.1:9",
   TRACKTILE_API_TOKEN: "bench-api-token",
   QBO_BASE_URL: "http://127.0.0.1:9",

@@ -16,6 +16,7 @@ import { buildPipelines } from "./ingress/source-pipeline.js";
 import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
+import { createEchoStore } from "./state/echo-store.js";
 import { createLimitStore } from "./state/limit-store.js";
 import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
@@ -144,8 +145,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       const claims = createClaimStore(db);
       const answersCallbacks = [...table.sources.values()].some((source) => source.api?.mode === "async");
       const callbacks = answersCallbacks ? await createCallbackStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
+      const echoes = createEchoStore(db);
       await part("pruning", "pruning", () => {
-        const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
+        const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger, echoes);
         return { value: stop, close: stop };
       });
       workers = await part("workers", "work", async () => {
@@ -159,6 +161,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           limits: createLimitStore(db),
           tokens: ops.watchTokens(createSqlTokenStore(db)),
           callbacks,
+          echoes,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),

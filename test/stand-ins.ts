@@ -25,7 +25,16 @@ interface Running {
 
 // The credentials are example.env's development values: the stand-ins accept exactly those.
 const START: Record<StandInName, (port: number, host: string) => Promise<Running>> = {
-  tracktile: (port, host) => startFakeTracktileApi("api-dev-token", port, host),
+  tracktile: async (port, host) => {
+    const api = await startFakeTracktileApi("api-dev-token", port, host);
+    // Two-way sync: each customer change sends Tracktile's signed "customer.updated" webhook to the
+    // router, when STAND_IN_TRACKTILE_WEBHOOK_URL names where (e.g. http://127.0.0.1:8080/webhooks/tracktile).
+    const url = process.env.STAND_IN_TRACKTILE_WEBHOOK_URL;
+    const secret = process.env.TRACKTILE_WEBHOOK_SECRET;
+    if (url && secret) api.customers.webhookTo = { url, secret };
+    api.customers.apiUser = process.env.TRACKTILE_API_USER || undefined;
+    return api;
+  },
   quickbooks: (port, host) =>
     new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
   odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
@@ -41,7 +50,7 @@ const START: Record<StandInName, (port: number, host: string) => Promise<Running
 };
 
 const NOTES: Record<StandInName, string> = {
-  tracktile: "   (orders: ord_8841, shipments: shp_456)",
+  tracktile: "   (orders: ord_8841, shipments: shp_456; customers: PUT/GET /customers/{id})",
   quickbooks: "",
   odoo: "",
   shipbob: "",

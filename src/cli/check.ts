@@ -5,13 +5,15 @@ import type { CloudEvent } from "../contracts/cloud-event.js";
 import { applyRoute, passesFilter } from "../mapping/apply-route.js";
 import { compileRoutes } from "../mapping/compile-routes.js";
 import { jsonDiff } from "../mapping/json-diff.js";
+import { integrationAuthor, reportedRecord, writtenRecord } from "../mapping/loop-rules.js";
 import { topicMatches } from "../broker/topic-match.js";
 
 /**
  * `webhook-router check`: validates every routes file, compiles every expression, and runs every
  * route's examples through its filter, `when` and mapping, in the worker's order and with the
  * worker's code (the example's `enrichment` stands in for the calls) — a mapping is tested
- * before it is deployed. An example's `data` must also match its source's request schema, where
+ * before it is deployed. A two-way sync's rules run too: `skipAuthoredBy` may drop the example,
+ * and `echo`'s and `remember`'s expressions must each give the record's id. An example's `data` must also match its source's request schema, where
  * one applies: a body the ingress would refuse (422) never reaches the route.
  * Secrets need not be set. Returns the exit code: 0 when everything passes, 1 otherwise.
  */
@@ -73,6 +75,10 @@ async function runExample(compiled: Compiled, example: Example): Promise<string[
   const event: CloudEvent = { specversion: "1.0", datacontenttype: "application/json", ...example.event } as CloudEvent;
   try {
     if (!(await passesFilter(compiled, event))) return filteredProblems("filter", example.filtered);
+    const { loop } = compiled;
+    if (loop && (await integrationAuthor(loop, event, example.enrichment)) !== undefined) return filteredProblems("authored-by", example.filtered);
+    // The store is not consulted (check has none): only that the expressions work on this event.
+    if (loop) await reportedRecord(loop, event, example.enrichment);
     const result = await applyRoute(compiled, event, example.enrichment);
     if (result.filtered) return filteredProblems(result.filtered, example.filtered);
     if (example.filtered !== false) {
@@ -80,20 +86,25 @@ async function runExample(compiled: Compiled, example: Example): Promise<string[
         `${expected(example.filtered)} should have dropped this event, but it went through (mapped to ${JSON.stringify(result.payload).slice(0, 200)})`,
       ];
     }
+    if (loop) await writtenRecord(loop, result.payload, event, example.enrichment);
     return jsonDiff(example.expect, result.payload);
   } catch (error) {
     return [(error as Error).message];
   }
 }
 
-const STAGE_WORDS = { filter: "`filter` dropped this event (before enrichment)", when: "`when` dropped this event (after enrichment)" } as const;
+const STAGE_WORDS = {
+  filter: "`filter` dropped this event (before enrichment)",
+  when: "`when` dropped this event (after enrichment)",
+  "authored-by": "`skipAuthoredBy` dropped this event (authored by the integration's own user)",
+} as const;
 
-function filteredProblems(droppedBy: "filter" | "when", wanted: Example["filtered"]): string[] {
+function filteredProblems(droppedBy: keyof typeof STAGE_WORDS, wanted: Example["filtered"]): string[] {
   if (wanted === true || wanted === droppedBy) return [];
   if (wanted === false) return [`${STAGE_WORDS[droppedBy]}, but the example expects a mapped output`];
   return [`${STAGE_WORDS[droppedBy]}, but the example expects \`${wanted}\` to drop it`];
 }
 
 function expected(wanted: Example["filtered"]): string {
-  return wanted === true ? "`filter` or `when`" : `\`${String(wanted)}\``;
+  return wanted === true ? "`filter`, `when` or `skipAuthoredBy`" : wanted === "authored-by" ? "`skipAuthoredBy`" : `\`${String(wanted)}\``;
 }

@@ -20,7 +20,7 @@ Commands:
   dlq list|replay|purge                   dead letters: inspect, send back to their route's queue, or drop
       [--route R] [--id EVENT_ID] [--reason KIND] [--dry-run]
   events [--source S] [--type T]          the delivery log: one line per event with each route's state,
-      [--status pending|delivered|filtered|retrying|dead] [--route R]
+      [--status pending|delivered|filtered|echo|retrying|dead] [--route R]
       [--since 1h|ISO] [--until 1h|ISO] [--limit N] [--id EVENT_ID]   (--id: that event's whole journey)
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { emailAddress } from "./email-address.js";
 import { urlTemplate } from "../adapters/common-schema.js";
 import { durationSchema } from "./duration.js";
+import { echoSchema, rememberSchema, skipAuthoredBySchema } from "./loop-rules-schema.js";
 
 /** A route id names its queues: `{QUEUE_PREFIX}{routeId}`, `.retry.{n}`, `.busy`, `.dead`. */
 export const ROUTE_ID = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -66,13 +67,13 @@ const exampleSchema = z
     expect: z.unknown().optional(),
     /**
      * Which condition must drop this event: `filter` (on the event, before enrichment), `when`
-     * (after enrichment), or `true` for either. @defaultValue false
+     * (after enrichment), `authored-by` (`skipAuthoredBy`), or `true` for any. @defaultValue false
      */
-    filtered: z.union([z.boolean(), z.enum(["filter", "when"])]).default(false),
+    filtered: z.union([z.boolean(), z.enum(["filter", "when", "authored-by"])]).default(false),
   })
   .strict()
   .refine((example) => example.filtered !== false || example.expect !== undefined, {
-    message: "an example needs `expect` (the mapped output) or `filtered: filter | when | true`",
+    message: "an example needs `expect` (the mapped output) or `filtered: filter | when | authored-by | true`",
   });
 
 export const routeSchema = z
@@ -105,6 +106,12 @@ export const routeSchema = z
     sync: z.boolean().default(false),
     /** A sync route's answer: the response mapping and schema. @defaultValue the destination's answer unchanged */
     response: responseSchema.optional(),
+    /** Two-way sync: remember each confirmed write, so the target's report of it is recognized as an echo. @defaultValue none */
+    remember: rememberSchema.optional(),
+    /** Two-way sync: an event reporting back a write some route remembered is not delivered (outcome `echo`). @defaultValue none */
+    echo: echoSchema.optional(),
+    /** Two-way sync: an event whose author is one of the integration's own users is not delivered (outcome `echo`). @defaultValue none */
+    skipAuthoredBy: skipAuthoredBySchema.optional(),
   })
   .strict()
   .refine((route) => route.sync || route.response === undefined, { message: "`response` is only for `sync: true` routes", path: ["response"] })

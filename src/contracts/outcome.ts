@@ -38,8 +38,19 @@ export type Outcome =
   | { readonly kind: "busy"; readonly delayMs: number; readonly heldBy?: string | undefined; readonly limit?: string | undefined }
   /** `filter` dropped it (on the event, before enrichment) or `when` did (after enrichment). */
   | { readonly kind: "filtered"; readonly stage: "filter" | "when" }
+  /**
+   * Not delivered, to break a two-way sync's loop: the event reports back a write the router
+   * itself made (`fingerprint`: the same values, written by route `writtenBy`), or a change made
+   * by the integration's own user (`authored-by`: `author`).
+   */
+  | ({ readonly kind: "echo" } & EchoRule)
   | ({ readonly kind: "retry"; readonly next: number; readonly delayMs: number } & Failure & Timed)
   | ({ readonly kind: "dead"; readonly reason: DeadReason } & Failure & Timed);
+
+/** Which loop-breaking rule recognized an echo. */
+export type EchoRule =
+  | { readonly rule: "fingerprint"; readonly record: string; readonly writtenBy: string }
+  | { readonly rule: "authored-by"; readonly author: string };
 
 /** Which event on which route an outcome is about. */
 export interface OutcomeContext {

@@ -4,6 +4,7 @@ import type { ConfigProblem } from "../config/config-error.js";
 import { isDataItself, outsideVariables } from "./expression-variables.js";
 import { compileFast, type FastExpression } from "./fast-expression.js";
 import { compileResponseMapping, type ResponseMapping } from "./response-mapping.js";
+import { compileLoopRules, type CompiledLoopRules } from "./compile-loop-rules.js";
 
 export type Expression = ReturnType<typeof jsonata>;
 
@@ -22,6 +23,8 @@ export interface CompiledRoute {
   readonly identity: boolean;
   /** A sync route's answer to its caller (`response:`); undefined for other routes. */
   readonly response?: ResponseMapping | undefined;
+  /** A two-way sync's `remember`, `echo` and `skipAuthoredBy`; undefined for routes without any. */
+  readonly loop?: CompiledLoopRules | undefined;
   /** Synchronous evaluators of the same expressions, when they fit fast-expression.ts's subset. */
   readonly fast: {
     readonly filter?: FastExpression | undefined;
@@ -44,6 +47,7 @@ export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledR
   const mapping = compile(route, "mapping", route.mapping, problems);
   if (filter) checkFilterReadsNoEnrichment(route, filter, problems);
   const response = route.sync ? compileResponseMapping(route, problems) : undefined;
+  const loop = compileLoopRules(route, problems);
   if (mapping === undefined || problems.length > before) return undefined;
   return {
     route,
@@ -52,6 +56,7 @@ export function compileRoute(route: Route, problems: ConfigProblem[]): CompiledR
     mapping,
     identity: isDataItself(mapping.ast()),
     ...(response ? { response } : {}),
+    ...(loop ? { loop } : {}),
     fast: { filter: filter && compileFast(filter.ast()), when: when && compileFast(when.ast()), mapping: compileFast(mapping.ast()) },
   };
 }

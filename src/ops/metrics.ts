@@ -56,7 +56,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   });
   const deliveries = new Counter({
     name: "webhook_router_deliveries_total",
-    help: "Processed messages by route and outcome: delivered, duplicate, filtered, retry, dead.",
+    help: "Processed messages by route and outcome: delivered, duplicate, filtered, echo, retry, dead.",
     labelNames: ["route", "outcome"] as const,
     registers,
   });

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ClaimStore } from "./claim-store.js";
 import type { DeliveryStore } from "./delivery-store.js";
+import type { EchoStore } from "./echo-store.js";
 
 const EVERY_MS = 60 * 60 * 1000;
 
@@ -12,10 +13,11 @@ const EVERY_MS = 60 * 60 * 1000;
 const CLAIM_GRACE_MS = 60 * 60 * 1000;
 
 /**
- * Forgets dedup records older than the retention and claims left by crashed workers, hourly (and
- * once at start), so the state store stays bounded on a long run. Returns a function that stops it.
+ * Forgets dedup records older than the retention, claims left by crashed workers and remembered
+ * writes past their window (two-way sync), hourly (and once at start), so the state store stays
+ * bounded on a long run. Returns a function that stops it.
  */
-export function schedulePrune(store: DeliveryStore, claims: ClaimStore, retentionMs: number, logger: Logger): () => void {
+export function schedulePrune(store: DeliveryStore, claims: ClaimStore, retentionMs: number, logger: Logger, echoes?: EchoStore): () => void {
   const prune = () => {
     store
       .prune(retentionMs)
@@ -25,6 +27,10 @@ export function schedulePrune(store: DeliveryStore, claims: ClaimStore, retentio
       .prune(CLAIM_GRACE_MS)
       .then((removed) => removed > 0 && logger.info({ removed }, "pruned expired claims"))
       .catch((error: Error) => logger.warn({ err: error.message }, "could not prune expired claims"));
+    echoes
+      ?.prune()
+      .then((removed) => removed > 0 && logger.info({ removed }, "pruned remembered writes past their window"))
+      .catch((error: Error) => logger.warn({ err: error.message }, "could not prune remembered writes"));
   };
   prune();
   const timer = setInterval(prune, EVERY_MS).unref();

@@ -46,6 +46,20 @@ export interface StateTables {
     owner: string;
     expires_at: number;
   };
+  /**
+   * Two-way sync (echo-store.ts): a write the router made to another system, remembered until
+   * `expires_at` so that system's report of it is recognized as an echo.
+   */
+  echo_writes: {
+    system: string;
+    entity: string;
+    record_id: string;
+    /** Hex SHA-256 of the canonical JSON of the field values written. */
+    fingerprint: string;
+    route_id: string;
+    written_at: number;
+    expires_at: number;
+  };
   /** Delivery log: one row per event id (a stub, source null, when only a worker saw it). */
   log_events: {
     event_id: string;
@@ -194,6 +208,19 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addColumn("owner", "varchar(255)", (c) => c.notNull())
     .addColumn("expires_at", "bigint", (c) => c.notNull())
     .execute();
+  await db.schema
+    .createTable("echo_writes")
+    .ifNotExists()
+    .addColumn("system", "varchar(100)", (c) => c.notNull())
+    .addColumn("entity", "varchar(100)", (c) => c.notNull())
+    .addColumn("record_id", "varchar(255)", (c) => c.notNull())
+    .addColumn("fingerprint", "varchar(64)", (c) => c.notNull())
+    .addColumn("route_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("written_at", "bigint", (c) => c.notNull())
+    .addColumn("expires_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("echo_writes_pk", ["system", "entity", "record_id", "fingerprint"])
+    .execute();
+  await db.schema.createIndex("echo_writes_expires_idx").ifNotExists().on("echo_writes").column("expires_at").execute();
   await migrateDeliveryLog(db, engine);
   await sql`select 1`.execute(db);
 }

@@ -12,6 +12,9 @@ import { EnrichmentError, type Enricher } from "./enrich.js";
 import { rawMemberText } from "../mapping/raw-member.js";
 import { retryDelay } from "./retry-policy.js";
 import type { DestinationLimiter, Permit } from "./destination-limiter.js";
+import type { EchoStore } from "../state/echo-store.js";
+import { writtenRecord } from "../mapping/loop-rules.js";
+import { recognizeEcho, rememberWrite } from "./loop-guard.js";
 
 export interface ProcessDeps {
   readonly compiled: CompiledRoute;
@@ -22,7 +25,11 @@ export interface ProcessDeps {
   readonly claims: ClaimDeps;
   /** The destination's limits, when it has any: the delivery waits for its turn before calling. */
   readonly limiter?: DestinationLimiter | undefined;
+  /** Two-way sync: the writes routes remember, which their echoes are recognized by. */
+  readonly echoes?: EchoStore | undefined;
 }
+
+const NO_ENRICHMENT: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** How this process claims an event before delivering it (see ClaimStore). */
 export interface ClaimDeps {
@@ -34,8 +41,9 @@ export interface ClaimDeps {
 }
 
 /**
- * One attempt at one event on one route: filter (the event alone) → claim (and dedup) → enrich → when
- * → map → deliver, and the decision of what happens next. Never throws: every failure becomes an
+ * One attempt at one event on one route: filter (the event alone) → echo checks → claim (and dedup)
+ * → enrich → when → map → deliver → remember the write, and the decision of what happens next.
+ * The echo checks (two-way sync) run after enrichment instead when they read its results. Never throws: every failure becomes an
  * Outcome, so no message can block its queue. The claim makes this the only delivery of the
  * (route, event id) in progress anywhere; it is released when the attempt ends, whatever its
  * outcome. `messageText` is the message body the event was parsed from: a route without a
@@ -49,14 +57,25 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
   try {
     // A filtered event makes no call of any kind, not even a claim.
     if (!(await passesFilter(deps.compiled, event))) return { kind: "filtered", stage: "filter" };
+    const loop = deps.compiled.loop;
+    if (loop && !loop.checksNeedEnrichment) {
+      const echo = await recognizeEcho(loop, deps.echoes, event, NO_ENRICHMENT);
+      if (echo) return echo;
+    }
     // The claim is the dedup check too: it is refused for a pair already recorded as delivered.
     const taken = await claimEvent(deps, event.id);
     if (taken.kind === "delivered") return { kind: "duplicate" };
     if (taken.kind === "busy") return { kind: "busy", delayMs: retryDelay(route.retry, 2), heldBy: taken.owner };
     claim = taken.claim;
     const enrichment = await deps.enrich(event);
+    if (loop?.checksNeedEnrichment) {
+      const echo = await recognizeEcho(loop, deps.echoes, event, enrichment);
+      if (echo) return echo;
+    }
     const result = await applyRoute(deps.compiled, event, enrichment);
     if (result.filtered) return { kind: "filtered", stage: result.filtered };
+    // Worked out before the call: a `remember` that fails on this event must not follow a write.
+    const written = loop ? await writtenRecord(loop, result.payload, event, enrichment) : undefined;
     const payloadJson = deps.compiled.identity && messageText !== undefined ? rawMemberText(messageText, "data") : undefined;
     // Past the limit, the event waits in its queue at the same attempt: the target is not called.
     const turn = deps.limiter ? await takeTurn(deps.limiter) : undefined;
@@ -87,6 +106,9 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
       permit = undefined;
     }
     const targetMs = performance.now() - calledAt;
+    // Only once the destination confirmed the write; before the dedup record, so a failure here
+    // repeats the (idempotent) write and remembers it then.
+    if (written) await rememberWrite(deps.echoes, written, route.id, loop!.remember!.windowMs);
     const marked = deps.store.markDelivered(route.id, event.id, receipt.targetId);
     // Released only behind the record (on SQLite in the same commit), so no copy can slip in between.
     deps.claims.store.release(claim, marked).catch(() => {});
@@ -95,7 +117,7 @@ export async function processEvent(deps: ProcessDeps, event: CloudEvent, attempt
     return { kind: "delivered", receipt, targetMs };
   } catch (error) {
     const outcome = decide(deps, error, attempt, calledAt !== undefined);
-    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered" || outcome.kind === "busy"
+    return calledAt === undefined || outcome.kind === "duplicate" || outcome.kind === "filtered" || outcome.kind === "echo" || outcome.kind === "busy"
       ? outcome
       : { ...outcome, targetMs: performance.now() - calledAt };
   } finally {

@@ -217,6 +217,14 @@ export class RouteWorker {
         return logger.info({ ...line, delayMs: outcome.delayMs, heldBy: outcome.heldBy }, "event being delivered by another worker; held back");
       case "filtered":
         return logger.info({ ...line, stage: outcome.stage }, `event filtered out by ${outcome.stage}`);
+      case "echo":
+        if (outcome.rule === "authored-by") {
+          return logger.info({ ...line, rule: outcome.rule, author: outcome.author }, "event authored by the integration's own user; not delivered");
+        }
+        return logger.info(
+          { ...line, rule: outcome.rule, record: outcome.record, writtenBy: outcome.writtenBy },
+          "event is an echo of the router's own write; not delivered",
+        );
       case "retry":
         return logger.warn(
           { ...line, ...failedCall(outcome), next: outcome.next, delayMs: outcome.delayMs, status: outcome.status, err: outcome.error },

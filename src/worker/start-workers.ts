@@ -16,6 +16,7 @@ import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import type { LimitStore } from "../state/limit-store.js";
 import type { CallbackStore } from "../state/callback-store.js";
+import type { EchoStore } from "../state/echo-store.js";
 import type { CompiledRoute } from "../mapping/compile-route.js";
 import { createDestinationLimiter, type DestinationLimiter } from "./destination-limiter.js";
 import { createEnricher } from "./enrich.js";
@@ -34,6 +35,8 @@ export interface WorkerOptions {
   readonly tokens: TokenStore;
   /** Where asynchronous calls' results wait until their callback is settled; needed when a route answers an async endpoint. */
   readonly callbacks?: CallbackStore | undefined;
+  /** Two-way sync: the writes routes remember (`remember`), their echoes recognized by (`echo`). */
+  readonly echoes?: EchoStore | undefined;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
   /** Told each time the broker refuses AMQP_URL (again), with when the refusal began. */
   readonly onBrokerRefused?: (refusal: BrokerRefusal) => void;
@@ -100,6 +103,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       enrich: createEnricher(compiled.route.id, compiled.route.enrich),
       timeoutMs,
       claims: { store: options.claims, owner, leaseMs },
+      echoes: options.echoes,
       callback: callbackSettings(table, compiled.route, timeoutMs),
       callbacks: options.callbacks,
     };

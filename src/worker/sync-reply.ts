@@ -35,6 +35,8 @@ export async function syncAnswer(
       return failure("already_processed", 409, "this call was already run; its answer is no longer kept");
     case "filtered":
       return failure("destination_rejected", 422, `the route's ${outcome.stage} did not run this call`);
+    case "echo":
+      return failure("destination_rejected", 422, `the route did not run this call: it is an echo (${outcome.rule})`);
     case "retry":
     case "dead":
       return failedAnswer(outcome);

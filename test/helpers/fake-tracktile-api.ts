@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -15,6 +16,8 @@ export interface FakeTracktileApi {
   readonly requests: Array<{ method: string; path: string; authorization: string | undefined }>;
   orders: Map<string, unknown>;
   shipments: Map<string, unknown>;
+  /** Two-way sync: `PUT`/`GET /customers/{id}` and the "customer.updated" webhooks (see below). */
+  readonly customers: FakeTracktileCustomers;
   /** The next `count` requests answer `status` instead. */
   failNext(count: number, status: number): void;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
   const orders = new Map<string, unknown>(Object.entries(readJson("orders.json")));
   const shipments = new Map<string, unknown>(Object.entries(readJson("shipments.json")));
   let failures: { count: number; status: number } = { count: 0, status: 500 };
+  const customers = new FakeTracktileCustomers();
 
   const server: Server = createServer((request: IncomingMessage, response) => {
     const path = request.url ?? "/";
@@ -42,6 +46,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
       return answer(failures.status, { status: failures.status, message: "scripted failure" });
     }
     if (request.headers.authorization !== `Bearer ${token}`) return answer(401, { status: 401, message: "Invalid or expired token" });
+    if (customers.handles(request, path, answer)) return;
     const match = /^\/(orders|shipments)\/([^/?]+)$/.exec(path);
     const table = match?.[1] === "orders" ? orders : match?.[1] === "shipments" ? shipments : undefined;
     const found = table?.get(decodeURIComponent(match![2]!));
@@ -57,6 +62,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
     requests,
     orders,
     shipments,
+    customers,
     failNext(count, status) {
       failures = { count, status };
     },
@@ -71,4 +77,122 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
 
 function readJson(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/tracktile-api/${name}`, import.meta.url), "utf8")) as Record<string, unknown>;
+}
+
+// ---- Customers, for the two-way sync (routes erp-customer-updated-to-tracktile and back) ----
+
+/** A customer as the stand-in keeps it: what was PUT, plus who changed it last. */
+export interface TracktileCustomer {
+  readonly id: string;
+  readonly [field: string]: unknown;
+}
+
+/** Where Tracktile's webhooks go, and the hook's secret (X-Tracktile-Signature). */
+export interface WebhookTarget {
+  readonly url: string;
+  readonly secret: string;
+}
+
+/**
+ * Tracktile's customers: `PUT /customers/{id}` stores the body (the id from the path) and
+ * `GET /customers/{id}` returns it. After each change — a PUT, or `edit` (a change made in
+ * Tracktile itself) — the platform sends its signed "customer.updated" webhook to `webhookTo`
+ * when set, as a real hook would: flat JSON with the customer's fields and `lastUpdatedBy` (the
+ * API user for a PUT, when `apiUser` names it). Tracktile's customer events are not documented
+ * (research/senders.md); this shape follows its documented order and shipment events.
+ */
+export class FakeTracktileCustomers {
+  readonly records = new Map<string, TracktileCustomer>();
+  /** Every PUT, body parsed. */
+  readonly puts: Array<{ id: string; body: unknown; idempotencyKey: string | undefined }> = [];
+  /** Every webhook sent, and the router's answer (or the error). */
+  readonly webhooks: Array<{ body: Record<string, unknown>; status?: number; error?: string }> = [];
+  webhookTo: WebhookTarget | undefined;
+  /** Who a PUT is attributed to in `lastUpdatedBy`; unset: the webhook of a PUT names nobody. */
+  apiUser: string | undefined;
+  #sending = new Set<Promise<void>>();
+
+  /** Takes `/customers/{id}` requests; false for any other path. */
+  handles(request: IncomingMessage, path: string, answer: (status: number, body: unknown) => void): boolean {
+    const match = /^\/customers\/([^/?]+)$/.exec(path);
+    if (!match) return false;
+    const id = decodeURIComponent(match[1]!);
+    if (request.method === "GET") {
+      const found = this.records.get(id);
+      answer(found ? 200 : 404, found ?? { status: 404, message: "Not found" });
+      return true;
+    }
+    if (request.method !== "PUT") {
+      answer(405, { status: 405, message: "Method not allowed" });
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      } catch {
+        return answer(400, { status: 400, message: "Body is not JSON" });
+      }
+      const key = request.headers["idempotency-key"];
+      this.puts.push({ id, body, idempotencyKey: typeof key === "string" ? key : undefined });
+      const stored = this.#store(id, body, this.apiUser);
+      answer(200, stored);
+      // After the answer, as the platform does once the change is committed.
+      this.#notify(stored);
+    });
+    return true;
+  }
+
+  /** A change made in Tracktile itself, by `by` (a person, or another job of the API user): stored, and its webhook sent. */
+  async edit(id: string, changes: Record<string, unknown>, by: string): Promise<TracktileCustomer> {
+    const stored = this.#store(id, { ...this.records.get(id), ...changes }, by);
+    this.#notify(stored);
+    await this.settled();
+    return stored;
+  }
+
+  /** Waits for the webhooks on their way. */
+  async settled(): Promise<void> {
+    while (this.#sending.size > 0) await Promise.allSettled([...this.#sending]);
+  }
+
+  #store(id: string, body: Record<string, unknown>, by: string | undefined): TracktileCustomer {
+    const { lastUpdatedBy: _ignored, ...fields } = body;
+    const stored: TracktileCustomer = { ...fields, id, ...(by === undefined ? {} : { lastUpdatedBy: by }) };
+    this.records.set(id, stored);
+    return stored;
+  }
+
+  #notify(customer: TracktileCustomer): void {
+    const target = this.webhookTo;
+    if (!target) return;
+    const { id, ...fields } = customer;
+    const body = {
+      id: `evt_${randomUUID().replaceAll("-", "").slice(0, 16)}`,
+      kind: "customer.updated",
+      time: new Date().toISOString(),
+      transactionId: `txn_${randomUUID().replaceAll("-", "").slice(0, 12)}`,
+      customerId: id,
+      ...fields,
+    };
+    const text = JSON.stringify(body);
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac("sha256", target.secret).update(`${t}.${text}`).digest("hex");
+    const sent = fetch(target.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-tracktile-signature": `t=${t},v1=${v1}` },
+      body: text,
+    })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        this.webhooks.push({ body, status: response.status });
+      })
+      .catch((error: Error) => {
+        this.webhooks.push({ body, error: error.message });
+      })
+      .finally(() => this.#sending.delete(sent));
+    this.#sending.add(sent);
+  }
 }

@@ -20,6 +20,8 @@ export const EXAMPLE_SECRETS = {
   TRACKTILE_WEBHOOK_SECRET: "test-tracktile-secret",
   TRACKTIK_WEBHOOK_SECRET: "test-tracktik-secret",
   TRACKVIA_WEBHOOK_SECRET: "test-trackvia-secret",
+  ERP_WEBHOOK_SECRET: "test-erp-secret",
+  TRACKTILE_API_USER: "integration@test.example",
   TRACKTILE_API_URL: "http://127.0.0.1:9",
   TRACKTILE_API_TOKEN: "api-test-token",
   QBO_BASE_URL: "http://127.0.0.1:9",

@@ -15,7 +15,9 @@ describe("webhook-router check", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/note: not set here \(fine for check, required by start\): .*TRACKTILE_WEBHOOK_SECRET/);
     expect(result.stdout).toMatch(/✓ tracktile-order-completed-to-quickbooks › a completed order with two lines/);
-    expect(result.stdout).toMatch(/examples: 9 passed, 0 failed/);
+    // The two-way sync's authored-by example matches `${TRACKTILE_API_USER}` with its stand-in: unset, they are equal.
+    expect(result.stdout).toMatch(/✓ tracktile-customer-updated-to-erp › a change made by the integration's own API user is not sent back/);
+    expect(result.stdout).toMatch(/examples: 14 passed, 0 failed/);
   });
 
   it("reads only ROUTES_DIR: a router setting it never uses being wrong (a CI job's PORT) does not stop it", async () => {
@@ -32,6 +34,19 @@ describe("webhook-router check", () => {
     expect(result.stdout).toMatch(/✓ orders › a draft is filtered out/);
     expect(result.stdout).toMatch(/✗ orders › an example its route never sees\n {4}type "app.invoice.paid" matches none of the route's events/);
     expect(result.stdout).toMatch(/examples: 2 passed, 2 failed/);
+  });
+
+  it("runs a two-way sync's rules on the examples: skipAuthoredBy may drop one, and a record id must come out", async () => {
+    const result = await check("test/fixtures/routes/two-way-examples");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✗ erp-to-crm › a partner without its CRM id cannot be remembered\n {4}remember\.id produced nothing for this event/,
+    );
+    expect(result.stdout).toMatch(/✓ crm-to-erp › the sync's own change is skipped/);
+    expect(result.stdout).toMatch(
+      /✗ crm-to-erp › a person's change expected skipped by mistake\n {4}`skipAuthoredBy` should have dropped this event, but it went through/,
+    );
+    expect(result.stdout).toMatch(/examples: 1 passed, 2 failed/);
   });
 
   it("checks each example's data against its source's request schema: a body the ingress would refuse fails, naming each violation", async () => {

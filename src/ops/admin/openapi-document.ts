@@ -10,7 +10,7 @@ const query = (name: string, description: string, schema: object = { type: "stri
   description,
   schema,
 });
-const ROUTE_STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
+const ROUTE_STATES = ["pending", "delivered", "filtered", "echo", "retrying", "dead"];
 const WHEN = "a duration ago (`1h`, `30m`, `7d`) or an ISO 8601 time";
 
 const common = {

@@ -6,11 +6,12 @@ const counts = {
   pending: { type: "integer" },
   delivered: { type: "integer" },
   filtered: { type: "integer" },
+  echo: { type: "integer", description: "not delivered: a two-way sync's echo (the router's own write reported back, or authored by its own user)" },
   retrying: { type: "integer" },
   dead: { type: "integer" },
 };
 const rejected = { rejected: { type: "integer", description: "events refused for the source's request schema (422)" } };
-const STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
+const STATES = ["pending", "delivered", "filtered", "echo", "retrying", "dead"];
 
 export const schemas = {
   Error: {
@@ -98,14 +99,18 @@ export const schemas = {
       at: { type: "string", format: "date-time" },
       outcome: {
         type: "string",
-        enum: ["delivered", "duplicate", "filtered", "retry", "dead", "busy", "replayed"],
+        enum: ["delivered", "duplicate", "filtered", "echo", "retry", "dead", "busy", "replayed"],
         description:
           "busy: another worker was delivering the event; this copy was held back and did not call the target. replayed: an operator sent the event back from the dead-letter queue (attempt 0; the next attempt is 1 again)",
       },
       status: nullable("integer", { description: "the target's HTTP status" }),
       latencyMs: nullable("number"),
       error: nullable("string"),
-      reason: { type: ["string", "null"], enum: ["poison", "mapping", "permanent", "credentials", "exhausted", null] },
+      reason: {
+        type: ["string", "null"],
+        enum: ["poison", "mapping", "permanent", "credentials", "exhausted", "fingerprint", "authored-by", null],
+        description: "dead: why it was dead-lettered; echo: which rule recognized it (fingerprint or authored-by)",
+      },
       delayMs: nullable("integer", { description: "for a retry: the delay before the next attempt; for busy: how long the copy was held back" }),
     },
   },

@@ -4,8 +4,8 @@ import type { Outcome } from "../../contracts/outcome.js";
 import type { ApiCallStatus } from "../../contracts/sync-call.js";
 
 /** A route's current state for one event, as the delivery log keeps it. */
-export type RouteState = "pending" | "delivered" | "filtered" | "retrying" | "dead";
-export const ROUTE_STATES: readonly RouteState[] = ["pending", "delivered", "filtered", "retrying", "dead"];
+export type RouteState = "pending" | "delivered" | "filtered" | "echo" | "retrying" | "dead";
+export const ROUTE_STATES: readonly RouteState[] = ["pending", "delivered", "filtered", "echo", "retrying", "dead"];
 
 /** Where the ingress put an event: the broker, the spool, or nowhere (refused for its request schema: `422`). */
 export type ReceiptVia = AcceptedVia | "rejected";
@@ -68,6 +68,7 @@ export const STATE_OF: Record<Exclude<Outcome["kind"], "busy">, RouteState> = {
   delivered: "delivered",
   duplicate: "delivered",
   filtered: "filtered",
+  echo: "echo",
   retry: "retrying",
   dead: "dead",
 };
@@ -120,7 +121,8 @@ export function outcomeRows(outcome: Outcome, context: { routeId: string; eventI
     status: (outcome.kind === "delivered" ? outcome.receipt.status : failed?.status) ?? null,
     latencyMs: targetMs === undefined ? null : Math.round(targetMs * 100) / 100,
     error: failed ? clip(failed.error, MAX_ERROR) : null,
-    reason: outcome.kind === "dead" ? outcome.reason : null,
+    // An echo's rule: `fingerprint` (the router's own write reported back) or `authored-by`.
+    reason: outcome.kind === "dead" ? outcome.reason : outcome.kind === "echo" ? outcome.rule : null,
     delayMs: outcome.kind === "retry" ? outcome.delayMs : null,
   };
   if (outcome.kind === "busy") return [{ ...row, delayMs: outcome.delayMs }];

@@ -33,13 +33,13 @@ export interface EventSummary {
 export interface AttemptRecord {
   readonly attempt: number;
   readonly at: string;
-  /** delivered, duplicate, filtered, retry, dead; or replayed (sent back from the dead-letter queue, attempt 0) */
+  /** delivered, duplicate, filtered, echo, retry, dead; or replayed (sent back from the dead-letter queue, attempt 0) */
   readonly outcome: string;
   /** The target's HTTP status, where there was one. */
   readonly status: number | null;
   readonly latencyMs: number | null;
   readonly error: string | null;
-  /** Why it was dead-lettered: poison, mapping, permanent, credentials, exhausted. */
+  /** Why it was dead-lettered: poison, mapping, permanent, credentials, exhausted; for an echo, its rule: fingerprint, authored-by. */
   readonly reason: string | null;
   /** For a retry: the delay before the next attempt. */
   readonly delayMs: number | null;

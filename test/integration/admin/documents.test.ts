@@ -17,10 +17,12 @@ describe("the admin API serves the generated AsyncAPI and ingress OpenAPI docume
   let tap: QueueTap;
   let router: TestRouter;
   const get = async (path: string, token: string | null = TOKEN) => {
-    const response = await fetch(
-      `http://127.0.0.1:${router.adminPort}${path}`,
-      token === null ? {} : { headers: { authorization: `Bearer ${token}` } },
-    );
+    // A connection per request: validating a document holds this process's event loop (the
+    // router's too) for seconds, after which the admin server's keep-alive timeout and fetch's
+    // reuse of the idle socket race, and the next request read ECONNRESET.
+    const response = await fetch(`http://127.0.0.1:${router.adminPort}${path}`, {
+      headers: { connection: "close", ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    });
     return { status: response.status, body: (await response.json()) as Loose };
   };
 

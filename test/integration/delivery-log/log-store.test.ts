@@ -114,9 +114,9 @@ describe.each([
 
   it("counts per source and per route", async () => {
     const counts = await log.counts(Date.now() - DAY);
-    expect(counts.sources.get(source)).toEqual({ received: 3, rejected: 0, pending: 2, delivered: 1, filtered: 1, retrying: 0, dead: 1 });
-    expect(counts.routes.get(orders)).toEqual({ received: 2, pending: 0, delivered: 1, filtered: 0, retrying: 0, dead: 1 });
-    expect(counts.routes.get(all)).toEqual({ received: 3, pending: 2, delivered: 0, filtered: 1, retrying: 0, dead: 0 });
+    expect(counts.sources.get(source)).toEqual({ received: 3, rejected: 0, pending: 2, delivered: 1, filtered: 1, echo: 0, retrying: 0, dead: 1 });
+    expect(counts.routes.get(orders)).toEqual({ received: 2, pending: 0, delivered: 1, filtered: 0, echo: 0, retrying: 0, dead: 1 });
+    expect(counts.routes.get(all)).toEqual({ received: 3, pending: 2, delivered: 0, filtered: 1, echo: 0, retrying: 0, dead: 0 });
   });
 
   it("keeps a schema rejection as a receipt without routes, counted apart; an acceptance of the same id takes its place", async () => {

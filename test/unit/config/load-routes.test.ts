@@ -19,9 +19,9 @@ function problemsOf(load: () => unknown): string {
 describe("loading the routing table", () => {
   it("loads the shipped example routes when their secrets are set", () => {
     const table = loadRoutes("routes", EXAMPLE_SECRETS);
-    expect([...table.sources.keys()].sort()).toEqual(["tracktik", "tracktile", "trackvia", "trackvia-quote"]);
-    expect([...table.destinations.keys()].sort()).toEqual(["odoo", "quickbooks", "shipbob"]);
-    expect(table.routes.size).toBe(5);
+    expect([...table.sources.keys()].sort()).toEqual(["erp", "tracktik", "tracktile", "trackvia", "trackvia-quote"]);
+    expect([...table.destinations.keys()].sort()).toEqual(["odoo", "quickbooks", "shipbob", "tracktile-api"]);
+    expect(table.routes.size).toBe(7);
     expect(table.sources.get("tracktile")!.limits.body).toBe(1024 * 1024);
   });
 

@@ -41,6 +41,13 @@ describe("what each outcome adds to the delivery log", () => {
     expect(outcomeRows({ kind: "duplicate" }, context, 1)).toMatchObject([{ outcome: "duplicate", status: null }, { state: "delivered" }]);
   });
 
+  it("an echo (two-way sync): its rule as the reason, no error, and the route in state echo", () => {
+    const fingerprintEcho = outcomeRows({ kind: "echo", rule: "fingerprint", record: "tracktile customer cus_100", writtenBy: "w" }, context, 1);
+    expect(fingerprintEcho).toMatchObject([{ outcome: "echo", reason: "fingerprint", error: null, status: null }, { state: "echo" }]);
+    const authored = outcomeRows({ kind: "echo", rule: "authored-by", author: "sync-bot" }, context, 1);
+    expect(authored).toMatchObject([{ outcome: "echo", reason: "authored-by" }, { state: "echo" }]);
+  });
+
   it("a copy held back while another worker delivers: an attempt with its delay, and no change of state", () => {
     expect(outcomeRows({ kind: "busy", delayMs: 5000, heldBy: "host/1/ab" }, context, 1)).toEqual([
       expect.objectContaining({ kind: "attempt", outcome: "busy", delayMs: 5000, status: null, error: null }),

@@ -28,10 +28,16 @@ describe("the AsyncAPI document of the exchange", () => {
       .map((channel) => channel.address())
       .sort();
     const perSource = [...table.sources.values()].filter((source) => !source.api).map(({ id }) => `${id}.{eventName}`);
-    const named = ["tracktik.employees.created", "tracktile.order.status.changed", "tracktile.shipment.status.changed"];
+    const named = [
+      "erp.customer.updated",
+      "tracktik.employees.created",
+      "tracktile.customer.updated",
+      "tracktile.order.status.changed",
+      "tracktile.shipment.status.changed",
+    ];
     const dead = [...table.routes.keys()].map((id) => `webhook-router.${id}.dead`);
     expect(addresses).toEqual([...perSource, ...named, ...dead].sort());
-    expect(perSource.sort()).toEqual(["tracktik.{eventName}", "tracktile.{eventName}", "trackvia.{eventName}"]);
+    expect(perSource.sort()).toEqual(["erp.{eventName}", "tracktik.{eventName}", "tracktile.{eventName}", "trackvia.{eventName}"]);
   });
 
   it("binds each event channel to the durable topic exchange by routing key; the router sends persistent, timestamped messages", () => {
