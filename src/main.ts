@@ -17,6 +17,7 @@ import { createIngressSink, type IngressSink } from "./spool/ingress-sink.js";
 import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
 import { createLimitStore } from "./state/limit-store.js";
+import { createPauseStore } from "./state/pause-store.js";
 import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
@@ -119,7 +120,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           )
         : undefined;
     const db = await part("state store", "database", async () => {
-      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : env.DELIVERY_LOG ? "delivery log" : "nobody";
+      // The admin API pauses and resumes routes in the store, so it is opened for it too (not required).
+      const optional = env.DELIVERY_LOG || (admin !== undefined && compiled.size > 0);
+      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : optional ? "delivery log" : "nobody";
       const opened = await openStateStore(env, need, logger);
       return { value: opened, close: () => opened?.destroy() };
     });
@@ -129,11 +132,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       return { value: log, close: (ms: number) => log?.close(ms) };
     });
     const idempotency = db && endpoints.length > 0 ? await createIdempotencyStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
+    const pauses = db ? createPauseStore(db) : undefined;
     let workers: RunningWorkers | undefined;
     const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
+    const waitingDepth = runsWorkers ? () => workers?.waitingDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
     const depths = {
       ...(sink ? { spoolDepth: () => sink.depth() } : {}),
-      ...(deadLetterDepth ? { deadLetterDepth } : {}),
+      ...(deadLetterDepth && waitingDepth ? { deadLetterDepth, waitingDepth, routePaused: () => workers?.paused ?? new Map<string, boolean>() } : {}),
       ...(sharedLimit ? { rateLimitFallbacks: () => sharedLimit.fallbacks } : {}),
     };
     const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
@@ -155,6 +160,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           claims,
           limits: createLimitStore(db),
           tokens: createSqlTokenStore(db),
+          pauses: pauses!,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
@@ -194,7 +200,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
-      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger, docs }));
+      const pauseControl = pauses && { store: pauses, changed: () => workers?.refreshPauses() ?? Promise.resolve() };
+      adminPort.serve(
+        createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, waitingDepth, pauses: pauseControl, token: admin?.token, logger, docs }),
+      );
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
   });

@@ -98,6 +98,16 @@ export interface VerificationFailuresAlert extends AlertBase {
 export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | BrokerRefusedAlert | SpoolRecoveredAlert | VerificationFailuresAlert;
 export type AlertKind = Alert["kind"];
 
+/** Every kind of alert, as the journal and `GET /alerts?kind=` name them. */
+export const ALERT_KINDS = [
+  "dead_lettered",
+  "credentials",
+  "spooling",
+  "broker_refused",
+  "spool_recovered",
+  "verification_failures",
+] as const satisfies readonly AlertKind[];
+
 /** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
 export function alertSubject(alert: Alert): string {
   switch (alert.kind) {
