@@ -202,7 +202,17 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
       const pauseControl = pauses && { store: pauses, changed: () => workers?.refreshPauses() ?? Promise.resolve() };
       adminPort.serve(
-        createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, waitingDepth, pauses: pauseControl, token: admin?.token, logger, docs }),
+        createAdminApp({
+          table,
+          log: deliveryLog,
+          deadLetters,
+          deadLetterDepth,
+          waitingDepth,
+          pauses: pauseControl,
+          token: admin?.token,
+          logger,
+          docs,
+        }),
       );
     }
     return { port: publicPort.port, adminPort: adminPort?.port };

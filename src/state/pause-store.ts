@@ -3,6 +3,9 @@ import type { StateDb } from "./state-db.js";
 /** What can be paused: a route alone, or a destination (and so every route that delivers to it). */
 export type PauseKind = "route" | "destination";
 
+/** Long enough for a sentence and a ticket number; the reason is shown, not parsed. */
+export const MAX_PAUSE_REASON = 500;
+
 export interface Pause {
   readonly kind: PauseKind;
   readonly id: string;

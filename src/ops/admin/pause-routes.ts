@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { RoutingTable } from "../../config/load-routes.js";
-import { routePause, type PauseKind, type PauseStore } from "../../state/pause-store.js";
+import { MAX_PAUSE_REASON, routePause, type PauseKind, type PauseStore } from "../../state/pause-store.js";
 import { AdminError } from "./admin-errors.js";
 import { parseInput } from "./parse-input.js";
 
@@ -12,9 +12,7 @@ export interface PauseControl {
   changed(): Promise<void>;
 }
 
-/** Long enough for a sentence and a ticket number; the reason is shown, not parsed. */
-export const MAX_REASON_LENGTH = 500;
-const pauseBody = z.object({ reason: z.string().trim().max(MAX_REASON_LENGTH).optional() }).strict();
+const pauseBody = z.object({ reason: z.string().trim().max(MAX_PAUSE_REASON).optional() }).strict();
 
 /**
  * `POST /routes/{routeId}/pause|resume` and `POST /destinations/{destinationId}/pause|resume`.

@@ -88,7 +88,14 @@ export function mergeInto(newer: AlertBatch, older: AlertBatch): void {
 
 /** A batch that stands for `older` alone, marked as a digest, for re-queueing it. */
 export function requeued(older: AlertBatch): AlertBatch {
-  return { ...older, id: newBatchId(new Date()), eventIds: [...older.eventIds], reasons: new Map(older.reasons), recipients: new Set(older.recipients), digest: true };
+  return {
+    ...older,
+    id: newBatchId(new Date()),
+    eventIds: [...older.eventIds],
+    reasons: new Map(older.reasons),
+    recipients: new Set(older.recipients),
+    digest: true,
+  };
 }
 
 /** A batch's id in the alerts journal: creation time (base36 ms, fixed width), then at random. */
