@@ -4,31 +4,10 @@ import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import type { RouterProcess } from "../../helpers/router-process.js";
 import { eventually } from "../../helpers/worker-setup.js";
 import { adminUrl, SHARED_STORES, startWorkerPair } from "../../helpers/worker-pair.js";
-
-export const pauseRoutes = (sinkUrl: string) => `
-destinations:
-  erp: { kind: http, url: "${sinkUrl}/erp" }
-  archive: { kind: http, url: "${sinkUrl}/archive" }
-routes:
-  orders-to-erp:
-    events: app.order.#
-    destination: erp
-    retry: { attempts: 2, baseDelay: 50ms, maxDelay: 1s, jitter: 0 }
-  invoices-to-erp:
-    events: app.invoice.#
-    destination: erp
-    retry: { attempts: 2, baseDelay: 50ms, maxDelay: 1s, jitter: 0 }
-  orders-to-archive:
-    events: app.order.#
-    destination: archive
-    retry: { attempts: 2, baseDelay: 50ms, maxDelay: 1s, jitter: 0 }
-`;
+import { linesAbout, pauseRoutes } from "../../helpers/pause-routes.js";
 
 const PAUSED = "route paused (by its route): not consuming its queue";
 const RESUMED = "route resumed: consuming its queue";
-
-export const linesAbout = (process: RouterProcess, msg: string, route: string) =>
-  process.logs.filter((line) => line.msg === msg && line.route === route);
 
 async function admin(process: RouterProcess, method: string, path: string, body?: unknown) {
   const response = await fetch(`${adminUrl(process)}${path}`, {
