@@ -27,4 +27,3 @@ routes:
 /** The process's log lines with this message about this route. */
 export const linesAbout = (process: RouterProcess, msg: string, route: string) =>
   process.logs.filter((line) => line.msg === msg && line.route === route);
-

@@ -60,9 +60,15 @@ describe("webhook-router routes|destinations pause|resume|list, and a pause that
   it("pauses from the CLI reach the running router; after a restart the paused routes do not consume, and resuming delivers what waited", async () => {
     const paused = await cli("routes", "pause", "orders-to-erp", "--reason", "mapping being fixed (JIRA-42)");
     expect(paused.code).toBe(0);
-    expect(paused.stdout).toMatch(/^route orders-to-erp paused \(mapping being fixed \(JIRA-42\)\) at \S+Z: every worker stops consuming within 0\.3s$/m);
+    expect(paused.stdout).toMatch(
+      /^route orders-to-erp paused \(mapping being fixed \(JIRA-42\)\) at \S+Z: every worker stops consuming within 0\.3s$/m,
+    );
     expect((await cli("destinations", "pause", "archive")).stdout).toMatch(/^destination archive paused at /);
-    await eventually(() => linesAbout(router!, "route paused (by its route): not consuming its queue", "orders-to-erp").length === 1, 5000, "the route paused");
+    await eventually(
+      () => linesAbout(router!, "route paused (by its route): not consuming its queue", "orders-to-erp").length === 1,
+      5000,
+      "the route paused",
+    );
     await eventually(
       () => linesAbout(router!, "route paused (by its destination): not consuming its queue", "orders-to-archive").length === 1,
       5000,
