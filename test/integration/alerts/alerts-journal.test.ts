@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import { startSmtpCapture, type SmtpCapture } from "../../helpers/smtp-capture.js";
-import { eventually, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
+import { startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
 
 const run = promisify(execFile);
 const SMTP_USER = "relay-user";
