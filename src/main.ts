@@ -49,10 +49,11 @@ export interface RunningRouter {
 
 /**
  * Shutdown, stage by stage: stop taking requests; let the ingress sink, the workers and the admin
- * API finish what they hold (together); stop pruning; write the delivery log's last outcomes;
- * close the database; send the last alerts. Each part below names the stage it closes in.
+ * API finish what they hold (together); stop pruning; send the last alerts (while the store is open,
+ * so the alerts journal records them); write the delivery log's last outcomes and journal rows;
+ * close the database. Each part below names the stage it closes in.
  */
-const SHUTDOWN_STAGES = ["requests", "work", "pruning", "delivery log", "database", "alerts"] as const;
+const SHUTDOWN_STAGES = ["requests", "work", "pruning", "alerts", "delivery log", "database"] as const;
 
 /** How long the start waits for RATE_LIMIT_REDIS_URL to connect before going on without it. */
 const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;

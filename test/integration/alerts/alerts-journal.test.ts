@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAlerts } from "../../../src/ops/delivery-log/alert-journal.js";
+import { openStateDb } from "../../../src/state/state-db.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import { startSmtpCapture, type SmtpCapture } from "../../helpers/smtp-capture.js";
 import { startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
@@ -141,4 +143,38 @@ describe("the alerts journal of a running router: GET /alerts and webhook-router
     );
     expect(lines.at(-1)).toBe(`${lines.length - 1} alert(s)`);
   }, 60_000);
+});
+
+describe("the alerts journal at shutdown", () => {
+  it("the digest still held when the router stops is sent and journaled before the store closes", async () => {
+    const smtp = await startSmtpCapture();
+    const sink = await FakeHttpSink.start();
+    const harness = await startWorkerHarness(routes(sink.url), {
+      SMTP_URL: smtp.url,
+      ALERT_EMAIL_TO: "ops@example.com",
+      ALERT_DIGEST_WINDOW: "10m",
+    });
+    try {
+      sink.failNext(3, 422, { error: "bad" });
+      for (const id of ["evt-stop-1", "evt-stop-2", "evt-stop-3"]) await harness.post({ kind: "order.completed", id });
+      await smtp.waitFor(1, 10_000);
+      const dead = () => harness.router.logs.filter((line) => line.msg === "event dead-lettered").length;
+      for (let tries = 0; dead() < 3 && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      await harness.close();
+      expect(smtp.messages).toHaveLength(2);
+      const db = await openStateDb({ dataDir: harness.dataDir });
+      try {
+        const { alerts } = await listAlerts(db, { limit: 10 });
+        expect(alerts.map((entry) => [entry.status, entry.heldCount])).toEqual([
+          ["sent", 2],
+          ["sent", undefined],
+        ]);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await sink.close();
+      await smtp.stop();
+    }
+  }, 30_000);
 });
