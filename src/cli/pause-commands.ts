@@ -88,9 +88,7 @@ const said = (reason: string | null) => (reason ? ` (${reason.replace(/\s+/g, " 
 /** `<route>  <destination>  consuming|paused by route|destination since <ISO> (<reason>)  waiting=<n>` */
 function routeLine(route: string, destination: string | undefined, pauses: readonly Pause[], waiting: number | undefined): string {
   const pause = destination === undefined ? routePause(pauses, route, "") : routePause(pauses, route, destination);
-  const state = pause
-    ? `paused by ${pause.pausedBy} since ${new Date(pause.pausedAt).toISOString()}${said(pause.reason)}`
-    : "consuming";
+  const state = pause ? `paused by ${pause.pausedBy} since ${new Date(pause.pausedAt).toISOString()}${said(pause.reason)}` : "consuming";
   return [route, destination ?? "-", state, `waiting=${waiting ?? "?"}`].join("  ");
 }
 
