@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { openStateDb } from "../../../src/state/state-db.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import type { RouterProcess } from "../../helpers/router-process.js";
 import { eventually } from "../../helpers/worker-setup.js";
@@ -52,6 +53,12 @@ describe.each(SHARED_STORES)("pausing a route across two worker processes sharin
     cleanups.push(() => sink.close());
     const pair = await startWorkerPair(pauseRoutes(sink.url), store, { ADMIN_PORT: "0", PAUSE_POLL_INTERVAL: "500ms" });
     cleanups.push(() => pair.close());
+    // PostgreSQL's test database is shared: a pause left behind by a failed run would hold the next one.
+    cleanups.push(async () => {
+      const db = await openStateDb({ dataDir: pair.storeEnv.DATA_DIR!, databaseUrl: pair.storeEnv.DATABASE_URL });
+      await db.deleteFrom("pauses").where("target_id", "in", ["orders-to-erp", "invoices-to-erp", "orders-to-archive", "erp", "archive"]).execute();
+      await db.destroy();
+    });
     const [first, second] = pair.workers;
 
     const paused = await admin(first, "POST", "/routes/orders-to-erp/pause", { reason: "ERP maintenance until 14:00" });
