@@ -39,8 +39,9 @@ export class RouteWorker {
 
   /** Sets the prefetch and consumes, unless `paused`: then the queue is left alone until resume(). */
   async start(paused = false): Promise<void> {
-    await this.channel.prefetch(this.deps.compiled.route.concurrency);
+    // Set before the first await: a pause or resume arriving meanwhile is not overwritten.
     this.#paused = paused;
+    await this.channel.prefetch(this.deps.compiled.route.concurrency);
     await this.#switch(() => this.#consume());
   }
 
