@@ -18,6 +18,7 @@ import { createClaimStore } from "./state/claim-store.js";
 import { createDeliveryStore } from "./state/delivery-store.js";
 import { createEchoStore } from "./state/echo-store.js";
 import { createLimitStore } from "./state/limit-store.js";
+import { createPauseStore } from "./state/pause-store.js";
 import { openStateStore } from "./state/open-state-store.js";
 import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
@@ -50,10 +51,11 @@ export interface RunningRouter {
 
 /**
  * Shutdown, stage by stage: stop taking requests; let the ingress sink, the workers and the admin
- * API finish what they hold (together); stop pruning; write the delivery log's last outcomes;
- * close the database; send the last alerts. Each part below names the stage it closes in.
+ * API finish what they hold (together); stop pruning; send the last alerts (while the store is open,
+ * so the alerts journal records them); write the delivery log's last outcomes and journal rows;
+ * close the database. Each part below names the stage it closes in.
  */
-const SHUTDOWN_STAGES = ["requests", "work", "pruning", "delivery log", "database", "alerts"] as const;
+const SHUTDOWN_STAGES = ["requests", "work", "pruning", "alerts", "delivery log", "database"] as const;
 
 /** How long the start waits for RATE_LIMIT_REDIS_URL to connect before going on without it. */
 const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
@@ -121,7 +123,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           )
         : undefined;
     const db = await part("state store", "database", async () => {
-      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : env.DELIVERY_LOG ? "delivery log" : "nobody";
+      // The admin API pauses and resumes routes in the store, so it is opened for it too (not required).
+      const optional = env.DELIVERY_LOG || (admin !== undefined && compiled.size > 0);
+      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : optional ? "delivery log" : "nobody";
       const opened = await openStateStore(env, need, logger);
       return { value: opened, close: () => opened?.destroy() };
     });
@@ -131,11 +135,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       return { value: log, close: (ms: number) => log?.close(ms) };
     });
     const idempotency = db && endpoints.length > 0 ? await createIdempotencyStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
+    const pauses = db ? createPauseStore(db) : undefined;
     let workers: RunningWorkers | undefined;
     const deadLetterDepth = runsWorkers ? () => workers?.deadLetterDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
+    const waitingDepth = runsWorkers ? () => workers?.waitingDepth() ?? Promise.resolve(new Map<string, number>()) : undefined;
     const depths = {
       ...(sink ? { spoolDepth: () => sink.depth() } : {}),
-      ...(deadLetterDepth ? { deadLetterDepth } : {}),
+      ...(deadLetterDepth && waitingDepth ? { deadLetterDepth, waitingDepth, routePaused: () => workers?.paused ?? new Map<string, boolean>() } : {}),
       ...(sharedLimit ? { rateLimitFallbacks: () => sharedLimit.fallbacks } : {}),
     };
     const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
@@ -162,6 +168,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           tokens: ops.watchTokens(createSqlTokenStore(db)),
           callbacks,
           echoes,
+          pauses: pauses!,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
@@ -210,6 +217,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         },
         report: () => ({ ...processReadiness.report(), ...(shuttingDown ? { events: "shutting_down" } : {}) }),
       };
+      const pauseControl = pauses && { store: pauses, changed: () => workers?.refreshPauses() ?? Promise.resolve() };
       adminPort.serve(
         createAdminApp({
           table,
@@ -219,6 +227,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           token: admin?.token,
           readiness: adminReadiness,
           trustProxy: env.TRUST_PROXY,
+          waitingDepth,
+          pauses: pauseControl,
           logger,
           docs,
         }),

@@ -10,6 +10,12 @@ export const NEEDS = {
   events:
     "events reads the delivery log: it needs the state store (DATA_DIR's state.sqlite, or DATABASE_URL) only, not RabbitMQ, the routes or their secrets",
   dlq: "dlq walks each route's dead-letter queue: it needs RabbitMQ (AMQP_URL), the route ids in ROUTES_DIR and, to record replays, the state store; not the routes' secrets",
+  routes:
+    "routes reads and writes the pauses in the state store (DATA_DIR's state.sqlite, or DATABASE_URL) and reads the route ids in ROUTES_DIR; list also asks RabbitMQ (AMQP_URL) for each queue's depth; not the routes' secrets",
+  destinations:
+    "destinations reads and writes the pauses in the state store (DATA_DIR's state.sqlite, or DATABASE_URL) and reads the ids in ROUTES_DIR; not RabbitMQ or the routes' secrets",
+  alerts:
+    "alerts reads the alerts journal: it needs the state store (DATA_DIR's state.sqlite, or DATABASE_URL) only, not RabbitMQ, the routes or their secrets",
 } as const;
 
 export type OperatorCommand = keyof typeof NEEDS;

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { redactUrl } from "../config/env.js";
 import { loadEnvFor } from "../env.js";
 import {
   createDeliveryLogReader,
@@ -10,8 +8,7 @@ import {
   type EventJourney,
   type EventSummary,
 } from "../ops/delivery-log/index.js";
-import { openStateDb, type StateDb, stateFile } from "../state/state-db.js";
-import { StateStoreError } from "./command-needs.js";
+import { openStore } from "./open-store.js";
 
 /** The flags as given (strings), one per filter field; checked here with the admin API's own rules. */
 export type EventsOptions = { readonly [Field in keyof EventFilter]?: string | undefined };
@@ -49,20 +46,6 @@ export async function events(options: EventsOptions, print: (line: string) => vo
     return 0;
   } finally {
     await db.destroy();
-  }
-}
-
-/** The store where the router keeps it; never a fresh, empty one in whatever folder this runs from. */
-async function openStore(dataDir: string, databaseUrl: string | undefined): Promise<StateDb> {
-  const file = stateFile(dataDir);
-  if (!databaseUrl && !existsSync(file)) {
-    throw new StateStoreError(`no state store at ${file} (DATA_DIR) and no DATABASE_URL: run this where the router keeps its data, or set them`);
-  }
-  try {
-    return await openStateDb({ dataDir, databaseUrl });
-  } catch (error) {
-    const where = databaseUrl ? `at ${redactUrl(databaseUrl)} (DATABASE_URL)` : `at ${file} (DATA_DIR)`;
-    throw new StateStoreError(`cannot open the state store ${where}: ${(error as Error).message}`);
   }
 }
 

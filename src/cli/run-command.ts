@@ -2,11 +2,13 @@ import { parseArgs } from "node:util";
 import { BrokerConnectError } from "../broker/broker-failure.js";
 import { ConfigError } from "../config/config-error.js";
 import { loadEnvFile } from "./env-file.js";
+import { alerts } from "./alerts.js";
 import { check } from "./check.js";
 import { CommandNeedsError, withNeeds } from "./command-needs.js";
 import { dlq } from "./dlq.js";
 import { docs } from "./docs.js";
 import { events } from "./events.js";
+import { pauseCommand } from "./pause-commands.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
 import { tail } from "./tail.js";
@@ -22,6 +24,12 @@ Commands:
   events [--source S] [--type T]          the delivery log: one line per event with each route's state,
       [--status pending|delivered|filtered|echo|retrying|dead] [--route R]
       [--since 1h|ISO] [--until 1h|ISO] [--limit N] [--id EVENT_ID]   (--id: that event's whole journey)
+  routes list|pause|resume [<route>]      routes paused or consuming, with each queue's waiting depth; pause or
+      [--reason TEXT]                     resume one route in every worker process (kept in the state store)
+  destinations list|pause|resume [<id>]   the same for a destination: pausing it pauses every route to it
+      [--reason TEXT]
+  alerts [--kind K] [--limit N]           the alerts journal: emails sent or failed, digests held, newest first
+      [--before CURSOR]
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
   docs [asyncapi|openapi]                 print the AsyncAPI document of the exchange (default) or the OpenAPI
@@ -44,6 +52,8 @@ async function run(argv: string[]): Promise<number> {
       route: { type: "string" },
       id: { type: "string" },
       reason: { type: "string" },
+      kind: { type: "string" },
+      before: { type: "string" },
       "dry-run": { type: "boolean", default: false },
       source: { type: "string" },
       type: { type: "string" },
@@ -79,6 +89,21 @@ async function run(argv: string[]): Promise<number> {
     case "events": {
       const { source, type, status, route, since, until, id, limit } = values;
       return withNeeds("events", () => events({ source, type, status, route, since, until, id, limit }));
+    }
+    case "routes":
+    case "destinations": {
+      const [action, id, extra] = rest;
+      if (action !== "list" && action !== "pause" && action !== "resume") throw new UsageError(`${command} needs list, pause or resume`);
+      if (action === "list" ? id !== undefined : id === undefined || extra !== undefined) {
+        throw new UsageError(action === "list" ? `${command} list takes no id` : `${command} ${action} needs exactly one id`);
+      }
+      if (action !== "pause" && values.reason !== undefined) throw new UsageError("--reason goes with pause");
+      const kind = command === "routes" ? "route" : "destination";
+      return withNeeds(command, () => pauseCommand({ kind, action, id, reason: values.reason }));
+    }
+    case "alerts": {
+      const { limit, kind, before } = values;
+      return withNeeds("alerts", () => alerts({ limit, kind, before }));
     }
     case "send": {
       const [sourceId, fixture] = rest;

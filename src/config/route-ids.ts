@@ -11,8 +11,23 @@ import { firstSyntaxError, parseYamlFile } from "./yaml-locations.js";
  * it; only a file that cannot be read as YAML does, since its routes cannot be known.
  */
 export function loadRouteIds(dir: string): string[] {
+  return [...loadRouteOutline(dir).routes.keys()];
+}
+
+/** The route ids with the destination each names (as written), and the destination ids. */
+export interface RouteOutline {
+  readonly routes: ReadonlyMap<string, string | undefined>;
+  readonly destinations: readonly string[];
+}
+
+/**
+ * What `routes` and `destinations` (pause, resume, list) need: ids and which destination each
+ * route delivers to, read like loadRouteIds — nothing interpolated, nothing validated.
+ */
+export function loadRouteOutline(dir: string): RouteOutline {
   const problems: ConfigProblem[] = [];
-  const ids = new Set<string>();
+  const ids = new Map<string, string | undefined>();
+  const destinations = new Set<string>();
   for (const path of listRouteFiles(dir, problems)) {
     const file = displayName(path);
     const yaml = parseYamlFile(readFileSync(path, "utf8"));
@@ -21,12 +36,16 @@ export function loadRouteIds(dir: string): string[] {
       problems.push({ file, path: "", message: syntax.message, ...syntax.position });
       continue;
     }
+    const declared = yaml.document.get("destinations");
+    if (isMap(declared)) for (const pair of declared.items) if (isScalar(pair.key)) destinations.add(String(pair.key.value));
     const routes = yaml.document.get("routes");
     if (!isMap(routes)) continue;
     for (const pair of routes.items) {
-      if (isScalar(pair.key)) ids.add(String(pair.key.value));
+      if (!isScalar(pair.key)) continue;
+      const destination = isMap(pair.value) ? pair.value.get("destination") : undefined;
+      ids.set(String(pair.key.value), typeof destination === "string" ? destination : undefined);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return [...ids];
+  return { routes: ids, destinations: [...destinations] };
 }

@@ -7,6 +7,10 @@ export interface MetricSources {
   readonly spoolDepth?: () => { count: number; bytes: number };
   /** Messages in each route's dead-letter queue, asked of the broker at scrape time. */
   readonly deadLetterDepth?: () => Promise<ReadonlyMap<string, number>>;
+  /** Messages ready in each route's queue, asked of the broker at scrape time. */
+  readonly waitingDepth?: () => Promise<ReadonlyMap<string, number>>;
+  /** Each route's pause as this process applies it. */
+  readonly routePaused?: () => ReadonlyMap<string, boolean>;
   /** Rate-limit checks counted in this process alone, the shared store (RATE_LIMIT_REDIS_URL) not answering. */
   readonly rateLimitFallbacks?: () => number;
 }
@@ -108,6 +112,32 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       async collect() {
         this.reset();
         for (const [route, count] of await depth().catch(() => new Map<string, number>())) this.set({ route }, count);
+      },
+    });
+  }
+  if (sources.waitingDepth) {
+    const depth = sources.waitingDepth;
+    new Gauge({
+      name: "webhook_router_route_waiting",
+      help: "Messages ready in each route's queue, waiting to be consumed (asked of the broker at scrape time); grows while a route is paused.",
+      labelNames: ["route"] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const [route, count] of await depth().catch(() => new Map<string, number>())) this.set({ route }, count);
+      },
+    });
+  }
+  if (sources.routePaused) {
+    const paused = sources.routePaused;
+    new Gauge({
+      name: "webhook_router_route_paused",
+      help: "1 while the route is paused (by itself or its destination) and this process does not consume its queue, else 0.",
+      labelNames: ["route"] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [route, held] of paused()) this.set({ route }, held ? 1 : 0);
       },
     });
   }

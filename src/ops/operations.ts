@@ -67,7 +67,7 @@ export function createOperations(
   deliveryLog?: DeliveryLogRecorder,
 ): Operations {
   const metrics = createMetrics(sources);
-  const alerter = createAlerter(alerterOptionsFromEnv(env, logger));
+  const alerter = createAlerter({ ...alerterOptionsFromEnv(env, logger), journal: deliveryLog?.alertJournal });
   const bursts = createBurstDetector();
   let spoolTimer: NodeJS.Timeout | undefined;
   let tokenWatch: TokenExpiryWatch | undefined;

@@ -60,6 +60,33 @@ export interface StateTables {
     written_at: number;
     expires_at: number;
   };
+  /**
+   * Routes and destinations an operator paused (pause-store.ts): every worker process polls this
+   * handful of rows and stops consuming the queues they cover. `kind` is `route` or `destination`.
+   */
+  pauses: {
+    kind: string;
+    target_id: string;
+    reason: string | null;
+    paused_at: number;
+  };
+  /**
+   * Alerts journal (src/ops/delivery-log/alert-journal.ts): one row per alert email sent or failed,
+   * and per digest being held; kept and pruned like the delivery log. `recipients` is a JSON array.
+   */
+  log_alerts: {
+    id: string;
+    at: number;
+    kind: string;
+    status: string;
+    subject: string;
+    recipients: string;
+    event_id: string | null;
+    route_id: string | null;
+    source_id: string | null;
+    held_count: number | null;
+    error: string | null;
+  };
   /** Delivery log: one row per event id (a stub, source null, when only a worker saw it). */
   log_events: {
     event_id: string;
@@ -221,6 +248,16 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addPrimaryKeyConstraint("echo_writes_pk", ["system", "entity", "record_id", "fingerprint"])
     .execute();
   await db.schema.createIndex("echo_writes_expires_idx").ifNotExists().on("echo_writes").column("expires_at").execute();
+  // A row per paused route or destination: read whole every second by each worker, so no index beside the key.
+  await db.schema
+    .createTable("pauses")
+    .ifNotExists()
+    .addColumn("kind", "varchar(16)", (c) => c.notNull())
+    .addColumn("target_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("reason", "text")
+    .addColumn("paused_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("pauses_pk", ["kind", "target_id"])
+    .execute();
   await migrateDeliveryLog(db, engine);
   await sql`select 1`.execute(db);
 }
@@ -273,6 +310,24 @@ async function migrateDeliveryLog(db: StateDb, engine: "sqlite" | "postgres"): P
     .execute();
   await db.schema.createIndex("log_routes_state_idx").ifNotExists().on("log_routes").columns(["route_id", "state"]).execute();
   await db.schema.createIndex("log_routes_updated_idx").ifNotExists().on("log_routes").columns(["updated_at"]).execute();
+  // Ids sort by time (alert-journal.ts), so the newest-first listing and its cursor use the key.
+  await db.schema
+    .createTable("log_alerts")
+    .ifNotExists()
+    .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+    .addColumn("at", "bigint", (c) => c.notNull())
+    .addColumn("kind", "varchar(32)", (c) => c.notNull())
+    .addColumn("status", "varchar(8)", (c) => c.notNull())
+    .addColumn("subject", "text", (c) => c.notNull())
+    .addColumn("recipients", "text", (c) => c.notNull())
+    .addColumn("event_id", "varchar(255)")
+    .addColumn("route_id", "varchar(100)")
+    .addColumn("source_id", "varchar(100)")
+    .addColumn("held_count", "integer")
+    .addColumn("error", "text")
+    .execute();
+  await db.schema.createIndex("log_alerts_at_idx").ifNotExists().on("log_alerts").columns(["at"]).execute();
+  await db.schema.createIndex("log_alerts_kind_idx").ifNotExists().on("log_alerts").columns(["kind", "id"]).execute();
 }
 
 /** `add column if not exists`, which SQLite lacks: there it asks the table first (a racing process's add is harmless). */

@@ -31,14 +31,51 @@ export interface RouteWorkerDeps extends ProcessDeps {
 export class RouteWorker {
   #inFlight = new Set<Promise<void>>();
   #consumerTag: string | undefined;
+  #paused = false;
+  /** Consume and cancel one after the other: a resume must not race the pause before it. */
+  #switching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: RouteWorkerDeps,
     private readonly channel: ConfirmChannel,
   ) {}
 
-  async start(): Promise<void> {
+  /** Sets the prefetch and consumes, unless `paused`: then the queue is left alone until resume(). */
+  async start(paused = false): Promise<void> {
+    // Set before the first await: a pause or resume arriving meanwhile is not overwritten.
+    this.#paused = paused;
     await this.channel.prefetch(this.deps.compiled.route.concurrency);
+    await this.#switch(() => this.#consume());
+  }
+
+  /**
+   * Stops taking messages: the consumer is cancelled, so the queue keeps what arrives (RabbitMQ
+   * holds it, no retry budget is spent); the messages in hand finish and are settled as usual.
+   */
+  pause(): Promise<void> {
+    this.#paused = true;
+    return this.#switch(async () => {
+      if (!this.#consumerTag) return;
+      const tag = this.#consumerTag;
+      this.#consumerTag = undefined;
+      await this.channel.cancel(tag);
+    });
+  }
+
+  /** Takes messages again after pause(). */
+  resume(): Promise<void> {
+    this.#paused = false;
+    return this.#switch(() => this.#consume());
+  }
+
+  #switch(change: () => Promise<void>): Promise<void> {
+    const next = this.#switching.then(change);
+    this.#switching = next.catch(() => {});
+    return next;
+  }
+
+  async #consume(): Promise<void> {
+    if (this.#consumerTag || this.#paused) return;
     const { consumerTag } = await this.channel.consume(this.deps.queues.main, (message) => {
       if (!message) return; // the broker cancelled us (queue deleted); the reconnect will redeclare
       const work = this.#handle(message).finally(() => this.#inFlight.delete(work));
@@ -49,6 +86,8 @@ export class RouteWorker {
 
   /** Stops taking messages and waits (at most `ms`) for those in hand. */
   async stop(ms: number): Promise<void> {
+    this.#paused = true;
+    await this.#switching;
     if (this.#consumerTag) await this.channel.cancel(this.#consumerTag).catch(() => {});
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
     await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);

@@ -17,9 +17,11 @@ import type { DeliveryStore } from "../state/delivery-store.js";
 import type { LimitStore } from "../state/limit-store.js";
 import type { CallbackStore } from "../state/callback-store.js";
 import type { EchoStore } from "../state/echo-store.js";
+import type { PauseStore, RoutePause } from "../state/pause-store.js";
 import type { CompiledRoute } from "../mapping/compile-route.js";
 import { createDestinationLimiter, type DestinationLimiter } from "./destination-limiter.js";
 import { createEnricher } from "./enrich.js";
+import { startPauseWatch } from "./pause-watch.js";
 import { RouteWorker, type RouteWorkerDeps } from "./route-worker.js";
 import type { CallbackSettings } from "./callback-post.js";
 
@@ -37,6 +39,8 @@ export interface WorkerOptions {
   readonly callbacks?: CallbackStore | undefined;
   /** Two-way sync: the writes routes remember (`remember`), their echoes recognized by (`echo`). */
   readonly echoes?: EchoStore | undefined;
+  /** Routes and destinations paused by an operator: their queues are not consumed. */
+  readonly pauses: PauseStore;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
   /** Told each time the broker refuses AMQP_URL (again), with when the refusal began. */
   readonly onBrokerRefused?: (refusal: BrokerRefusal) => void;
@@ -49,6 +53,12 @@ export interface RunningWorkers {
   readonly brokerRefusal: BrokerRefusal | undefined;
   /** Messages waiting in each route's dead-letter queue, asked of the broker now. */
   deadLetterDepth(): Promise<ReadonlyMap<string, number>>;
+  /** Messages ready in each route's queue (waiting for a consumer, or paused), asked of the broker now. */
+  waitingDepth(): Promise<ReadonlyMap<string, number>>;
+  /** Each route's pause as this process applies it: true while it does not consume. */
+  readonly paused: ReadonlyMap<string, boolean>;
+  /** Reads the pauses now, after one was changed in this process, instead of at the next poll. */
+  refreshPauses(): Promise<void>;
   close(ms: number): Promise<void>;
 }
 
@@ -109,27 +119,45 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     };
   });
 
-  let workers: RouteWorker[] = [];
+  let workers = new Map<string, RouteWorker>();
   let consuming = false;
   let current: ChannelModel | undefined;
   let refusal: BrokerRefusal | undefined;
+  // Read before the first consumer starts: a route paused before this process started stays paused.
+  const pauses = await startPauseWatch({
+    store: options.pauses,
+    routes: routes.map(({ compiled }) => ({ id: compiled.route.id, destination: compiled.route.destination })),
+    intervalMs: env.PAUSE_POLL_INTERVAL,
+    logger,
+    onChange: (routeId, pause) => {
+      logPause(logger, routeId, pause);
+      const worker = workers.get(routeId);
+      if (!worker) return; // not connected: the next setup starts it in the state read last
+      (pause ? worker.pause() : worker.resume()).catch((error: Error) =>
+        logger.warn({ route: routeId, err: error.message }, "could not apply the pause; the reconnect will"),
+      );
+    },
+  });
   const setup = async (model: ChannelModel) => {
-    const started: RouteWorker[] = [];
+    const started = new Map<string, RouteWorker>();
+    workers = started;
     current = model;
     for (const route of routes) {
+      const id = route.compiled.route.id;
       const channel = await model.createConfirmChannel();
-      watchChannel(channel, logger, `route ${route.compiled.route.id}`);
+      watchChannel(channel, logger, `route ${id}`);
       const queues = await declareRouteTopology(channel, env.AMQP_EXCHANGE, env.QUEUE_PREFIX, route.compiled.route);
       const worker = new RouteWorker(
         { ...route, store: options.store, queues, logger, ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}) },
         channel,
       );
-      await worker.start();
-      started.push(worker);
+      // Listed before it starts, so a change read meanwhile reaches it (its switches run in order).
+      started.set(id, worker);
+      await worker.start(pauses.current(id) !== undefined);
     }
-    workers = started;
     consuming = true;
-    logger.info({ routes: routes.map((r) => r.compiled.route.id) }, "workers consuming");
+    const held = routes.map((r) => r.compiled.route.id).filter((id) => pauses.current(id));
+    logger.info({ routes: routes.map((r) => r.compiled.route.id), ...(held.length > 0 ? { paused: held } : {}) }, "workers consuming");
   };
   const connection = await connectBroker({
     url: env.AMQP_URL,
@@ -138,7 +166,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     setup,
     onDisconnect: () => {
       consuming = false;
-      workers = [];
+      workers = new Map();
       current = undefined;
     },
     onConnectFailure: (failure) => {
@@ -147,6 +175,24 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     },
   });
 
+  /** Ready messages in each route's main or dead-letter queue, asked of the broker now. */
+  async function queueDepths(which: "main" | "dead"): Promise<ReadonlyMap<string, number>> {
+    const depths = new Map<string, number>();
+    if (!current) return depths;
+    // A channel of its own per question: a failed check (queue deleted by hand) closes only it.
+    const channel: Channel = await current.createChannel();
+    watchChannel(channel, logger, "stats");
+    try {
+      for (const { compiled } of routes) {
+        const { messageCount } = await channel.checkQueue(routeQueues(env.QUEUE_PREFIX, compiled.route.id)[which]);
+        depths.set(compiled.route.id, messageCount);
+      }
+    } finally {
+      await channel.close().catch(() => {});
+    }
+    return depths;
+  }
+
   return {
     get consuming() {
       return consuming || routes.length === 0;
@@ -154,29 +200,27 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     get brokerRefusal() {
       return refusal;
     },
-    async deadLetterDepth() {
-      const depths = new Map<string, number>();
-      if (!current) return depths;
-      // A channel of its own per question: a failed check (queue deleted by hand) closes only it.
-      const channel: Channel = await current.createChannel();
-      watchChannel(channel, logger, "stats");
-      try {
-        for (const { compiled } of routes) {
-          const { messageCount } = await channel.checkQueue(routeQueues(env.QUEUE_PREFIX, compiled.route.id).dead);
-          depths.set(compiled.route.id, messageCount);
-        }
-      } finally {
-        await channel.close().catch(() => {});
-      }
-      return depths;
+    deadLetterDepth: () => queueDepths("dead"),
+    waitingDepth: () => queueDepths("main"),
+    get paused() {
+      return pauses.states;
     },
+    refreshPauses: () => pauses.refresh(),
     async close(ms) {
-      await Promise.all(workers.map((worker) => worker.stop(ms)));
+      pauses.stop();
+      await Promise.all([...workers.values()].map((worker) => worker.stop(ms)));
       consuming = false;
       await connection.close().catch(() => {});
       await Promise.all([...adapters.values()].map((adapter) => adapter.close?.().catch(() => {})));
     },
   };
+}
+
+/** One line per pause or resume, in every process that applies it. */
+function logPause(logger: Logger, route: string, pause: RoutePause | undefined): void {
+  if (!pause) return logger.info({ route }, "route resumed: consuming its queue");
+  const line = { route, by: pause.pausedBy, reason: pause.reason, pausedAt: new Date(pause.pausedAt).toISOString() };
+  logger.info(line, `route paused (by its ${pause.pausedBy}): not consuming its queue`);
 }
 
 /** The callback of the asynchronous endpoint a sync route answers, if it answers one. */

@@ -9,6 +9,11 @@ export const workerEnvSchema = z.object({
    * over. Too short lets a slow attempt overlap a second one. @defaultValue 30s
    */
   CLAIM_LEASE_MARGIN: durationSchema.default(30_000),
+  /**
+   * How often each worker process reads the pauses from the state store: a route paused or resumed
+   * from another process stops or starts consuming here within this long. @defaultValue 1s
+   */
+  PAUSE_POLL_INTERVAL: durationSchema.default(1_000),
 });
 
 export type WorkerEnv = Readonly<z.infer<typeof workerEnvSchema>>;

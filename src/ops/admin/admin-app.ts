@@ -15,6 +15,8 @@ import { journeyRoute, searchRoute } from "./events-routes.js";
 import { asyncApiDocument, type DocumentSettings, ingressOpenApiDocument } from "../docs/index.js";
 import { openApiDocument } from "./openapi-document.js";
 import { statusRoute } from "./status-route.js";
+import { pauseRoute, type PauseControl } from "./pause-routes.js";
+import { alertsRoute } from "./alerts-route.js";
 
 export interface AdminAppDeps {
   readonly table: RoutingTable;
@@ -23,6 +25,11 @@ export interface AdminAppDeps {
   readonly deadLetters: DeadLetterService;
   /** Present where the worker role runs. */
   readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Present where the worker role runs: each route queue's ready messages. */
+  readonly waitingDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Absent when the state store could not be opened: pause and resume then answer 503. */
+  readonly pauses?: PauseControl | undefined;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
   /** When set, every request needs `Authorization: Bearer <token>` or a console session. */
   readonly token: string | undefined;
   /** What /readyz reports on the public port: `GET /health` shows it here (absent: "unknown"). */
@@ -83,8 +90,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.get("/openapi-ingress.json", (_request, response) => {
     response.json(ingressOpenApi);
   });
-  app.get("/status", statusRoute(deps));
+  app.get("/status", statusRoute({ ...deps, pauses: deps.pauses?.store }));
   app.get("/health", healthRoute(deps.readiness));
+  app.post("/routes/:id/pause", pauseRoute(deps.table, deps.pauses, "route", "pause"));
+  app.post("/routes/:id/resume", pauseRoute(deps.table, deps.pauses, "route", "resume"));
+  app.post("/destinations/:id/pause", pauseRoute(deps.table, deps.pauses, "destination", "pause"));
+  app.post("/destinations/:id/resume", pauseRoute(deps.table, deps.pauses, "destination", "resume"));
+  app.get("/alerts", alertsRoute(deps.log));
   app.get("/events", searchRoute(deps.log));
   app.get("/events/:id", journeyRoute(deps.log));
   app.get("/dead-letters", listDeadLettersRoute(deps.deadLetters));

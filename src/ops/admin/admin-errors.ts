@@ -13,7 +13,9 @@ export const adminErrors = {
   invalid_request: { status: 400, retryable: false },
   not_found: { status: 404, retryable: false },
   unknown_route: { status: 404, retryable: false },
+  unknown_destination: { status: 404, retryable: false },
   delivery_log_disabled: { status: 503, retryable: false },
+  state_store_unavailable: { status: 503, retryable: false },
   broker_unavailable: { status: 503, retryable: true },
   internal: { status: 500, retryable: true },
 } as const satisfies Record<string, ErrorMeaning>;

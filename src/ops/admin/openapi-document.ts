@@ -1,3 +1,4 @@
+import { ALERT_KINDS } from "../alerts/index.js";
 import { schemas } from "./openapi-schemas.js";
 
 const ref = (name: keyof typeof schemas) => ({ $ref: `#/components/schemas/${name}` });
@@ -27,6 +28,35 @@ const deadLetterAnswers = {
   "404": error("unknown_route"),
   "503": error("broker_unavailable"),
 };
+const pausePath = (kind: "route" | "destination", action: "pause" | "resume") => {
+  const param = `${kind}Id`;
+  const notFound = kind === "route" ? "unknown_route" : "unknown_destination";
+  const what = kind === "route" ? "the route" : "every route that delivers to the destination";
+  return {
+    post: {
+      summary:
+        action === "pause"
+          ? `Pause ${what}: every worker process stops consuming within seconds; events wait in RabbitMQ, no retry budget is spent`
+          : kind === "route"
+            ? "Resume the route (its destination's pause, if any, still holds it: `stillPausedBy`)"
+            : "Resume the destination's routes (a route paused on its own stays paused)",
+      parameters: [{ name: param, in: "path", required: true, schema: { type: "string" } }],
+      ...(action === "pause" ? { requestBody: { required: false, content: { "application/json": { schema: ref("PauseRequest") } } } } : {}),
+      responses: {
+        "200": json(
+          ref(
+            action === "pause" ? (kind === "route" ? "RoutePaused" : "DestinationPaused") : kind === "route" ? "RouteResumed" : "DestinationResumed",
+          ),
+          "done (and done again: both are idempotent)",
+        ),
+        ...(action === "pause" ? { "400": error("invalid body (reason longer than 500 characters, unknown keys)") } : {}),
+        ...common,
+        "404": error(notFound),
+        "503": error("state_store_unavailable: the pauses are kept in the state store, which this process could not open"),
+      },
+    },
+  };
+};
 const actionBody = { required: false, content: { "application/json": { schema: ref("DeadLetterAction") } } };
 
 /**
@@ -39,7 +69,7 @@ export const openApiDocument = {
     title: "webhook-router admin API",
     version: "1",
     description:
-      "Operations on one router process: status, the delivery log (every event's journey), and dead letters. " +
+      "Operations on one router process: status, the delivery log (every event's journey), dead letters, pausing routes and destinations, and the alerts journal. " +
       "Listens on ADMIN_HOST:ADMIN_PORT (127.0.0.1:9090); with ADMIN_TOKEN set every request needs `Authorization: Bearer <token>` " +
       "or the console's session cookie (`POST /session`), and every change made with the cookie needs the session's `X-CSRF-Token`. " +
       "The ops console itself is served under `/console/`. " +
@@ -154,6 +184,26 @@ export const openApiDocument = {
         summary: "Sign out: the session ends and its cookie is cleared",
         security: [{}],
         responses: { "200": json(ref("Session"), "signed out"), "403": common["403"], "500": common["500"] },
+      },
+    },
+    "/routes/{routeId}/pause": pausePath("route", "pause"),
+    "/routes/{routeId}/resume": pausePath("route", "resume"),
+    "/destinations/{destinationId}/pause": pausePath("destination", "pause"),
+    "/destinations/{destinationId}/resume": pausePath("destination", "resume"),
+    "/alerts": {
+      get: {
+        summary: "The alerts journal, newest first: every alert email sent or failed, and every digest being held",
+        parameters: [
+          query("limit", "most entries", { type: "integer", minimum: 1, maximum: 1000, default: 50 }),
+          query("before", "the `next` of the previous page: older entries only"),
+          query("kind", "one kind of alert", { type: "string", enum: ALERT_KINDS }),
+        ],
+        responses: {
+          "200": json(ref("AlertPage"), "a page of the journal"),
+          "400": error("invalid parameters"),
+          ...common,
+          "503": error("delivery_log_disabled: the journal is kept with the delivery log"),
+        },
       },
     },
     "/openapi.json": {

@@ -1,4 +1,5 @@
 /** The admin API's response shapes (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
+import { ALERT_KINDS } from "../alerts/index.js";
 
 const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, "null"], ...extra });
 const counts = {
@@ -12,6 +13,16 @@ const counts = {
 };
 const rejected = { rejected: { type: "integer", description: "events refused for the source's request schema (422)" } };
 const STATES = ["pending", "delivered", "filtered", "echo", "retrying", "dead"];
+const pausedAnswer = (kind: "route" | "destination") => ({
+  type: "object",
+  required: [kind, "paused", "reason", "pausedAt"],
+  properties: {
+    [kind]: { type: "string" },
+    paused: { type: "boolean", const: true },
+    reason: nullable("string"),
+    pausedAt: { type: "string", format: "date-time" },
+  },
+});
 
 export const schemas = {
   Error: {
@@ -20,7 +31,17 @@ export const schemas = {
     properties: {
       error: {
         type: "string",
-        enum: ["unauthorized", "invalid_request", "not_found", "unknown_route", "delivery_log_disabled", "broker_unavailable", "internal"],
+        enum: [
+          "unauthorized",
+          "invalid_request",
+          "not_found",
+          "unknown_route",
+          "unknown_destination",
+          "delivery_log_disabled",
+          "state_store_unavailable",
+          "broker_unavailable",
+          "internal",
+        ],
       },
       message: { type: "string" },
     },
@@ -48,13 +69,22 @@ export const schemas = {
         type: "array",
         items: {
           type: "object",
-          required: ["id", "destination", "deadLetterDepth"],
+          required: ["id", "destination", "deadLetterDepth", "paused", "pausedBy", "pauseReason", "pausedAt", "waiting"],
           properties: {
             id: { type: "string" },
             destination: { type: "string" },
             events: { type: "array", items: { type: "string" } },
             ...counts,
             deadLetterDepth: nullable("integer", { description: "messages in the dead-letter queue; null where no worker runs in this process" }),
+            paused: { type: "boolean", description: "the route, or its destination, is paused: no worker process consumes its queue" },
+            pausedBy: {
+              type: ["string", "null"],
+              enum: ["route", "destination", null],
+              description: "route: paused on its own (reported first when both are)",
+            },
+            pauseReason: nullable("string"),
+            pausedAt: nullable("string", { format: "date-time" }),
+            waiting: nullable("integer", { description: "messages ready in the route's queue; null where no worker runs in this process" }),
           },
         },
       },
@@ -155,6 +185,56 @@ export const schemas = {
       purged: { type: "integer" },
       letters: { type: "array", items: { $ref: "#/components/schemas/DeadLetter" } },
       truncated: { type: "boolean", description: "more letters matched than are listed" },
+    },
+  },
+  PauseRequest: {
+    type: "object",
+    additionalProperties: false,
+    properties: { reason: { type: "string", maxLength: 500, description: "why, shown in /status, the CLI and the workers' logs" } },
+  },
+  RoutePaused: pausedAnswer("route"),
+  DestinationPaused: pausedAnswer("destination"),
+  RouteResumed: {
+    type: "object",
+    required: ["route", "paused"],
+    properties: {
+      route: { type: "string" },
+      paused: { type: "boolean", const: false, description: "the route's own pause is lifted" },
+      stillPausedBy: { type: "string", enum: ["destination"], description: "present when the route's destination is paused: the route still waits" },
+    },
+  },
+  DestinationResumed: {
+    type: "object",
+    required: ["destination", "paused"],
+    properties: { destination: { type: "string" }, paused: { type: "boolean", const: false } },
+  },
+  Alert: {
+    type: "object",
+    required: ["id", "kind", "subject", "recipients", "at", "status", "eventId", "routeId", "sourceId"],
+    properties: {
+      id: { type: "string" },
+      kind: { type: "string", enum: ALERT_KINDS },
+      subject: { type: "string" },
+      recipients: { type: "array", items: { type: "string" } },
+      at: { type: "string", format: "date-time", description: "when the email was sent or failed; for held, when the digest last grew" },
+      status: {
+        type: "string",
+        enum: ["sent", "failed", "held"],
+        description: "held: alerts collected for the stream's next digest (the row becomes sent or failed when it goes)",
+      },
+      eventId: nullable("string", { description: "when the email concerns exactly one event" }),
+      routeId: nullable("string"),
+      sourceId: nullable("string"),
+      heldCount: { type: "integer", description: "alerts in the digest (held, or sent as a digest); absent for a first alert" },
+      error: { type: "string", description: "failed: the SMTP error after the last try (no credentials); its alerts go into the next digest" },
+    },
+  },
+  AlertPage: {
+    type: "object",
+    required: ["alerts", "next"],
+    properties: {
+      alerts: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
+      next: nullable("string", { description: "pass as `before` for older entries; null on the last page" }),
     },
   },
   DeadLetterAction: {

@@ -2,6 +2,7 @@ import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { RoutingTable } from "../../config/load-routes.js";
 import { emptyCounts, emptySourceCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
+import { routePause, type PauseStore } from "../../state/pause-store.js";
 import { parseInput } from "./parse-input.js";
 
 export interface StatusDeps {
@@ -9,6 +10,10 @@ export interface StatusDeps {
   readonly log: DeliveryLog | undefined;
   /** Present where the worker role runs: each route's dead-letter queue depth, from the broker. */
   readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Present where the worker role runs: each route queue's ready messages, from the broker. */
+  readonly waitingDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Where the state store is open: the pauses every worker process applies. */
+  readonly pauses?: PauseStore | undefined;
 }
 
 /** Counts cover the events received in the last day unless `since` says otherwise. */
@@ -22,7 +27,12 @@ const DEFAULT_WINDOW_MS = 86_400_000;
 export function statusRoute(deps: StatusDeps): RequestHandler {
   return async (request, response) => {
     const { since = Date.now() - DEFAULT_WINDOW_MS } = parseInput(z.object({ since: pointInTime().optional() }).strict(), request.query);
-    const [counts, depths] = await Promise.all([deps.log?.counts(since), deps.deadLetterDepth?.().catch(() => undefined)]);
+    const [counts, depths, waiting, pauses] = await Promise.all([
+      deps.log?.counts(since),
+      deps.deadLetterDepth?.().catch(() => undefined),
+      deps.waitingDepth?.().catch(() => undefined),
+      deps.pauses?.list() ?? [],
+    ]);
     response.json({
       since: new Date(since).toISOString(),
       deliveryLog: deps.log ? logInfo(deps.log) : null,
@@ -33,8 +43,19 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
         events: route.events,
         ...(counts?.routes.get(route.id) ?? emptyCounts()),
         deadLetterDepth: depths?.get(route.id) ?? null,
+        ...pauseFields(routePause(pauses, route.id, route.destination)),
+        waiting: waiting?.get(route.id) ?? null,
       })),
     });
+  };
+}
+
+function pauseFields(pause: ReturnType<typeof routePause>) {
+  return {
+    paused: pause !== undefined,
+    pausedBy: pause?.pausedBy ?? null,
+    pauseReason: pause?.reason ?? null,
+    pausedAt: pause ? new Date(pause.pausedAt).toISOString() : null,
   };
 }
 

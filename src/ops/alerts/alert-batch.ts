@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Alert, type DeadLetteredAlert, alertEventId, alertKey } from "./alert.js";
 
 /** Event ids an email lists; the rest are counted, and `dlq list` shows them all. */
@@ -12,6 +13,8 @@ const MAX_RECIPIENTS = 50;
  * million failures costs the same memory as one.
  */
 export interface AlertBatch {
+  /** Names the batch in the alerts journal (its held row, then its email's). */
+  readonly id: string;
   readonly key: string;
   /** The latest alert folded in: its error, status and destination are the ones shown. */
   last: Alert;
@@ -32,6 +35,7 @@ export interface AlertBatch {
 
 export function startBatch(alert: Alert, at: Date, digest: boolean): AlertBatch {
   const batch: AlertBatch = {
+    id: newBatchId(at),
     key: alertKey(alert),
     last: alert,
     alerts: 0,
@@ -84,7 +88,19 @@ export function mergeInto(newer: AlertBatch, older: AlertBatch): void {
 
 /** A batch that stands for `older` alone, marked as a digest, for re-queueing it. */
 export function requeued(older: AlertBatch): AlertBatch {
-  return { ...older, eventIds: [...older.eventIds], reasons: new Map(older.reasons), recipients: new Set(older.recipients), digest: true };
+  return {
+    ...older,
+    id: newBatchId(new Date()),
+    eventIds: [...older.eventIds],
+    reasons: new Map(older.reasons),
+    recipients: new Set(older.recipients),
+    digest: true,
+  };
+}
+
+/** A batch's id in the alerts journal: creation time (base36 ms, fixed width), then at random. */
+export function newBatchId(at: Date): string {
+  return `al_${at.getTime().toString(36).padStart(9, "0")}_${randomBytes(4).toString("hex")}`;
 }
 
 /** An enrichment's failure is counted apart from the destination's: the advice differs. */

@@ -9,6 +9,8 @@ export interface ThrottleOptions {
   readonly emit: (batch: AlertBatch) => void;
   /** False while the stream's previous email is still being sent: its digest then waits a window. */
   readonly canEmit: (key: string) => boolean;
+  /** Told each time a stream's pending digest takes in more (an alert, or a failed email's batch). */
+  readonly onHeld?: ((batch: AlertBatch) => void) | undefined;
 }
 
 export interface AlertThrottle {
@@ -73,6 +75,7 @@ export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
       if (lane) {
         if (lane.pending) addToBatch(lane.pending, alert, at);
         else lane.pending = startBatch(alert, at, true);
+        options.onHeld?.(lane.pending);
         return true;
       }
       if (lanes.size >= options.maxStreams) return false;
@@ -91,6 +94,7 @@ export function createAlertThrottle(options: ThrottleOptions): AlertThrottle {
       }
       if (lane.pending) mergeInto(lane.pending, batch);
       else lane.pending = requeued(batch);
+      options.onHeld?.(lane.pending);
       if (!lane.timer) openWindow(batch.key, lane);
     },
 

@@ -123,6 +123,17 @@ export type Alert =
   | TokenExpiringAlert;
 export type AlertKind = Alert["kind"];
 
+/** Every kind of alert, as the journal and `GET /alerts?kind=` name them. */
+export const ALERT_KINDS = [
+  "dead_lettered",
+  "credentials",
+  "spooling",
+  "broker_refused",
+  "spool_recovered",
+  "verification_failures",
+  "token_expiring",
+] as const satisfies readonly AlertKind[];
+
 /** The thing an alert is about — a route, a source, a destination, or the ingress itself for spooling. */
 export function alertSubject(alert: Alert): string {
   switch (alert.kind) {

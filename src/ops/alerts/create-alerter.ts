@@ -4,6 +4,8 @@ import type { AlertBatch } from "./alert-batch.js";
 import { createAlertThrottle } from "./alert-throttle.js";
 import type { Alert } from "./alert.js";
 import { type AlertCommands, createCommands } from "./commands.js";
+import { type AlertJournal, journalEntry } from "./alert-journal.js";
+import { createHeldDigests } from "./held-digests.js";
 import { type MailTransport, type OutgoingEmail, createSmtpTransport } from "./mail-transport.js";
 import { renderEmail } from "./render-email.js";
 import { renderLogLine } from "./render-log-line.js";
@@ -39,6 +41,10 @@ export interface AlerterOptions {
   readonly retryDelayMs?: number | undefined;
   /** Distinct (kind, route/source) streams held at once; past it, new streams are only logged. @defaultValue 1000 */
   readonly maxStreams?: number | undefined;
+  /** Records every email sent or failed, and every digest held (the alerts journal). Only with a transport: without one nothing is emailed. */
+  readonly journal?: AlertJournal | undefined;
+  /** How often held digests' journal rows are refreshed. @defaultValue 1000 */
+  readonly heldTickMs?: number | undefined;
 }
 
 export const DEFAULT_DIGEST_WINDOW_MS = 15 * 60_000;
@@ -65,14 +71,28 @@ export function createAlerter(options: AlerterOptions): Alerter {
   const sending = new Map<string, number>();
   const shutdown = new AbortController();
   let closed = false;
+  const journal = transport ? options.journal : undefined;
+  const heldDigests =
+    journal &&
+    createHeldDigests({
+      journal,
+      describe: (batch) => {
+        const email = compose(batch, transport!);
+        return { subject: email.subject, recipients: email.to };
+      },
+      now,
+      tickMs: options.heldTickMs ?? 1000,
+    });
   const throttle = createAlertThrottle({
     windowMs,
     maxStreams: options.maxStreams ?? 1000,
     emit: dispatch,
     canEmit: (key) => !sending.has(key),
+    onHeld: heldDigests && ((batch) => heldDigests.held(batch)),
   });
 
   function dispatch(batch: AlertBatch): void {
+    heldDigests?.sending(batch);
     sending.set(batch.key, (sending.get(batch.key) ?? 0) + 1);
     const work = send(batch)
       .catch((error: unknown) => logger.error({ stream: batch.key, err: scrub(String(error)) }, "alert email could not be built"))
@@ -103,6 +123,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
       signal: shutdown.signal,
       onRetry: (attempt, err, delayMs) => logger.warn({ ...line, attempt, delayMs, err }, "alert email failed; retrying"),
     });
+    journal?.record(journalEntry(batch, { subject: email.subject, recipients: email.to }, error === undefined ? "sent" : "failed", now(), error));
     if (error === undefined) {
       logger.info({ ...line, recipients: email.to.length, via: transport.description }, "alert email sent");
     } else if (closed) {
@@ -141,6 +162,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     async close(ms) {
       if (closed) return;
       closed = true;
+      heldDigests?.close();
       for (const batch of throttle.drain()) dispatch(batch);
       // Half the time for ordinary tries; then the waits between tries are cut short for a last one.
       const hurry = setTimeout(() => shutdown.abort(), ms / 2);

@@ -6,6 +6,8 @@ import type { StateDb } from "../../state/state-db.js";
 import type { Outcome } from "../../contracts/outcome.js";
 import type { ApiCallStatus } from "../../contracts/sync-call.js";
 import { topicMatches } from "../../broker/topic-match.js";
+import type { AlertJournal } from "../alerts/index.js";
+import { type AlertPage, type AlertQuery, createAlertJournalWriter, listAlerts } from "./alert-journal.js";
 import { eventJourney } from "./event-journey.js";
 import { countLog, type LogCounts } from "./log-counts.js";
 import type { EventFilter } from "./log-filter.js";
@@ -46,6 +48,8 @@ export interface DeliveryLogRecorder {
   outcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** An operator sent the event back to the route's queue (at `at`, default now): it is pending again. */
   replayed(routeId: string, eventId: string, at?: number): void;
+  /** Where the alerter records the emails it sent, failed to send, and the digests it holds. */
+  readonly alertJournal: AlertJournal;
 }
 
 /** Reading side: the admin API and the CLI. */
@@ -53,6 +57,8 @@ export interface DeliveryLogReader {
   search(filter: EventFilter): Promise<EventSummary[]>;
   journey(eventId: string): Promise<EventJourney | undefined>;
   counts(since: number): Promise<LogCounts>;
+  /** The alerts journal, newest first. */
+  alerts(query: AlertQuery): Promise<AlertPage>;
 }
 
 export interface DeliveryLog extends DeliveryLogRecorder, DeliveryLogReader {
@@ -77,6 +83,7 @@ export function createDeliveryLog(options: DeliveryLogOptions): DeliveryLog {
   const payloads = options.payloads ?? false;
   const writer = createLogWriter({ ...options.writer, write: (rows) => writeBatch(db, rows), logger });
   const stopPruning = retentionMs > 0 ? scheduleLogPrune(db, retentionMs, logger) : () => {};
+  const alertJournal = createAlertJournalWriter(db, logger);
   const routes = [...table.routes.values()];
   const routesOf = (routingKey: string) =>
     routes.filter((route) => route.events.some((pattern) => topicMatches(pattern, routingKey))).map((route) => route.id);
@@ -106,6 +113,7 @@ export function createDeliveryLog(options: DeliveryLogOptions): DeliveryLog {
         if (context.eventId !== undefined) writer.push(outcomeRows(outcome, { ...context, eventId: context.eventId }, now()));
       }),
     replayed: (routeId, eventId, at) => writer.push(replayRows(routeId, eventId, at ?? now())),
+    alertJournal,
     ...createDeliveryLogReader(db),
     get info() {
       return { engine: options.engine, retentionMs, payloads, writer: writer.stats };
@@ -113,7 +121,7 @@ export function createDeliveryLog(options: DeliveryLogOptions): DeliveryLog {
     flush: () => writer.flush(),
     async close(ms) {
       stopPruning();
-      await writer.close(ms);
+      await Promise.all([writer.close(ms), alertJournal.close()]);
     },
   };
 }
@@ -124,5 +132,6 @@ export function createDeliveryLogReader(db: StateDb): DeliveryLogReader {
     search: (filter) => searchEvents(db, filter),
     journey: (eventId) => eventJourney(db, eventId),
     counts: (since) => countLog(db, since),
+    alerts: (query) => listAlerts(db, query),
   };
 }

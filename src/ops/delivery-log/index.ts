@@ -16,3 +16,4 @@ export { ROUTE_STATES, type ReceiptVia, type RouteState } from "./log-rows.js";
 export type { AttemptRecord, EventJourney, EventSummary, RouteStatus } from "./log-views.js";
 export { pruneLog } from "./prune-log.js";
 export { deliveryLogFromEnv } from "./open-delivery-log.js";
+export { type AlertPage, type AlertQuery, type AlertView, parseCursor } from "./alert-journal.js";

@@ -13,7 +13,8 @@ export async function pruneLog(db: StateDb, cutoff: number): Promise<number> {
     return (
       (await deleteInSlices(sqlite, "log_attempts", "at", cutoff)) +
       (await deleteInSlices(sqlite, "log_routes", "updated_at", cutoff)) +
-      (await deleteInSlices(sqlite, "log_events", "received_at", cutoff))
+      (await deleteInSlices(sqlite, "log_events", "received_at", cutoff)) +
+      (await deleteInSlices(sqlite, "log_alerts", "at", cutoff))
     );
   }
   const results = await db
@@ -22,6 +23,7 @@ export async function pruneLog(db: StateDb, cutoff: number): Promise<number> {
       await trx.deleteFrom("log_attempts").where("at", "<", cutoff).executeTakeFirst(),
       await trx.deleteFrom("log_routes").where("updated_at", "<", cutoff).executeTakeFirst(),
       await trx.deleteFrom("log_events").where("received_at", "<", cutoff).executeTakeFirst(),
+      await trx.deleteFrom("log_alerts").where("at", "<", cutoff).executeTakeFirst(),
     ]);
   return results.reduce((sum, result) => sum + Number(result.numDeletedRows), 0);
 }

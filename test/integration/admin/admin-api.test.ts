@@ -85,6 +85,11 @@ describe("the admin API, after a scripted scenario", () => {
         retrying: 0,
         dead: 3,
         deadLetterDepth: 3,
+        paused: false,
+        pausedBy: null,
+        pauseReason: null,
+        pausedAt: null,
+        waiting: 0,
       },
     ]);
     expect(status.deliveryLog).toMatchObject({ engine: "sqlite", payloads: false, retentionMs: 14 * 86_400_000, dropped: 0, failed: 0 });

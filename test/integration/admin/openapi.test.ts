@@ -45,9 +45,9 @@ describe("the admin API's OpenAPI document", () => {
 
     it("every documented operation answers with one of its documented statuses", async () => {
       const operations = Object.entries(openApiDocument.paths).flatMap(([path, methods]) =>
-        Object.entries(methods).map(([method, operation]) => ({ path: path.replace("{id}", "evt-1"), method, operation })),
+        Object.entries(methods).map(([method, operation]) => ({ path: path.replace(/\{(id|routeId|destinationId)\}/, "evt-1"), method, operation })),
       );
-      expect(operations).toHaveLength(13);
+      expect(operations).toHaveLength(18);
       for (const { path, method, operation } of operations) {
         const response = await fetch(`${base}${path}`, {
           method: method.toUpperCase(),
