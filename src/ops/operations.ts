@@ -6,6 +6,7 @@ import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { AcceptedVia } from "../contracts/event-sink.js";
 import type { Outcome } from "../contracts/outcome.js";
+import type { PollObserver } from "../contracts/poll-observer.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
 import { createMetrics, type Metrics, type MetricSources } from "./metrics.js";
@@ -39,6 +40,8 @@ export interface Operations {
    * ingress's, at once and then throttled, since nothing else tells anyone its deliveries stopped.
    */
   onWorkersRefused(refusal: BrokerRefusal): void;
+  /** The scheduler's polls: metrics, the delivery log's receipts, and a throttled email for a failing poll. */
+  readonly polls: PollObserver;
   close(ms: number): Promise<void>;
 }
 
@@ -60,8 +63,34 @@ export function createOperations(
   const bursts = createBurstDetector();
   let spoolTimer: NodeJS.Timeout | undefined;
 
+  const polls: PollObserver = {
+    published(sourceId, event, via) {
+      deliveryLog?.accepted(sourceId, event, via);
+    },
+    page(sourceId, items) {
+      metrics.pollPage(sourceId, items);
+    },
+    succeeded(sourceId, run) {
+      metrics.pollSucceeded(sourceId, run.at.getTime(), run.highWaterMs);
+    },
+    failed(sourceId, failure) {
+      metrics.pollFailed(sourceId, failure.reason);
+      if (!failure.alert) return;
+      alerter.notify({
+        kind: "poll_failed",
+        sourceId,
+        reason: failure.reason,
+        error: failure.message,
+        status: failure.status,
+        failingSince: failure.failingSince,
+        recipients: table.polls.get(sourceId)?.failureEmails,
+      });
+    },
+  };
+
   return {
     metrics,
+    polls,
     onAccepted(sourceId, event, via) {
       deliveryLog?.accepted(sourceId, event, via);
     },

@@ -10,6 +10,7 @@ import { journeyRoute, searchRoute } from "./events-routes.js";
 import { asyncApiDocument, type DocumentSettings, ingressOpenApiDocument } from "../docs/index.js";
 import { openApiDocument } from "./openapi-document.js";
 import { statusRoute } from "./status-route.js";
+import type { PollStatus } from "../../contracts/poll-status.js";
 
 export interface AdminAppDeps {
   readonly table: RoutingTable;
@@ -18,6 +19,8 @@ export interface AdminAppDeps {
   readonly deadLetters: DeadLetterService;
   /** Present where the worker role runs. */
   readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
+  /** Each polling source's state, from the state store; absent where the process has none open. */
+  readonly polls?: (() => Promise<readonly PollStatus[]>) | undefined;
   /** When set, every request needs `Authorization: Bearer <token>`. */
   readonly token: string | undefined;
   readonly logger: Logger;

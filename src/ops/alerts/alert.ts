@@ -95,7 +95,30 @@ export interface VerificationFailuresAlert extends AlertBase {
   readonly firstAt: Date;
 }
 
-export type Alert = DeadLetteredAlert | CredentialsAlert | SpoolingAlert | BrokerRefusedAlert | SpoolRecoveredAlert | VerificationFailuresAlert;
+/**
+ * A polling source keeps failing: its credential is refused (401/403), its responses no longer
+ * have the shape the source expects, or it has failed with 5xx, timeouts or network errors for
+ * longer than its `alertAfter`. Its cursor stays where it was: nothing is skipped meanwhile.
+ */
+export interface PollFailedAlert extends AlertBase {
+  readonly kind: "poll_failed";
+  readonly sourceId: string;
+  /** `credentials`, `response`, `http`, `timeout`, `network`. */
+  readonly reason: string;
+  /** Scrubbed: method, origin and path only, never a query or a credential. */
+  readonly error: string;
+  readonly status?: number | undefined;
+  readonly failingSince: Date;
+}
+
+export type Alert =
+  | DeadLetteredAlert
+  | CredentialsAlert
+  | SpoolingAlert
+  | BrokerRefusedAlert
+  | SpoolRecoveredAlert
+  | VerificationFailuresAlert
+  | PollFailedAlert;
 export type AlertKind = Alert["kind"];
 
 /** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
@@ -105,6 +128,7 @@ export function alertSubject(alert: Alert): string {
     case "credentials":
       return alert.routeId;
     case "verification_failures":
+    case "poll_failed":
       return alert.sourceId;
     case "broker_refused":
       return alert.side ?? "ingress";
