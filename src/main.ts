@@ -25,9 +25,14 @@ import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
 import { createSyncCaller } from "./broker/sync-caller.js";
 import { lateWaitMs } from "./ingress/sync-call.js";
 import { createIdempotencyStore } from "./state/idempotency-store.js";
+import { createPollStore } from "./state/poll-store.js";
+import { compilePoll, pollOwner, pollStatuses, startScheduler, type RunningScheduler } from "./poll/index.js";
 
-/** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
-export type Role = "all" | "ingress" | "worker";
+/**
+ * `all` runs everything in one process; `ingress`, `worker` and `scheduler` (the polling sources)
+ * split them for scale.
+ */
+export type Role = "all" | "ingress" | "worker" | "scheduler";
 
 export interface RouterOptions {
   readonly env: Env;
@@ -47,11 +52,12 @@ export interface RunningRouter {
 }
 
 /**
- * Shutdown, stage by stage: stop taking requests; let the ingress sink, the workers and the admin
+ * Shutdown, stage by stage: stop taking requests; stop the polls between pages (their sink is still
+ * open, so a page in hand is published and committed); let the ingress sink, the workers and the admin
  * API finish what they hold (together); stop pruning; write the delivery log's last outcomes;
  * close the database; send the last alerts. Each part below names the stage it closes in.
  */
-const SHUTDOWN_STAGES = ["requests", "work", "pruning", "delivery log", "database", "alerts"] as const;
+const SHUTDOWN_STAGES = ["requests", "polls", "work", "pruning", "delivery log", "database", "alerts"] as const;
 
 /** How long the start waits for RATE_LIMIT_REDIS_URL to connect before going on without it. */
 const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
@@ -64,12 +70,15 @@ const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
   const role = options.role ?? "all";
-  const runsIngress = role !== "worker";
-  const runsWorkers = role !== "ingress";
+  const runsIngress = role === "all" || role === "ingress";
+  const runsWorkers = role === "all" || role === "worker";
+  const runsScheduler = role === "all" || role === "scheduler";
   // Checked before anything connects: an admin API exposed without a token stops the start.
   const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
+  const polls = [...table.polls.values()].map(compilePoll);
+  const scheduling = runsScheduler && polls.length > 0;
   // Not connected yet (that is a part below): the pipelines only need its counters.
   const sharedLimit = runsIngress ? await sharedRateLimitFromEnv(env, logger) : undefined;
   const pipelines = runsIngress ? buildPipelines(table, sharedLimit?.hitsFor) : new Map();
@@ -100,7 +109,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await sharedLimit.connect(SHARED_LIMIT_CONNECT_WAIT_MS);
         return { value: sharedLimit, close: () => sharedLimit.close() };
       });
-    const sink = runsIngress
+    // The polls publish through the same sink as webhooks: broker confirms, the spool behind it.
+    const sink =
+      runsIngress || scheduling
       ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
       : undefined;
     // API endpoints' calls: one direct reply-to channel for the process.
@@ -119,7 +130,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           )
         : undefined;
     const db = await part("state store", "database", async () => {
-      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : env.DELIVERY_LOG ? "delivery log" : "nobody";
+      const need = needsStore
+        ? "workers"
+        : endpoints.length > 0
+          ? "api endpoints"
+          : scheduling
+            ? "polls"
+            : env.DELIVERY_LOG || table.polls.size > 0
+              ? "delivery log"
+              : "nobody";
       const opened = await openStateStore(env, need, logger);
       return { value: opened, close: () => opened?.destroy() };
     });
@@ -138,6 +157,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     };
     const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
     if (sink) ops.watchSpool(sink);
+    const pollStore = db && table.polls.size > 0 ? createPollStore(db) : undefined;
+    let scheduler: RunningScheduler | undefined;
+    if (scheduling && pollStore && sink) {
+      scheduler = await part("scheduler", "polls", () =>
+        closable(startScheduler({ polls, store: pollStore, sink, observer: ops.polls, logger, owner: pollOwner(), leaseTtlMs: env.POLL_LEASE_TTL })),
+      );
+    }
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
@@ -194,13 +220,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
-      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, token: admin?.token, logger, docs }));
+      const pollStatus = pollStore ? () => pollStatuses(table.polls, pollStore, () => scheduler?.running() ?? new Set()) : undefined;
+      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, polls: pollStatus, token: admin?.token, logger, docs }));
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
   });
 
   logger.info(
-    { port: made.port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
+    {
+      port: made.port,
+      host: env.HOST,
+      role,
+      sources: [...pipelines.keys()],
+      polls: runsScheduler ? [...table.polls.keys()] : [],
+      routes: [...compiled.keys()],
+      exchange: env.AMQP_EXCHANGE,
+    },
     "webhook-router started",
   );
   let closing: Promise<void> | undefined;

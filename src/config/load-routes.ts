@@ -11,6 +11,7 @@ import { describeSchemaIssues } from "./schema-problems.js";
 import { loadRequestSchemas, type RequestSchemas, type SchemaProblem } from "./request-schemas.js";
 import type { SourceConfig } from "./source-schema.js";
 import { pollSourceSchema, type PollSourceConfig } from "./poll-source-schema.js";
+import { pollProblems } from "./poll-problems.js";
 import { firstSyntaxError, locate, parseYamlFile, type YamlFile } from "./yaml-locations.js";
 
 /** Where an entry was declared, for messages. */
@@ -187,8 +188,13 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
       }
       if (section === "sources" && isPoll(value)) {
         const poll = pollSourceSchema.safeParse(value);
-        if (poll.success) entries.push({ section: "polls", id, entry: poll.data, at: locate(yaml, keys) ?? {} });
-        else problems.push(...located(pollSourceSchema, value, poll.error.issues, file, keys));
+        if (!poll.success) {
+          problems.push(...located(pollSourceSchema, value, poll.error.issues, file, keys));
+          continue;
+        }
+        const found = pollProblems(poll.data).map(({ path, message }) => ({ file, path: formatPath([...keys, ...path]), message, keys: [...keys, ...path] }));
+        if (found.length === 0) entries.push({ section: "polls", id, entry: poll.data, at: locate(yaml, keys) ?? {} });
+        problems.push(...found);
         continue;
       }
       const result = schema.safeParse(value);

@@ -83,7 +83,12 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
       }
       if (lease && !run && !stopping) {
         const state = await store.read(sourceId);
-        if (schedule(state) <= Date.now()) run = runOnce(lease, state?.failingSince).finally(() => (run = undefined));
+        const asked = state?.requested;
+        if (asked && asked.by !== owner && asked.at > Date.now() - leaseTtlMs) {
+          logger.info({ requestedBy: asked.by }, "poll lease handed to a poll run by hand; taken back after it");
+          await store.release(lease);
+          lease = undefined;
+        } else if (schedule(state) <= Date.now()) run = runOnce(lease, state?.failingSince).finally(() => (run = undefined));
       }
     } catch (error) {
       logger.error({ err: (error as Error).message }, "poll scheduler: the state store did not answer; trying again");

@@ -26,6 +26,8 @@ export interface PollState {
   readonly failingSince: number | undefined;
   readonly lastItems: number | undefined;
   readonly lastPages: number | undefined;
+  /** A `poll run` waiting for the lease, and since when it asks. */
+  readonly requested: { readonly by: string; readonly at: number } | undefined;
 }
 
 /** The lease was taken over (or released) meanwhile: stop, and write nothing more. */
@@ -56,6 +58,11 @@ export interface RunResult {
 export interface PollStore {
   /** Takes (or renews) the lease for `ttlMs` unless another owner holds a live one; undefined when it does. */
   takeLease(sourceId: string, owner: string, ttlMs: number): Promise<PollLease | undefined>;
+  /**
+   * Asks for the lease (`poll run` by hand): the holder gives it up between runs, and no other
+   * process takes it before `owner` for `ttlMs`.
+   */
+  request(sourceId: string, owner: string, ttlMs: number): Promise<void>;
   /** Extends a held lease; false when it was lost. */
   renew(lease: PollLease, ttlMs: number): Promise<boolean>;
   release(lease: PollLease): Promise<void>;
@@ -88,15 +95,25 @@ export function createPollStore(db: StateDb): PollStore {
   return {
     async takeLease(sourceId, owner, ttlMs) {
       // Atomic on both engines: a concurrent taker waits for this row, then finds it live.
+      // A process that asked for the lease (`poll run`) is let through first, for as long as it keeps asking.
       const { rows } = await sql<{ fence: number | string }>`
         insert into poll_state (source_id, owner, fence, lease_expires_at) values (${sourceId}, ${owner}, 1, ${now()} + ${ttlMs})
         on conflict (source_id) do update set owner = excluded.owner,
           fence = case when poll_state.owner = excluded.owner then poll_state.fence else poll_state.fence + 1 end,
-          lease_expires_at = excluded.lease_expires_at
-          where poll_state.lease_expires_at <= ${now()} or poll_state.owner = excluded.owner or poll_state.owner is null
+          lease_expires_at = excluded.lease_expires_at,
+          requested_by = case when poll_state.requested_by = excluded.owner then null else poll_state.requested_by end
+          where (poll_state.lease_expires_at <= ${now()} or poll_state.owner = excluded.owner or poll_state.owner is null)
+            and (poll_state.requested_by is null or poll_state.requested_by = excluded.owner
+              or poll_state.owner = excluded.owner or poll_state.requested_at <= ${now()} - ${ttlMs})
         returning fence`.execute(db);
       const row = rows[0];
       return row ? { sourceId, owner, fence: Number(row.fence) } : undefined;
+    },
+    async request(sourceId, owner, ttlMs) {
+      await sql`
+        insert into poll_state (source_id, owner, fence, lease_expires_at, requested_by, requested_at) values (${sourceId}, null, 0, 0, ${owner}, ${now()})
+        on conflict (source_id) do update set requested_by = excluded.requested_by, requested_at = excluded.requested_at
+          where poll_state.requested_by is null or poll_state.requested_by = excluded.requested_by or poll_state.requested_at <= ${now()} - ${ttlMs}`.execute(db);
     },
     async renew(lease, ttlMs) {
       const updated = await fenced(lease)
@@ -211,5 +228,6 @@ function toState(row: Row): PollState {
     failingSince: n(row.failing_since),
     lastItems: n(row.last_items),
     lastPages: n(row.last_pages),
+    requested: row.requested_by === null || row.requested_at === null ? undefined : { by: row.requested_by, at: Number(row.requested_at) },
   };
 }

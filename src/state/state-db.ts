@@ -71,6 +71,9 @@ export interface StateTables {
     failing_since: number | null;
     last_items: number | null;
     last_pages: number | null;
+    /** A `poll run` by hand waiting for the lease: the holder gives it up between runs, others let it pass. */
+    requested_by: string | null;
+    requested_at: number | null;
   };
   /** Items already published near the cursor, so an overlapping window publishes nothing twice. */
   poll_seen: {
@@ -249,6 +252,8 @@ async function migratePolls(db: StateDb, engine: "sqlite" | "postgres"): Promise
     .addColumn("failing_since", "bigint")
     .addColumn("last_items", "integer")
     .addColumn("last_pages", "integer")
+    .addColumn("requested_by", "varchar(255)")
+    .addColumn("requested_at", "bigint")
     .execute();
   await db.schema
     .createTable("poll_seen")
