@@ -77,7 +77,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
-  const polls = [...table.polls.values()].map(compilePoll);
+  const polls = [...table.polls.values()].filter((poll) => poll.enabled).map(compilePoll);
   const scheduling = runsScheduler && polls.length > 0;
   // Not connected yet (that is a part below): the pipelines only need its counters.
   const sharedLimit = runsIngress ? await sharedRateLimitFromEnv(env, logger) : undefined;
@@ -136,7 +136,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           ? "api endpoints"
           : scheduling
             ? "polls"
-            : env.DELIVERY_LOG || table.polls.size > 0
+            : env.DELIVERY_LOG
               ? "delivery log"
               : "nobody";
       const opened = await openStateStore(env, need, logger);
@@ -232,7 +232,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       host: env.HOST,
       role,
       sources: [...pipelines.keys()],
-      polls: runsScheduler ? [...table.polls.keys()] : [],
+      polls: scheduling ? polls.map((poll) => poll.source.id) : [],
       routes: [...compiled.keys()],
       exchange: env.AMQP_EXCHANGE,
     },

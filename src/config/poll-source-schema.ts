@@ -103,6 +103,11 @@ export const pollSourceSchema = z
   .object({
     kind: z.literal("poll"),
     description: z.string().optional(),
+    /** `false` (or "off") pauses the source: validated, shown in /status, never polled. @defaultValue true */
+    enabled: z
+      .union([z.boolean(), z.enum(["true", "false", "on", "off"])])
+      .transform((value) => value === true || value === "true" || value === "on")
+      .default(true),
     /** An interval between runs (`1h`); or give `cron`. */
     every: durationSchema.refine((ms) => ms >= 1000, "poll at most once a second").optional(),
     /** Five-field cron (minute hour day month weekday; lists, ranges, steps). */
