@@ -54,7 +54,8 @@ export async function runPoll(ctx) {
     broker.own(queue);
     const env = { ...EXAMPLE_SECRETS, BENCH_POLL_URL: api.url };
     const prefix = `wr-bench.${config.runId}.po.`;
-    const start = () => startRouter({ role: "all", routesDir: ROUTES_DIR, exchange, queuePrefix: prefix, amqpUrl: config.amqpUrl, logLevel: config.logLevel, env });
+    const start = () =>
+      startRouter({ role: "all", routesDir: ROUTES_DIR, exchange, queuePrefix: prefix, amqpUrl: config.amqpUrl, logLevel: config.logLevel, env });
     return await ctx.with(start, async (router, rss) => {
       const cpu = new CpuMeter({ server: router.pid, broker: BROKER_PID });
       const done = await untilRunComplete(router, 300_000);
@@ -69,10 +70,19 @@ export async function runPoll(ctx) {
         cpu: withPerRequest(pollCpu, done.items),
         queued: await broker.depth(queue),
       };
-      ctx.log(`poll: ${fmt(out.items)} items in ${fmt(out.pages)} pages in ${out.seconds.toFixed(2)} s = ${fmt(out.itemsPerS)} items/s; peak RSS ${fmt(pollRss)} MiB`);
+      ctx.log(
+        `poll: ${fmt(out.items)} items in ${fmt(out.pages)} pages in ${out.seconds.toFixed(2)} s = ${fmt(out.itemsPerS)} items/s; peak RSS ${fmt(pollRss)} MiB`,
+      );
 
       await sleep(500);
-      const job = { mode: "max", connections: config.connections, warmupS: config.warmupS, durationS: config.durationS, bodyBytes: 1024, poolSize: config.poolSize };
+      const job = {
+        mode: "max",
+        connections: config.connections,
+        warmupS: config.warmupS,
+        durationS: config.durationS,
+        bodyBytes: 1024,
+        poolSize: config.poolSize,
+      };
       const loadStarted = Date.now();
       const webhookCpu = new CpuMeter({ server: router.pid, broker: BROKER_PID, load: ctx.load.pid });
       const webhook = await ctx.load.run(

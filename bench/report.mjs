@@ -194,8 +194,26 @@ function printPoll(poll) {
     table(
       ["8  polling source", "items", "pages", "seconds", "items/s", "RSS peak MiB", "router µs/item", "÷ webhook 202/s"],
       [
-        ["  poll, pages of 100", fmt(poll.items), fmt(poll.pages), poll.seconds.toFixed(2), fmt(poll.itemsPerS), fmt(poll.rssMiB.peak), fmt(poll.cpu?.server?.usPerRequest), poll.pollOverWebhook ?? ""],
-        ["  webhook → 202 (same process)", fmt(poll.webhook?.accepted), "", "", fmt(poll.webhook?.acceptedPerS), fmt(poll.webhook?.rssMiB?.peak), fmt(poll.webhook?.cpu?.server?.usPerRequest), ""],
+        [
+          "  poll, pages of 100",
+          fmt(poll.items),
+          fmt(poll.pages),
+          poll.seconds.toFixed(2),
+          fmt(poll.itemsPerS),
+          fmt(poll.rssMiB.peak),
+          fmt(poll.cpu?.server?.usPerRequest),
+          poll.pollOverWebhook ?? "",
+        ],
+        [
+          "  webhook → 202 (same process)",
+          fmt(poll.webhook?.accepted),
+          "",
+          "",
+          fmt(poll.webhook?.acceptedPerS),
+          fmt(poll.webhook?.rssMiB?.peak),
+          fmt(poll.webhook?.cpu?.server?.usPerRequest),
+          "",
+        ],
       ],
     ),
   );

@@ -88,7 +88,8 @@ export const SCENARIOS = {
   },
 
   poll: {
-    title: "polling source: 10,000 items in pages of 100 from a stand-in API → one confirmed CloudEvent each; then the webhook reference through the same process",
+    title:
+      "polling source: 10,000 items in pages of 100 from a stand-in API → one confirmed CloudEvent each; then the webhook reference through the same process",
     run: runPoll,
   },
 

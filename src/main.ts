@@ -112,8 +112,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     // The polls publish through the same sink as webhooks: broker confirms, the spool behind it.
     const sink =
       runsIngress || scheduling
-      ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
-      : undefined;
+        ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
+        : undefined;
     // API endpoints' calls: one direct reply-to channel for the process.
     const syncCaller =
       endpoints.length > 0
@@ -221,7 +221,9 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
       const pollStatus = pollStore ? () => pollStatuses(table.polls, pollStore, () => scheduler?.running() ?? new Set()) : undefined;
-      adminPort.serve(createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, polls: pollStatus, token: admin?.token, logger, docs }));
+      adminPort.serve(
+        createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, polls: pollStatus, token: admin?.token, logger, docs }),
+      );
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
   });

@@ -30,7 +30,12 @@ const START: Record<StandInName, (port: number, host: string) => Promise<Running
   shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
 };
 
-const NOTES: Record<StandInName, string> = { tracktile: "   (orders: ord_8841, shipments: shp_456, GET /products?modifiedSince=…)", quickbooks: "", odoo: "", shipbob: "" };
+const NOTES: Record<StandInName, string> = {
+  tracktile: "   (orders: ord_8841, shipments: shp_456, GET /products?modifiedSince=…)",
+  quickbooks: "",
+  odoo: "",
+  shipbob: "",
+};
 
 /** One line on stderr and the exit code: what a person needs to act, never a stack. */
 function stop(message: string, code: number): never {

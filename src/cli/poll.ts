@@ -98,7 +98,8 @@ export async function pollRun(options: PollRunOptions, print: (line: string) => 
     const state = await store.read(source.id);
     const cursor = state?.cursorMs === undefined ? "none yet" : new Date(state.cursorMs).toISOString();
     print(`${source.id}: ${summary.items} item(s) published in ${summary.pages} page(s), ${summary.skipped} already published; cursor ${cursor}`);
-    if (summary.end !== "complete") print(`${source.id}: the run ${summary.end === "partial" ? "reached maxPages" : "stopped"}; the next run goes on from its position`);
+    if (summary.end !== "complete")
+      print(`${source.id}: the run ${summary.end === "partial" ? "reached maxPages" : "stopped"}; the next run goes on from its position`);
     return 0;
   } catch (error) {
     progress.done();
@@ -133,7 +134,8 @@ async function waitForLease(store: PollStore, sourceId: string, ttlMs: number): 
       console.error(`waiting for the poll lease on ${sourceId}: ${holder} holds it (a router's scheduler gives it back when it stops)`);
       told = true;
     }
-    if (Date.now() > deadline) throw new Error(`the poll lease stayed held for ${LEASE_WAIT_MS / 1000} s: stop the scheduler's router, or wait for its run to end`);
+    if (Date.now() > deadline)
+      throw new Error(`the poll lease stayed held for ${LEASE_WAIT_MS / 1000} s: stop the scheduler's router, or wait for its run to end`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

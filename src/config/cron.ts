@@ -98,7 +98,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(ms: number, timeZone: string): WallClock {
   let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", month: "numeric", day: "numeric", weekday: "short", hour: "numeric", minute: "numeric" });
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      month: "numeric",
+      day: "numeric",
+      weekday: "short",
+      hour: "numeric",
+      minute: "numeric",
+    });
     formatters.set(timeZone, format);
   }
   const parts: Record<string, string> = {};

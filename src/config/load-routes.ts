@@ -192,7 +192,12 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
           problems.push(...located(pollSourceSchema, value, poll.error.issues, file, keys));
           continue;
         }
-        const found = pollProblems(poll.data).map(({ path, message }) => ({ file, path: formatPath([...keys, ...path]), message, keys: [...keys, ...path] }));
+        const found = pollProblems(poll.data).map(({ path, message }) => ({
+          file,
+          path: formatPath([...keys, ...path]),
+          message,
+          keys: [...keys, ...path],
+        }));
         if (found.length === 0) entries.push({ section: "polls", id, entry: poll.data, at: locate(yaml, keys) ?? {} });
         problems.push(...found);
         continue;

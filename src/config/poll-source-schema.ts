@@ -28,7 +28,10 @@ const requestSchema = z
       .superRefine((url, ctx) => {
         for (const [, name] of url.matchAll(/\{([^}]*)\}/g)) {
           if (!(POLL_PLACEHOLDERS as readonly string[]).includes(name ?? ""))
-            ctx.addIssue({ code: "custom", message: `unknown placeholder {${name}}: expected one of ${POLL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}` });
+            ctx.addIssue({
+              code: "custom",
+              message: `unknown placeholder {${name}}: expected one of ${POLL_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+            });
         }
       }),
     /** @defaultValue GET */

@@ -23,6 +23,9 @@ export interface PollFailure {
 export interface PollObserver {
   published(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
   page(sourceId: string, items: number): void;
-  succeeded(sourceId: string, run: { readonly items: number; readonly pages: number; readonly highWaterMs: number | undefined; readonly at: Date }): void;
+  succeeded(
+    sourceId: string,
+    run: { readonly items: number; readonly pages: number; readonly highWaterMs: number | undefined; readonly at: Date },
+  ): void;
   failed(sourceId: string, failure: PollFailure): void;
 }

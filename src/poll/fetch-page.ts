@@ -51,7 +51,11 @@ async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPag
   }
   if (status === 429 || status === 408 || status >= 500) {
     const retryAfterMs = retryAfter(response.headers.get("retry-after"));
-    throw new PollError("http", `${what} answered ${status} (${excerpt(text)})`, { status, retryable: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    throw new PollError("http", `${what} answered ${status} (${excerpt(text)})`, {
+      status,
+      retryable: true,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
   if (status < 200 || status >= 300) {
     throw new PollError("http", `${what} answered ${status} (${excerpt(text)})`, { status, atOnce: true });

@@ -17,7 +17,10 @@ export interface Pager {
   /** The size to put in `{size}`, if any. */
   readonly size: number | undefined;
   /** Where the page after this one is; undefined when this was the last. */
-  next(position: PagePosition, page: { readonly items: number; readonly body: unknown; readonly headers: Headers; readonly url: string }): Promise<PagePosition | undefined>;
+  next(
+    position: PagePosition,
+    page: { readonly items: number; readonly body: unknown; readonly headers: Headers; readonly url: string },
+  ): Promise<PagePosition | undefined>;
 }
 
 /**
@@ -34,7 +37,8 @@ export function createPager(pagination: PollPagination, origin: string): Pager {
       return {
         first: { page: pagination.start },
         size,
-        next: async (position, { items }) => (items === 0 || (size !== undefined && items < size) ? undefined : { page: (position.page ?? pagination.start) + 1 }),
+        next: async (position, { items }) =>
+          items === 0 || (size !== undefined && items < size) ? undefined : { page: (position.page ?? pagination.start) + 1 },
       };
     }
     case "offset": {
@@ -57,7 +61,8 @@ export function createPager(pagination: PollPagination, origin: string): Pager {
             throw new PollError("response", `pagination.next (${pagination.next}) gave a ${typeof value}, not a token`, { atOnce: true });
           }
           // The same token again would loop forever on one page.
-          if (String(value) === position.pageToken && items > 0) throw new PollError("response", "the API returned the same page token twice", { atOnce: true });
+          if (String(value) === position.pageToken && items > 0)
+            throw new PollError("response", "the API returned the same page token twice", { atOnce: true });
           return { pageToken: String(value) };
         },
       };
@@ -70,7 +75,11 @@ export function createPager(pagination: PollPagination, origin: string): Pager {
           const next = nextLink(headers.get("link"), url);
           if (next === undefined) return undefined;
           if (new URL(next).origin !== origin) {
-            throw new PollError("response", `the Link header's next page is on ${new URL(next).origin}, not ${origin}: not followed with the source's credential`, { atOnce: true });
+            throw new PollError(
+              "response",
+              `the Link header's next page is on ${new URL(next).origin}, not ${origin}: not followed with the source's credential`,
+              { atOnce: true },
+            );
           }
           if (next === position.url) throw new PollError("response", "the Link header names the same page as next", { atOnce: true });
           return { url: next };

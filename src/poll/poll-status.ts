@@ -21,7 +21,10 @@ function statusOf(source: string, state: PollState | undefined, running: boolean
     source,
     state: running ? "running" : state?.failingSince !== undefined ? "failing" : state?.lastSuccessAt !== undefined ? "ok" : "pending",
     lastSuccess: iso(state?.lastSuccessAt),
-    lastError: state?.lastError !== undefined && state.lastErrorAt !== undefined ? { at: new Date(state.lastErrorAt).toISOString(), message: state.lastError } : null,
+    lastError:
+      state?.lastError !== undefined && state.lastErrorAt !== undefined
+        ? { at: new Date(state.lastErrorAt).toISOString(), message: state.lastError }
+        : null,
     failingSince: iso(state?.failingSince),
     cursor: iso(state?.cursorMs),
     lagSeconds: state?.highWaterMs === undefined ? null : Math.max(0, Math.round((now - state.highWaterMs) / 1000)),

@@ -38,7 +38,11 @@ export function createItemReader(sourceId: string, config: Pick<PollSourceConfig
     const reading = typeof modified === "string" || typeof modified === "number" ? readSenderTime(String(modified), event.modifiedFormat) : undefined;
     if (reading?.time === undefined) {
       const why = reading?.problem ?? describe(modified);
-      throw new PollError("response", `item ${index} (id ${id}): event.modified (${event.modified}) gave ${why}, not a ${event.modifiedFormat} time`, { atOnce: true });
+      throw new PollError(
+        "response",
+        `item ${index} (id ${id}): event.modified (${event.modified}) gave ${why}, not a ${event.modifiedFormat} time`,
+        { atOnce: true },
+      );
     }
     const named = readName ? await readName(item) : undefined;
     const name = typeof named === "string" && EVENT_NAME.test(named) ? named : event.name;
@@ -55,7 +59,10 @@ export function createItemReader(sourceId: string, config: Pick<PollSourceConfig
       subject: entityId,
     };
     const body = serializeCloudEvent(attributes, Buffer.from(JSON.stringify(item)));
-    return { event: { id: eventId, type: routingKey, routingKey, subject: entityId, time: reading.time, body }, modifiedMs: Date.parse(reading.time) };
+    return {
+      event: { id: eventId, type: routingKey, routingKey, subject: entityId, time: reading.time, body },
+      modifiedMs: Date.parse(reading.time),
+    };
   };
 }
 

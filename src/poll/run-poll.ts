@@ -122,7 +122,12 @@ function urlFor(poll: CompiledPoll, position: PagePosition, cursor: string): str
     if (request.auth?.type === "query") url.searchParams.set(request.auth.name, request.auth.value);
     return url.toString();
   }
-  return buildUrl(request.url, { cursor, page: position.page, offset: position.offset, size: poll.pager.size, pageToken: position.pageToken }, pagination, request.auth);
+  return buildUrl(
+    request.url,
+    { cursor, page: position.page, offset: position.offset, size: poll.pager.size, pageToken: position.pageToken },
+    pagination,
+    request.auth,
+  );
 }
 
 /** The items not published yet (by an earlier, overlapping window), each id once. */

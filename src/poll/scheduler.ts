@@ -98,7 +98,14 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
   const runOnce = async (held: PollLease, failingSince: number | undefined) => {
     const started = Date.now();
     try {
-      const summary = await runPoll(poll, { store, lease: held, sink: options.sink, observer: options.observer, shouldStop: () => stopping || lost, pause });
+      const summary = await runPoll(poll, {
+        store,
+        lease: held,
+        sink: options.sink,
+        observer: options.observer,
+        shouldStop: () => stopping || lost,
+        pause,
+      });
       logger.info({ ...summary, ms: Date.now() - started }, summary.end === "complete" ? "poll run complete" : `poll run ${summary.end}`);
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -115,7 +122,13 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
         logger.warn({ err: (stored as Error).message }, "could not record the poll failure in the state store");
       });
       const alert = failure.reason !== "broker" && (failure.atOnce || at - since >= poll.source.alertAfter);
-      const reported: PollFailure = { reason: failure.reason, message: failure.message, status: failure.status, failingSince: new Date(since), alert };
+      const reported: PollFailure = {
+        reason: failure.reason,
+        message: failure.message,
+        status: failure.status,
+        failingSince: new Date(since),
+        alert,
+      };
       options.observer?.failed(sourceId, reported);
     }
   };
@@ -141,6 +154,7 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
 
 function classify(error: unknown): { reason: PollFailureReason; message: string; status: number | undefined; atOnce: boolean } {
   if (error instanceof PollError) return { reason: error.reason, message: error.message, status: error.status, atOnce: error.atOnce };
-  if (error instanceof SinkUnavailableError) return { reason: "broker", message: `neither the broker nor the spool took the events: ${error.message}`, status: undefined, atOnce: false };
+  if (error instanceof SinkUnavailableError)
+    return { reason: "broker", message: `neither the broker nor the spool took the events: ${error.message}`, status: undefined, atOnce: false };
   return { reason: "response", message: (error as Error).message, status: undefined, atOnce: true };
 }

@@ -113,7 +113,9 @@ export function createPollStore(db: StateDb): PollStore {
       await sql`
         insert into poll_state (source_id, owner, fence, lease_expires_at, requested_by, requested_at) values (${sourceId}, null, 0, 0, ${owner}, ${now()})
         on conflict (source_id) do update set requested_by = excluded.requested_by, requested_at = excluded.requested_at
-          where poll_state.requested_by is null or poll_state.requested_by = excluded.requested_by or poll_state.requested_at <= ${now()} - ${ttlMs}`.execute(db);
+          where poll_state.requested_by is null or poll_state.requested_by = excluded.requested_by or poll_state.requested_at <= ${now()} - ${ttlMs}`.execute(
+        db,
+      );
     },
     async renew(lease, ttlMs) {
       const updated = await fenced(lease)

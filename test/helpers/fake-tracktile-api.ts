@@ -119,7 +119,13 @@ export function productsApi(seed: readonly Product[]): ProductsApi {
       const arrival = new Promise<void>((resolve) => (arrived = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
       holds.set(page, { arrived, released });
-      return { arrived: arrival, release: () => (holds.delete(page), release()) };
+      return {
+        arrived: arrival,
+        release() {
+          holds.delete(page);
+          release();
+        },
+      };
     },
     serve(path, answer) {
       const query = new URL(path, "http://stand-in").searchParams;

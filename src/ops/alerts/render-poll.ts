@@ -4,7 +4,8 @@ import { type RenderContext, type RenderedEmail, SUBJECT_PREFIX, duration, error
 
 /** What each reason usually means and what to do about it. */
 const ADVICE: Record<string, string> = {
-  credentials: "the API refuses the source's credential (expired, revoked or rotated): put the new one in the variable the source's `auth` names, then restart",
+  credentials:
+    "the API refuses the source's credential (expired, revoked or rotated): put the new one in the variable the source's `auth` names, then restart",
   response:
     "the response no longer has the shape the source expects (the items list, an item's id or modified time): compare a response with the source's `items` and `event` settings",
   http: "the API keeps answering with an error status: check its status page; the poll retries on its own",

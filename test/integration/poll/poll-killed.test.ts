@@ -30,11 +30,8 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
     for (const cleanup of cleanups) cleanup();
   });
 
-  const start = async (env: Record<string, string>) => {
-    const router = await startRouterProcess(
-      { AMQP_EXCHANGE: tap.exchange, POLL_TEST_TOKEN: TOKEN, ...env } as Record<string, string> & { DATA_DIR: string },
-      { role: "scheduler" },
-    );
+  const start = async (env: Record<string, string> & { DATA_DIR: string }) => {
+    const router = await startRouterProcess({ AMQP_EXCHANGE: tap.exchange, POLL_TEST_TOKEN: TOKEN, ...env }, { role: "scheduler" });
     routers.push(router);
     return router;
   };

@@ -56,7 +56,9 @@ describe("webhook-router poll run", () => {
       expect.stringMatching(/^page 2: 6 item/),
       expect.stringMatching(/^page 3: 7 item/),
     ]);
-    expect(result.stdout).toMatch(new RegExp(`^${routes.sourceId}: 7 item\\(s\\) published in 3 page\\(s\\), 0 already published; cursor 2025-06-01T00:01:00.000Z`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^${routes.sourceId}: 7 item\\(s\\) published in 3 page\\(s\\), 0 already published; cursor 2025-06-01T00:01:00.000Z`),
+    );
     expect(result.code).toBe(0);
     await tap.waitFor(7);
     expect(eventsOf(tap.messages).map((event) => event.subject)).toEqual(products(7).map((product) => product.id));

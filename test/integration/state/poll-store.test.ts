@@ -53,9 +53,9 @@ describe.each([
     const fresh = (await b.takeLease(id, "proc-b", 60_000))!;
     expect(fresh.fence).toBe(stale.fence + 1);
 
-    await expect(a.commitPage(stale, { highWaterMs: 9999, run: { sinceMs: 0, position: '{"page":3}' }, seen: [{ eventId: "e2", modifiedMs: 9999 }] })).rejects.toThrow(
-      LeaseLostError,
-    );
+    await expect(
+      a.commitPage(stale, { highWaterMs: 9999, run: { sinceMs: 0, position: '{"page":3}' }, seen: [{ eventId: "e2", modifiedMs: 9999 }] }),
+    ).rejects.toThrow(LeaseLostError);
     await expect(a.finishRun(stale, { cursorMs: 9999, highWaterMs: 9999, items: 1, pages: 1, at: Date.now() })).rejects.toThrow(LeaseLostError);
     expect(await a.renew(stale, 60_000)).toBe(false);
     const state = await b.read(id);
@@ -67,7 +67,11 @@ describe.each([
     const id = source();
     const store = createPollStore(db);
     const lease = (await store.takeLease(id, "proc", 60_000))!;
-    await store.commitPage(lease, { highWaterMs: 5000, run: { sinceMs: 0, position: "{}" }, seen: [1000, 4000, 5000].map((ms) => ({ eventId: `e${ms}`, modifiedMs: ms })) });
+    await store.commitPage(lease, {
+      highWaterMs: 5000,
+      run: { sinceMs: 0, position: "{}" },
+      seen: [1000, 4000, 5000].map((ms) => ({ eventId: `e${ms}`, modifiedMs: ms })),
+    });
     await store.finishRun(lease, { cursorMs: 3000, highWaterMs: 5000, items: 3, pages: 1, at: 42 });
     expect(await store.read(id)).toMatchObject({ cursorMs: 3000, run: undefined, lastSuccessAt: 42, lastItems: 3 });
     expect(await store.seen(id, ["e1000", "e4000", "e5000"])).toEqual(new Set(["e4000", "e5000"]));

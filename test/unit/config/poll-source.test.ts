@@ -16,7 +16,11 @@ function problems(yaml: string, webhooks?: string): string[] {
   try {
     load(yaml, webhooks);
   } catch (error) {
-    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((line) => line.trim());
+    if (error instanceof ConfigError)
+      return error.message
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim());
     throw error;
   }
   return [];

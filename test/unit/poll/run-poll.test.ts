@@ -50,7 +50,9 @@ beforeAll(async () => {
       case "/link": {
         const from = Number(url.searchParams.get("from") ?? 0);
         const more = from + size < changed.length;
-        const link = more ? { link: `<${base}/link?since=${encodeURIComponent(url.searchParams.get("since") ?? "")}&from=${from + size}>; rel="next"` } : {};
+        const link: Record<string, string> = more
+          ? { link: `<${base}/link?since=${encodeURIComponent(url.searchParams.get("since") ?? "")}&from=${from + size}>; rel="next"` }
+          : {};
         return json(changed.slice(from, from + size), link);
       }
       case "/not-a-list":
@@ -98,7 +100,11 @@ async function run(poll: PollSource, options: { since?: number } = {}) {
 describe("a poll run pages through the API", () => {
   it.each([
     ["page numbers", { request: { url: "{base}/page?since={cursor}&page={page}" }, pagination: { type: "page", size: 3 } }, 3],
-    ["offsets", { request: { url: "{base}/offset?since={cursor}" }, pagination: { type: "offset", size: 3, param: "offset" }, items: "data.records" }, 3],
+    [
+      "offsets",
+      { request: { url: "{base}/offset?since={cursor}" }, pagination: { type: "offset", size: 3, param: "offset" }, items: "data.records" },
+      3,
+    ],
     ["a next-page token", { request: { url: "{base}/cursor?since={cursor}" }, pagination: { type: "cursor", next: "meta.next" } }, 3],
     ["RFC 8288 Link headers", { request: { url: "{base}/link?since={cursor}" }, pagination: { type: "link" }, items: "$" }, 3],
   ])("by %s: every item once, in order, one event each", async (_name, extra, pages) => {
@@ -148,7 +154,11 @@ describe("a poll run pages through the API", () => {
     const missing = source({ request: { url: `${base}/page?since={cursor}&page={page}` }, pagination: { type: "page", size: 3 } });
     const failure = await run(missing).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(PollError);
-    expect(failure).toMatchObject({ reason: "response", atOnce: true, message: expect.stringMatching(/item 1 \(id r2\): event.modified \(updatedAt\) gave nothing/) });
+    expect(failure).toMatchObject({
+      reason: "response",
+      atOnce: true,
+      message: expect.stringMatching(/item 1 \(id r2\): event.modified \(updatedAt\) gave nothing/),
+    });
     expect((await store.read(missing.id))?.highWaterMs).toBeUndefined();
   });
 
