@@ -9,7 +9,7 @@ import type { PollSource } from "../../../src/config/load-routes.js";
 import { pollSourceSchema } from "../../../src/config/poll-source-schema.js";
 import { compilePoll, runPoll } from "../../../src/poll/index.js";
 import { PollError } from "../../../src/poll/poll-error.js";
-import { createPollStore, type PollLease, type PollStore } from "../../../src/state/poll-store.js";
+import { createPollStore, LeaseLostError, type PollLease, type PollStore } from "../../../src/state/poll-store.js";
 import { openStateDb, type StateDb } from "../../../src/state/state-db.js";
 import { memorySink } from "../ingress/memory-sink.js";
 
@@ -167,5 +167,56 @@ describe("a poll run pages through the API", () => {
     const failure = (await run(poll).catch((error: unknown) => error)) as Error;
     expect(requests[0]).toContain("user_key=s3cret-key");
     expect(failure.message).toBe(`GET ${base}/nowhere answered 404 (empty body)`);
+  });
+
+  it("stops between pages on shutdown: the page in hand is committed, the run resumes after it", async () => {
+    const poll = source({ request: { url: `${base}/page?since={cursor}&page={page}` }, pagination: { type: "page", size: 3 } });
+    const sink = memorySink();
+    const lease = (await store.takeLease(poll.id, "unit", 60_000))!;
+    let stopping = false;
+    const summary = await runPoll(compilePoll(poll), {
+      store,
+      lease,
+      sink,
+      shouldStop: () => stopping,
+      pause: async () => true,
+      onPage: () => (stopping = true),
+    });
+    expect(summary).toMatchObject({ pages: 1, items: 3, end: "stopped" });
+    expect(await store.read(poll.id)).toMatchObject({ cursorMs: undefined, run: { position: '{"page":2,"pages":1,"items":3}' } });
+    requests = [];
+    const rest = await run(poll);
+    expect(requests[0]).toContain("page=2");
+    expect(rest.subjects).toEqual(["r4", "r5", "r6", "r7"]);
+  });
+
+  it("stops when another process has taken the lease over: the page in hand is not committed", async () => {
+    const poll = source({ request: { url: `${base}/page?since={cursor}&page={page}` }, pagination: { type: "page", size: 3 } });
+    const stale = (await store.takeLease(poll.id, "paused-process", 50))!;
+    const sink = memorySink();
+    const running = runPoll(compilePoll(poll), {
+      store,
+      lease: stale,
+      sink,
+      shouldStop: () => false,
+      pause: async () => true,
+      // After page 1 this process stalls past its lease (a GC pause, a frozen VM); another takes over.
+      onPage: () => {
+        const until = Date.now() + 80;
+        while (Date.now() < until);
+      },
+    });
+    const takeOver = (async () => {
+      for (;;) {
+        const lease = await store.takeLease(poll.id, "standby", 60_000);
+        if (lease) return lease;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await expect(running).rejects.toThrow(LeaseLostError);
+    expect((await takeOver).fence).toBe(stale.fence + 1);
+    // Page 2 was published (at least once) but not committed: the standby's run repeats it.
+    expect(sink.events).toHaveLength(6);
+    expect(await store.read(poll.id)).toMatchObject({ owner: "standby", run: { position: '{"page":2,"pages":1,"items":3}' } });
   });
 });
