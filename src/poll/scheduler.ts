@@ -42,6 +42,12 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   };
 }
 
+/**
+ * At start the sink is still connecting to the broker: a first run waits this long for it rather
+ * than filling the spool with a page that the broker would have confirmed a moment later.
+ */
+const BROKER_WAIT_MS = 10_000;
+
 function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
   const { store, logger: parent, owner, leaseTtlMs } = options;
   const sourceId = poll.source.id;
@@ -54,6 +60,7 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
   let run: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const sleepers = new Set<() => void>();
+  const startedAt = Date.now();
 
   const pause = (ms: number) =>
     new Promise<boolean>((resolve) => {
@@ -88,7 +95,9 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
           logger.info({ requestedBy: asked.by }, "poll lease handed to a poll run by hand; taken back after it");
           await store.release(lease);
           lease = undefined;
-        } else if (schedule(state) <= Date.now()) run = runOnce(lease, state?.failingSince).finally(() => (run = undefined));
+        } else if (schedule(state) <= Date.now() && (options.sink.state === "broker" || Date.now() - startedAt > BROKER_WAIT_MS)) {
+          run = runOnce(lease, state?.failingSince).finally(() => (run = undefined));
+        }
       }
     } catch (error) {
       logger.error({ err: (error as Error).message }, "poll scheduler: the state store did not answer; trying again");
