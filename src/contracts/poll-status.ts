@@ -1,8 +1,8 @@
 /** One polling source as `GET /status` shows it. Times are ISO 8601; null where unknown. */
 export interface PollStatus {
   readonly source: string;
-  /** `running` (this process polls it now), `failing`, `ok`, or `pending` (never run). */
-  readonly state: "running" | "failing" | "ok" | "pending";
+  /** `running` (this process polls it now), `failing`, `ok`, `pending` (never run), or `paused` (`enabled: false`). */
+  readonly state: "running" | "failing" | "ok" | "pending" | "paused";
   readonly lastSuccess: string | null;
   readonly lastError: { readonly at: string; readonly message: string } | null;
   readonly failingSince: string | null;

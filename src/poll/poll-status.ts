@@ -11,15 +11,23 @@ export async function pollStatuses(
 ): Promise<PollStatus[]> {
   const states = new Map((await store.readAll()).map((state) => [state.sourceId, state]));
   const running = runningHere();
-  return [...polls.keys()].map((id) => statusOf(id, states.get(id), running.has(id), now));
+  return [...polls.values()].map((poll) => statusOf(poll.id, states.get(poll.id), running.has(poll.id), poll.enabled, now));
 }
 
-function statusOf(source: string, state: PollState | undefined, running: boolean, now: number): PollStatus {
+function statusOf(source: string, state: PollState | undefined, running: boolean, enabled: boolean, now: number): PollStatus {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
   const holder = state?.owner !== undefined && state.leaseExpiresAt > now ? state.owner : null;
   return {
     source,
-    state: running ? "running" : state?.failingSince !== undefined ? "failing" : state?.lastSuccessAt !== undefined ? "ok" : "pending",
+    state: !enabled
+      ? "paused"
+      : running
+        ? "running"
+        : state?.failingSince !== undefined
+          ? "failing"
+          : state?.lastSuccessAt !== undefined
+            ? "ok"
+            : "pending",
     lastSuccess: iso(state?.lastSuccessAt),
     lastError:
       state?.lastError !== undefined && state.lastErrorAt !== undefined

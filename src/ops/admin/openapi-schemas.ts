@@ -51,7 +51,7 @@ export const schemas = {
           required: ["source", "state", "lastSuccess", "lastError", "cursor", "lagSeconds", "lastRun", "leaseHolder"],
           properties: {
             source: { type: "string" },
-            state: { type: "string", enum: ["running", "failing", "ok", "pending"] },
+            state: { type: "string", enum: ["running", "failing", "ok", "pending", "paused"] },
             lastSuccess: nullable("string", { format: "date-time" }),
             lastError: {
               type: ["object", "null"],
