@@ -12,6 +12,8 @@ export interface FetchOptions {
   readonly maxBytes: number;
   /** Called between retries with how long it will wait; resolves false to stop (shutdown). */
   readonly pause: (ms: number) => Promise<boolean>;
+  /** Aborts the request in hand (shutdown): the page is not committed, and repeated by the next run. */
+  readonly stop?: AbortSignal | undefined;
 }
 
 /** Attempts per page within a run: a blip should not cost a whole `every` interval. */
@@ -36,10 +38,12 @@ export async function fetchPage(url: string, options: FetchOptions): Promise<Fet
 async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPage> {
   const what = describeUrl(url);
   let response: Response;
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.stop ? AbortSignal.any([deadline, options.stop]) : deadline;
   try {
     response = await fetch(url, { headers: options.headers, signal, redirect: "error" });
   } catch (error) {
+    if (options.stop?.aborted) throw new PollError("network", `${what}: stopped (shutdown)`);
     if (signal.aborted) throw new PollError("timeout", `${what}: no answer within ${options.timeoutMs} ms`, { retryable: true });
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new PollError("network", `${what}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { retryable: true });

@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly shouldStop: () => boolean;
   /** Waits between retries; resolves false when the run should stop instead. */
   readonly pause: (ms: number) => Promise<boolean>;
+  /** Aborts a request in hand at shutdown. */
+  readonly stop?: AbortSignal | undefined;
   readonly onPage?: (progress: RunProgress) => void;
   /** @defaultValue Date.now */
   readonly now?: () => number;
@@ -73,7 +75,7 @@ export async function runPoll(poll: CompiledPoll, options: RunOptions): Promise<
   let items = resumed?.items ?? 0;
   let skipped = 0;
   const headers = requestHeaders(source.request.headers, source.request.auth);
-  const fetchOptions = { headers, timeoutMs: source.timeout, maxBytes: source.maxBody, pause: options.pause };
+  const fetchOptions = { headers, timeoutMs: source.timeout, maxBytes: source.maxBody, pause: options.pause, stop: options.stop };
 
   for (let inRun = 0; position !== undefined; inRun += 1) {
     if (inRun >= source.maxPages) return { pages, items, skipped, highWaterMs, end: "partial" };

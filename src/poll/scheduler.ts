@@ -61,6 +61,7 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
   let timer: NodeJS.Timeout | undefined;
   const sleepers = new Set<() => void>();
   const startedAt = Date.now();
+  const stopRequests = new AbortController();
 
   const pause = (ms: number) =>
     new Promise<boolean>((resolve) => {
@@ -114,9 +115,14 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
         observer: options.observer,
         shouldStop: () => stopping || lost,
         pause,
+        stop: stopRequests.signal,
       });
       logger.info({ ...summary, ms: Date.now() - started }, summary.end === "complete" ? "poll run complete" : `poll run ${summary.end}`);
     } catch (error) {
+      if (stopping) {
+        logger.info("poll run stopped by shutdown mid-page: that page is repeated by the next run");
+        return;
+      }
       if (error instanceof LeaseLostError) {
         logger.warn("poll lease taken over mid-run: stopped without committing the page in hand");
         lost = true;
@@ -154,6 +160,7 @@ function sourceLoop(poll: CompiledPoll, options: SchedulerOptions) {
     async stop() {
       stopping = true;
       clearTimeout(timer);
+      stopRequests.abort();
       for (const wake of [...sleepers]) wake();
       await run;
       if (lease) await store.release(lease).catch(() => undefined);

@@ -108,4 +108,30 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
     expect(new Set(events.map((event) => event.id)).size).toBe(13);
     expect(events.filter((event) => event.subject === list[3]!.id)).toHaveLength(2);
   }, 60_000);
+
+  it("stops cleanly on SIGTERM while a page is in hand: the request is dropped, the page is not committed, and the next start asks for it again", async () => {
+    const list = products(9);
+    stock(api, list);
+    const routes = pollRoutes({ api, size: 3 });
+    const data = tempDir("wr-poll-term-");
+    cleanups.push(routes.cleanup, data.cleanup);
+    const env = { DATA_DIR: data.dir, ROUTES_DIR: routes.dir, POLL_LEASE_TTL: "2s" };
+    const held = api.products.hold(2);
+    const first = await start(env);
+    await held.arrived;
+    const stopping = Date.now();
+    expect(await first.kill("SIGTERM")).toBe(0);
+    // The source's timeout is 30 s: the shutdown did not wait for the held request.
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    expect(first.logs.some((line) => line.msg === "poll run stopped by shutdown mid-page: that page is repeated by the next run")).toBe(true);
+    held.release();
+
+    const asked = api.products.requests.length;
+    const second = await start(env);
+    await tap.waitFor(9, 10_000);
+    await second.kill("SIGTERM");
+    expect(api.products.requests[asked]).toMatchObject({ page: 2 });
+    expect(new Set(eventsOf(tap.messages).map((event) => event.id)).size).toBe(9);
+    expect(tap.messages).toHaveLength(9);
+  }, 60_000);
 });
