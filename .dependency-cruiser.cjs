@@ -127,6 +127,21 @@ module.exports = {
       from: { path: "^src/" },
       to: { path: "^(test|bench|scripts)/" },
     },
+    // The ops console runs in the browser: it talks to the router over HTTP only, and the router never loads it.
+    {
+      name: "console-not-to-src",
+      comment: "console/ is browser code: it must not import the server's modules (they would be bundled into the page)",
+      severity: "error",
+      from: { path: "^console/" },
+      to: { path: "^src/" },
+    },
+    {
+      name: "src-not-to-console",
+      comment: "the admin server serves the built console as files; it never imports its source",
+      severity: "error",
+      from: { path: "^src/" },
+      to: { path: "^console/" },
+    },
     // An import the checker cannot resolve is one it cannot check: fail rather than pass silently.
     {
       name: "not-to-unresolvable",

@@ -27,23 +27,28 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.build.json
+# The ops console (served by the admin port under /console/): bundled by esbuild into dist/console/,
+# which the runtime stage copies with the rest of dist/.
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/
+RUN node scripts/build-console.mjs
 
 # --- stand-ins of Tracktile's API, QuickBooks, Odoo and ShipBob (docker compose's `stand-ins`
 # service). Test code run by tsx, a dev dependency: it stays in this stage, never in `runtime`.
 # esbuild (under tsx) needs no install script: its binary is the platform's optional package.
 FROM build AS stand-ins
 COPY test/stand-ins.ts ./test/
-COPY test/helpers/stand-ins-ports.ts test/helpers/fake-tracktile-api.ts ./test/helpers/
+COPY test/helpers/stand-ins-ports.ts test/helpers/fake-tracktile-api.ts test/helpers/fake-trackvia-api.ts test/helpers/fake-tracktik-api.ts ./test/helpers/
 COPY test/helpers/fakes ./test/helpers/fakes
 COPY test/fixtures/tracktile-api ./test/fixtures/tracktile-api
-# Reachable from the other containers; the ports stay the defaults (9101-9104) unless
+# Reachable from the other containers; the ports stay the defaults (9101-9106) unless
 # STAND_INS_PORT / STAND_IN_<NAME>_PORT are set on the container.
 ENV STAND_INS_HOST=0.0.0.0
 USER node
-EXPOSE 9101 9102 9103 9104
-# Healthy once all four answer (any HTTP status will do; only a refused connection fails).
+EXPOSE 9101 9102 9103 9104 9105 9106
+# Healthy once all six answer (any HTTP status will do; only a refused connection fails).
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
-  CMD ["node", "-e", "const e=process.env,b=Number(e.STAND_INS_PORT||9101);Promise.all(['TRACKTILE','QUICKBOOKS','ODOO','SHIPBOB'].map((n,i)=>fetch('http://127.0.0.1:'+(e['STAND_IN_'+n+'_PORT']||b+i)+'/'))).then(()=>process.exit(0),()=>process.exit(1))"]
+  CMD ["node", "-e", "const e=process.env,b=Number(e.STAND_INS_PORT||9101);Promise.all(['TRACKTILE','QUICKBOOKS','ODOO','SHIPBOB','TRACKVIA','TRACKTIK'].map((n,i)=>fetch('http://127.0.0.1:'+(e['STAND_IN_'+n+'_PORT']||b+i)+'/'))).then(()=>process.exit(0),()=>process.exit(1))"]
 # node itself, with tsx's loader, as PID 1: SIGTERM reaches the stand-ins, which close and exit 0.
 CMD ["node", "--import", "tsx", "test/stand-ins.ts"]
 

@@ -22,11 +22,12 @@ import { schedulePrune } from "./state/prune-schedule.js";
 import { createSqlTokenStore } from "./state/token-store.js";
 import { compileRoutes } from "./mapping/compile-routes.js";
 import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
-import { createSyncCaller } from "./broker/sync-caller.js";
+import { createSyncCaller, type RunningSyncCaller } from "./broker/sync-caller.js";
 import { lateWaitMs } from "./ingress/sync-call.js";
 import { createIdempotencyStore } from "./state/idempotency-store.js";
 import { createPollStore } from "./state/poll-store.js";
 import { compilePoll, pollOwner, pollStatuses, startScheduler, type RunningScheduler } from "./poll/index.js";
+import { createCallbackStore } from "./state/callback-store.js";
 
 /**
  * `all` runs everything in one process; `ingress`, `worker` and `scheduler` (the polling sources)
@@ -167,6 +168,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
+      const answersCallbacks = [...table.sources.values()].some((source) => source.api?.mode === "async");
+      const callbacks = answersCallbacks ? await createCallbackStore(db, env.DATABASE_URL ? "postgres" : "sqlite") : undefined;
       await part("pruning", "pruning", () => {
         const stop = schedulePrune(store, claims, env.DEDUP_RETENTION, logger);
         return { value: stop, close: stop };
@@ -180,7 +183,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           store,
           claims,
           limits: createLimitStore(db),
-          tokens: createSqlTokenStore(db),
+          tokens: ops.watchTokens(createSqlTokenStore(db)),
+          callbacks,
           onOutcome: (outcome, context) => ops.onOutcome(outcome, context),
           // With an ingress in the process, its own refusal email already says the workers wait.
           ...(sink ? {} : { onBrokerRefused: (refusal: BrokerRefusal) => ops.onWorkersRefused(refusal) }),
@@ -189,19 +193,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
     }
 
+    const processReadiness = readiness(
+      sink,
+      () => workers,
+      runsWorkers,
+      () => sharedLimit?.problems ?? [],
+      syncCaller && { caller: syncCaller, withWebhooks: [...pipelines.values()].some((pipeline) => !pipeline.source.api) },
+    );
     const ingress = createIngressHandler({
       pipelines,
       sink,
-      readiness: readiness(
-        sink,
-        () => workers,
-        runsWorkers,
-        () => sharedLimit?.problems ?? [],
-      ),
+      readiness: processReadiness,
       metrics: ops.metrics,
       onVerificationFailure: (sourceId, reason) => ops.onVerificationFailure(sourceId, reason),
       onAccepted: (sourceId, event, via) => ops.onAccepted(sourceId, event, via),
       onSchemaRejected: (sourceId, event) => ops.onSchemaRejected(sourceId, event),
+      onApiCall: (endpointId, event, call, routeId) => ops.onApiCall(endpointId, event, call, routeId),
       logger,
       trustProxy: env.TRUST_PROXY,
       isShuttingDown: () => shuttingDown,
@@ -221,8 +228,25 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
       const pollStatus = pollStore ? () => pollStatuses(table.polls, pollStore, () => scheduler?.running() ?? new Set()) : undefined;
+      const adminReadiness = {
+        get ready() {
+          return processReadiness.ready && !shuttingDown;
+        },
+        report: () => ({ ...processReadiness.report(), ...(shuttingDown ? { events: "shutting_down" } : {}) }),
+      };
       adminPort.serve(
-        createAdminApp({ table, log: deliveryLog, deadLetters, deadLetterDepth, polls: pollStatus, token: admin?.token, logger, docs }),
+        createAdminApp({
+          table,
+          log: deliveryLog,
+          deadLetters,
+          deadLetterDepth,
+          polls: pollStatus,
+          token: admin?.token,
+          readiness: adminReadiness,
+          trustProxy: env.TRUST_PROXY,
+          logger,
+          docs,
+        }),
       );
     }
     return { port: publicPort.port, adminPort: adminPort?.port };
@@ -264,15 +288,33 @@ function workerProblems(workers: RunningWorkers | undefined): Array<{ code: "bro
   return [{ code: "broker_refused", message: `${refusal.failure.message}; the workers deliver nothing meanwhile`, at: refusal.since.toISOString() }];
 }
 
+/** The API endpoints' direct reply-to channel, and whether the same process takes webhooks too. */
+interface SyncCalls {
+  readonly caller: RunningSyncCaller;
+  readonly withWebhooks: boolean;
+}
+
+/** The sync-call channel down: listed while it is, since every API call is refused meanwhile. */
+function syncCallProblems(sync: SyncCalls | undefined): Array<{ code: "sync_calls_down"; message: string; at: string }> {
+  const since = sync?.caller.downSince;
+  if (!since) return [];
+  const message = "no channel to the broker for API calls (direct reply-to): every POST /api/… answers 503 until it reconnects";
+  return [{ code: "sync_calls_down", message, at: since.toISOString() }];
+}
+
 /**
  * A process that takes webhooks is ready while the broker or the spool can hold events (workers
  * being disconnected does not stop it taking them); a worker-only process is ready while consuming.
+ * A process with API endpoints is not ready while its sync-call channel is down — unless the broker
+ * itself is unreachable and the spool takes this process's webhooks: every replica is then alike,
+ * and leaving rotation would only refuse webhooks the spool can keep.
  */
 function readiness(
   sink: IngressSink | undefined,
   workers: () => RunningWorkers | undefined,
   runsWorkers: boolean,
   limitProblems: () => readonly object[],
+  sync?: SyncCalls,
 ): Readiness {
   const workerState = () => {
     const running = workers();
@@ -281,11 +323,13 @@ function readiness(
   };
   return {
     get ready() {
-      return sink ? sink.ready : (workers()?.consuming ?? true);
+      const taking = sink ? sink.ready : (workers()?.consuming ?? true);
+      if (!taking || !sync || sync.caller.ready) return taking;
+      return sync.withWebhooks && sink !== undefined && sink.state !== "broker";
     },
     report: () => ({
       ...(sink
-        ? { events: sink.state, spool: sink.depth(), problems: [...sink.problems, ...limitProblems()] }
+        ? { events: sink.state, spool: sink.depth(), problems: [...sink.problems, ...limitProblems(), ...syncCallProblems(sync)] }
         : { problems: workerProblems(workers()) }),
       ...workerState(),
     }),

@@ -1,6 +1,6 @@
 /**
  * `npm run stand-ins`: local stand-ins for the example routes' targets — Tracktile's API (with a
- * sample order and shipment), QuickBooks Online, Odoo and ShipBob — on the ports example.env
+ * sample order and shipment), QuickBooks Online, Odoo, ShipBob, TrackVia's and TrackTik's APIs — on the ports example.env
  * points at, printing every call they receive. For trying the router end to end on a laptop or
  * in docker compose; the same servers back the test suite.
  *
@@ -13,6 +13,8 @@ import { startFakeTracktileApi } from "./helpers/fake-tracktile-api.js";
 import { FakeOdoo } from "./helpers/fakes/fake-odoo.js";
 import { FakeQuickBooks } from "./helpers/fakes/fake-quickbooks.js";
 import { FakeShipBob } from "./helpers/fakes/fake-shipbob.js";
+import { FakeTrackTikApi } from "./helpers/fake-tracktik-api.js";
+import { FakeTrackViaApi } from "./helpers/fake-trackvia-api.js";
 import { standInsPlan, StandInsConfigError, type StandInName, type StandInPort, type StandInsPlan } from "./helpers/stand-ins-ports.js";
 
 interface Running {
@@ -28,6 +30,14 @@ const START: Record<StandInName, (port: number, host: string) => Promise<Running
     new FakeQuickBooks({ clientId: "dev-qbo-client", clientSecret: "dev-qbo-secret", refreshToken: "dev-qbo-refresh" }).listen(port, host),
   odoo: (port, host) => new FakeOdoo({ database: "dev", login: "api@example.com", apiKey: "dev-odoo-key" }).listen(port, host),
   shipbob: (port, host) => new FakeShipBob({ token: "dev-shipbob-token", channelId: "101" }).listen(port, host),
+  trackvia: (port, host) => new FakeTrackViaApi({ userKey: "dev-trackvia-user-key", refreshToken: "dev-trackvia-refresh" }).listen(port, host),
+  tracktik: (port, host) =>
+    new FakeTrackTikApi({
+      clientId: "dev-tracktik-client",
+      clientSecret: "dev-tracktik-secret",
+      username: "svc-integration",
+      password: "dev-tracktik-password",
+    }).listen(port, host),
 };
 
 const NOTES: Record<StandInName, string> = {
@@ -35,6 +45,8 @@ const NOTES: Record<StandInName, string> = {
   quickbooks: "",
   odoo: "",
   shipbob: "",
+  trackvia: "   (any view id; token endpoint /oauth/token)",
+  tracktik: "   (/rest/v1/employees, /rest/v1/clients)",
 };
 
 /** One line on stderr and the exit code: what a person needs to act, never a stack. */
@@ -47,7 +59,7 @@ function listenProblem(error: unknown, entry: StandInPort, host: string): string
   const where = `${host}:${entry.port} (${entry.label})`;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") {
-    return `cannot listen on ${where}: the port is in use (EADDRINUSE) — stop the process holding it (stand-ins already running?) or set ${entry.variable}, or STAND_INS_PORT to move all four, to a free port`;
+    return `cannot listen on ${where}: the port is in use (EADDRINUSE) — stop the process holding it (stand-ins already running?) or set ${entry.variable}, or STAND_INS_PORT to move them all, to a free port`;
   }
   if (code === "EACCES") return `cannot listen on ${where}: not permitted (EACCES) — set ${entry.variable} to 1024 or above`;
   if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return `cannot listen on ${where}: no such local address (${code}) — check STAND_INS_HOST`;

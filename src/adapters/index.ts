@@ -6,6 +6,9 @@ import type { Adapter } from "./port.js";
 import { createQuickBooksAdapter } from "./quickbooks/quickbooks-adapter.js";
 import type { DestinationConfig } from "./schema.js";
 import { createShipBobAdapter } from "./shipbob/shipbob-adapter.js";
+import { createTrackTikAdapter } from "./tracktik/tracktik-adapter.js";
+import { createTrackTileAdapter } from "./tracktile/tracktile-adapter.js";
+import { createTrackViaAdapter } from "./trackvia/trackvia-adapter.js";
 import type { TokenStore } from "../contracts/token-store.js";
 
 export interface AdapterDeps {
@@ -14,7 +17,7 @@ export interface AdapterDeps {
   readonly amqpUrl: string;
   /** How `amqp` destinations open their connection (broker/connection.ts's openConnection); required by them. */
   readonly openAmqp?: OpenAmqp;
-  /** Where rotating refresh tokens are kept (QuickBooks). */
+  /** Where rotating refresh tokens, and when they expire, are kept (QuickBooks, TrackVia, TrackTik). */
   readonly tokens: TokenStore;
 }
 
@@ -30,6 +33,12 @@ export function createAdapter(id: string, config: DestinationConfig, deps: Adapt
       return createQuickBooksAdapter(id, config, { logger, tokens: deps.tokens });
     case "shipbob":
       return createShipBobAdapter(id, config, logger);
+    case "trackvia":
+      return createTrackViaAdapter(id, config, { logger, tokens: deps.tokens });
+    case "tracktik":
+      return createTrackTikAdapter(id, config, { logger, tokens: deps.tokens });
+    case "tracktile":
+      return createTrackTileAdapter(id, config, logger);
     case "amqp":
       if (!deps.openAmqp) throw new Error(`amqp destination "${id}": no way to open AMQP connections was given (openAmqp)`);
       return createAmqpAdapter(id, config, { logger, amqpUrl: deps.amqpUrl, openAmqp: deps.openAmqp });

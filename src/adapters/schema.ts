@@ -4,6 +4,9 @@ import { httpDestinationSchema } from "./http/schema.js";
 import { odooDestinationSchema } from "./odoo/schema.js";
 import { quickbooksDestinationSchema } from "./quickbooks/schema.js";
 import { shipbobDestinationSchema } from "./shipbob/schema.js";
+import { tracktikDestinationSchema } from "./tracktik/schema.js";
+import { tracktileDestinationSchema } from "./tracktile/schema.js";
+import { trackviaDestinationSchema } from "./trackvia/schema.js";
 
 /**
  * One destination from the routes YAML, told apart by `kind`. Each adapter folder owns its schema;
@@ -15,6 +18,9 @@ export const destinationSchema = z.discriminatedUnion("kind", [
   quickbooksDestinationSchema,
   shipbobDestinationSchema,
   amqpDestinationSchema,
+  trackviaDestinationSchema,
+  tracktikDestinationSchema,
+  tracktileDestinationSchema,
 ]);
 
 export type DestinationConfig = z.infer<typeof destinationSchema>;

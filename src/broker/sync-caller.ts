@@ -24,6 +24,8 @@ interface Pending {
 }
 
 export interface RunningSyncCaller extends SyncCaller {
+  /** Since when no channel has carried calls (undefined while one does): every call is refused with 503 meanwhile. */
+  readonly downSince: Date | undefined;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
   const { logger } = options;
   const pending = new Map<string, Pending>();
   let channel: ConfirmChannel | undefined;
+  let downSince: Date | undefined = new Date();
+  const lose = (lost: ConfirmChannel | undefined) => {
+    if (channel !== lost) return;
+    channel = undefined;
+    downSince ??= new Date();
+  };
 
   const onReply = (message: ConsumeMessage | null) => {
     if (!message) return;
@@ -60,14 +68,11 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
         const body = JSON.stringify({ error: "unavailable", message: "the endpoint's route queue does not exist yet; retry later" });
         pending.get(String(message.properties.correlationId))?.answered({ kind: "answer", status: 503, body });
       });
-      opened.on("close", () => {
-        if (channel === opened) channel = undefined;
-      });
+      opened.on("close", () => lose(opened));
       channel = opened;
+      downSince = undefined;
     },
-    onDisconnect: () => {
-      channel = undefined;
-    },
+    onDisconnect: () => lose(channel),
   });
 
   const confirm = (on: ConfirmChannel, routeId: string, event: NormalizedEvent, correlationId: string, callbackUrl?: string) =>
@@ -100,6 +105,9 @@ export async function createSyncCaller(options: SyncCallerOptions): Promise<Runn
   return {
     get ready() {
       return channel !== undefined;
+    },
+    get downSince() {
+      return downSince;
     },
     async call(routeId, event, deadlineMs) {
       const started = Date.now();

@@ -66,20 +66,31 @@ async function openStore(dataDir: string, databaseUrl: string | undefined): Prom
   }
 }
 
-/** `<received>  <id>  <type>  <via>  <route>=<state>(<attempts>) …` */
+/** `<received>  <id>  <type>  <via>  <route>=<state>(<attempts>) …`; an API call's `<via>` is `api:<how it ended>`. */
 export function formatSummary(event: EventSummary): string {
   const routes = event.routes.map((route) => `${route.route}=${route.state}(${route.attempts})`).join(" ");
-  return [event.receivedAt, event.id, event.type ?? "-", event.via ?? "-", routes || "(no routes)"].join("  ");
+  const via = event.call === null ? (event.via ?? "-") : `api:${event.call}`;
+  return [event.receivedAt, event.id, event.type ?? "-", via, routes || "(no routes)"].join("  ");
 }
+
+/** What an API call's receipt line says of how it ended for its caller. */
+const CALL_TEXT: Readonly<Record<string, string>> = {
+  accepted: "accepted (202; the result goes to the callback URL)",
+  answered: "answered",
+  "timed-out": "timed out (504 deadline_exceeded; the call still ran, once)",
+  rejected: "rejected: the body did not match the endpoint's request schema (422)",
+};
 
 export function formatJourney(journey: EventJourney): string[] {
   const lines = [
     `event ${journey.id}  type ${journey.type ?? "-"}  source ${journey.source ?? "-"}  subject ${journey.subject ?? "-"}  time ${journey.time ?? "-"}`,
     journey.via === null
       ? `first seen ${journey.receivedAt} (no receipt in this log)`
-      : journey.via === "rejected"
-        ? `rejected ${journey.receivedAt}: the body did not match the source's request schema (422; ${journey.receipts} receipt(s))`
-        : `received ${journey.receivedAt} via ${journey.via} (${journey.receipts} receipt(s))`,
+      : journey.call !== null
+        ? `API call ${journey.receivedAt}: ${CALL_TEXT[journey.call] ?? journey.call} (${journey.receipts} receipt(s))`
+        : journey.via === "rejected"
+          ? `rejected ${journey.receivedAt}: the body did not match the source's request schema (422; ${journey.receipts} receipt(s))`
+          : `received ${journey.receivedAt} via ${journey.via} (${journey.receipts} receipt(s))`,
   ];
   for (const route of journey.routes) {
     lines.push(`route ${route.route}: ${route.state} (attempt ${route.attempts}, ${route.updatedAt})`);

@@ -44,6 +44,13 @@ export const CALLBACK_URL_HEADER = "x-callback-url";
  */
 export const CALLBACK_PAYLOAD_HEADER = "x-callback-payload";
 
+/**
+ * How an API call ended for its caller, as the delivery log records it: `accepted` (async: `202`),
+ * `answered` (sync: the route's answer, whatever its status, or the one kept for its Idempotency-Key),
+ * `timed-out` (sync: `504 deadline_exceeded`; the call still runs), `rejected` (its request schema: `422`).
+ */
+export type ApiCallStatus = "accepted" | "answered" | "timed-out" | "rejected";
+
 /** RabbitMQ's direct reply-to pseudo-queue. */
 export const DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 

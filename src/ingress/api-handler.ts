@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import { runAsyncCall } from "./async-call.js";
 import { HttpError } from "./http-error.js";
 import type { IngressMetrics } from "./ingress-metrics.js";
+import type { ApiCallStatus } from "../contracts/sync-call.js";
+import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import { admitBody, readBody } from "./read-body.js";
 import { API_EVENT_NAME, CALL_ID_HEADER } from "./source-pipeline.js";
 import { callId, idempotencyKeyOf, runSyncCall, type CallAnswer, type SyncCallDeps } from "./sync-call.js";
@@ -19,6 +21,8 @@ export interface ApiHandlerDeps extends SyncCallDeps {
   readonly requestTimeoutMs: number;
   readonly reading: WeakSet<IncomingMessage>;
   readonly isShuttingDown: () => boolean;
+  /** Every call answered, or refused for its request schema: how it ended (the delivery log's receipt). */
+  readonly onApiCall?: ((endpointId: string, event: NormalizedEvent, call: ApiCallStatus, routeId: string) => void) | undefined;
 }
 
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse, endpointId: string) => Promise<void>;
@@ -37,6 +41,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     let reservation: Reservation | undefined;
     let outcome: CallAnswer | Refusal;
     let id: string | undefined;
+    let call: { readonly event: NormalizedEvent; readonly routeId: string } | undefined;
     try {
       outcome = await handle();
     } catch (error) {
@@ -49,6 +54,8 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     if (outcome.ok) {
       if (outcome.replayed) response.setHeader("Idempotent-Replayed", "true");
       answer(response, outcome.status, outcome.body, id, closing);
+      const ended = CALL_STATUS[outcome.reason];
+      if (call && ended) deps.onApiCall?.(endpointId, call.event, ended, call.routeId);
       metrics.webhook(endpointId, outcome.status, outcome.reason, ms / 1000);
       const line = { source: endpointId, id, status: outcome.status, reason: outcome.reason, ip, ms };
       if (outcome.status >= 500) logger.warn(line, "api call failed");
@@ -60,6 +67,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     if (!response.headersSent) answer(response, failure.status, JSON.stringify(failure.toBody()), event?.id, closing);
     const label = failure.code === "unknown_endpoint" ? "unknown" : endpointId;
     metrics.webhook(label, failure.status, failure.code, ms / 1000);
+    if (call && failure.code === "schema_violation") deps.onApiCall?.(endpointId, call.event, "rejected", call.routeId);
     const line = { source: endpointId, ...(event ? { id: event.id } : {}), status: failure.status, ...failure.detail, reason: failure.code, ip, ms };
     if (failure.code === "internal") logger.error({ ...line, err: outcome.cause }, "api call failed");
     else logger.warn({ ...line, message: failure.message }, "api call refused");
@@ -89,6 +97,7 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
       // The id header is set on a copy, after the caller's: a caller cannot choose its call's id.
       const headers = { ...request.headers, [CALL_ID_HEADER]: id };
       const prepared = core.prepare(admitted, { rawBody, headers, urlEventName: API_EVENT_NAME, receivedAt: new Date() }, reservation);
+      if (prepared.event) call = { event: prepared.event, routeId: api.route };
       if (!prepared.ok) return prepared;
       // Asynchronous: an Idempotency-Key needs no store, its fixed event id is the claim's dedup key.
       if (api.mode === "async") return runAsyncCall(deps.caller, api, prepared.event, request.headers);
@@ -96,6 +105,15 @@ export function createApiHandler(deps: ApiHandlerDeps): ApiHandler {
     }
   };
 }
+
+/** What the delivery log records of each way a call is answered (sync-call.ts, async-call.ts); none for a refusal. */
+const CALL_STATUS: Readonly<Record<string, ApiCallStatus>> = {
+  accepted: "accepted",
+  answered: "answered",
+  destination: "answered",
+  replayed: "answered",
+  deadline_exceeded: "timed-out",
+};
 
 function answer(response: ServerResponse, status: number, body: string, id: string | undefined, closing: boolean): void {
   response.statusCode = status;

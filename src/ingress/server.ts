@@ -12,7 +12,7 @@ import { createUnverifiedBudget } from "./unverified-budget.js";
 import { createWebhookCore } from "./webhook-core.js";
 import { createWebhookHandler, type WebhookHandlerDeps } from "./webhook-handler.js";
 import { plainWebhookTarget } from "./webhook-path.js";
-import { createApiHandler, type ApiHandler } from "./api-handler.js";
+import { createApiHandler, type ApiHandler, type ApiHandlerDeps } from "./api-handler.js";
 import { plainApiTarget } from "./api-path.js";
 import type { IdempotencyStore, SyncCaller } from "../contracts/sync-call.js";
 
@@ -41,6 +41,7 @@ export interface IngressServerDeps {
   readonly onVerificationFailure: (sourceId: string, reason: string) => void;
   readonly onAccepted?: WebhookHandlerDeps["onAccepted"];
   readonly onSchemaRejected?: WebhookHandlerDeps["onSchemaRejected"];
+  readonly onApiCall?: ApiHandlerDeps["onApiCall"];
   readonly logger: Logger;
   /** TRUST_PROXY: which X-Forwarded-For hops to believe. */
   readonly trustProxy: TrustProxy;

@@ -7,9 +7,12 @@ import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { AcceptedVia } from "../contracts/event-sink.js";
 import type { Outcome } from "../contracts/outcome.js";
 import type { PollObserver } from "../contracts/poll-observer.js";
+import type { ApiCallStatus } from "../contracts/sync-call.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
 import { createMetrics, type Metrics, type MetricSources } from "./metrics.js";
+import type { TokenStore } from "../contracts/token-store.js";
+import { watchTokenExpiry, type TokenExpiryWatch } from "./token-expiry-watch.js";
 
 /** What the spool watch reads of the ingress's event sink (spool/ingress-sink.ts). */
 export interface WatchedSink {
@@ -26,6 +29,8 @@ export interface Operations {
   onAccepted(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
   /** Every event refused for its request schema (`422`): the delivery log's rejected receipt (metrics count the answer). */
   onSchemaRejected(sourceId: string, event: NormalizedEvent): void;
+  /** Every API call answered (or refused for its request schema): the delivery log's receipt, with how it ended. */
+  onApiCall(endpointId: string, event: NormalizedEvent, call: ApiCallStatus, routeId: string): void;
   /** Every worker outcome: metrics, the delivery log, and an email for dead letters and credential failures. */
   onOutcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** Every failed verification: metrics, and an email when a source sees a burst of them. */
@@ -42,6 +47,12 @@ export interface Operations {
   onWorkersRefused(refusal: BrokerRefusal): void;
   /** The scheduler's polls: metrics, the delivery log's receipts, and a throttled email for a failing poll. */
   readonly polls: PollObserver;
+  /**
+   * Starts warning before destinations' tokens expire (`token_expiring`, ALERT_TOKEN_EXPIRY_DAYS):
+   * checks now and hourly; returns the token store to give the adapters, whose expiry records
+   * trigger a check at once.
+   */
+  watchTokens(tokens: TokenStore): TokenStore;
   close(ms: number): Promise<void>;
 }
 
@@ -62,6 +73,7 @@ export function createOperations(
   const alerter = createAlerter(alerterOptionsFromEnv(env, logger));
   const bursts = createBurstDetector();
   let spoolTimer: NodeJS.Timeout | undefined;
+  let tokenWatch: TokenExpiryWatch | undefined;
 
   const polls: PollObserver = {
     published(sourceId, event, via) {
@@ -96,6 +108,9 @@ export function createOperations(
     },
     onSchemaRejected(sourceId, event) {
       deliveryLog?.rejected(sourceId, event);
+    },
+    onApiCall(endpointId, event, call, routeId) {
+      deliveryLog?.called(endpointId, event, call, routeId);
     },
     onOutcome(outcome, context) {
       metrics.delivery(context.routeId, outcome);
@@ -161,8 +176,15 @@ export function createOperations(
         detail: failure.message,
       });
     },
+    watchTokens(tokens) {
+      tokenWatch?.stop();
+      tokenWatch = watchTokenExpiry({ table, tokens, days: env.ALERT_TOKEN_EXPIRY_DAYS, notify: (alert) => alerter.notify(alert), logger });
+      void tokenWatch.checkAll();
+      return tokenWatch.tokens;
+    },
     async close(ms) {
       clearInterval(spoolTimer);
+      tokenWatch?.stop();
       await alerter.close(ms);
     },
   };

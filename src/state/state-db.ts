@@ -95,6 +95,8 @@ export interface StateTables {
     receipts: number;
     /** The CloudEvent body, only with DELIVERY_LOG_PAYLOADS. */
     payload: string | null;
+    /** An API call's end for its caller (contracts' ApiCallStatus); null for a webhook and a stub. */
+    api_call: string | null;
   };
   /** Delivery log: one row per processed message (attempt) of an event on a route. */
   log_attempts: {
@@ -227,7 +229,7 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addColumn("owner", "varchar(255)", (c) => c.notNull())
     .addColumn("expires_at", "bigint", (c) => c.notNull())
     .execute();
-  await migrateDeliveryLog(db);
+  await migrateDeliveryLog(db, engine);
   await migratePolls(db, engine);
   await sql`select 1`.execute(db);
 }
@@ -268,7 +270,7 @@ async function migratePolls(db: StateDb, engine: "sqlite" | "postgres"): Promise
 }
 
 /** The delivery log's tables (see src/ops/delivery-log); bigint epoch ms like the rest. */
-async function migrateDeliveryLog(db: StateDb): Promise<void> {
+async function migrateDeliveryLog(db: StateDb, engine: "sqlite" | "postgres"): Promise<void> {
   await db.schema
     .createTable("log_events")
     .ifNotExists()
@@ -281,7 +283,10 @@ async function migrateDeliveryLog(db: StateDb): Promise<void> {
     .addColumn("via", "varchar(16)")
     .addColumn("receipts", "integer", (c) => c.notNull())
     .addColumn("payload", "text")
+    .addColumn("api_call", "varchar(16)")
     .execute();
+  // Added after the table first shipped: a log created before has it added here.
+  await addColumnIfMissing(db, engine, "log_events", "api_call", "varchar(16)");
   await db.schema.createIndex("log_events_received_idx").ifNotExists().on("log_events").columns(["received_at"]).execute();
   await db.schema.createIndex("log_events_source_idx").ifNotExists().on("log_events").columns(["source_id", "received_at"]).execute();
   await db.schema
@@ -312,4 +317,17 @@ async function migrateDeliveryLog(db: StateDb): Promise<void> {
     .execute();
   await db.schema.createIndex("log_routes_state_idx").ifNotExists().on("log_routes").columns(["route_id", "state"]).execute();
   await db.schema.createIndex("log_routes_updated_idx").ifNotExists().on("log_routes").columns(["updated_at"]).execute();
+}
+
+/** `add column if not exists`, which SQLite lacks: there it asks the table first (a racing process's add is harmless). */
+async function addColumnIfMissing(db: StateDb, engine: "sqlite" | "postgres", table: string, column: string, type: string): Promise<void> {
+  if (engine === "postgres") {
+    await sql`alter table ${sql.table(table)} add column if not exists ${sql.ref(column)} ${sql.raw(type)}`.execute(db);
+    return;
+  }
+  const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table}) where name = ${column}`.execute(db);
+  if (rows.length > 0) return;
+  await sql`alter table ${sql.table(table)} add column ${sql.ref(column)} ${sql.raw(type)}`.execute(db).catch((error: Error) => {
+    if (!/duplicate column/i.test(error.message)) throw error;
+  });
 }

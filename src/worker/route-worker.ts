@@ -10,6 +10,7 @@ import { CALLBACK_PAYLOAD_HEADER, CALLBACK_URL_HEADER, SYNC_STATUS_HEADER } from
 import { callbackPayload, postCallback, type CallbackSettings } from "./callback-post.js";
 import type { CloudEvent } from "../contracts/cloud-event.js";
 import { syncAnswer } from "./sync-reply.js";
+import type { CallbackStore } from "../state/callback-store.js";
 
 export interface RouteWorkerDeps extends ProcessDeps {
   readonly queues: RouteQueues;
@@ -18,6 +19,8 @@ export interface RouteWorkerDeps extends ProcessDeps {
   readonly onOutcome?: (outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }) => void;
   /** Set when the route answers an asynchronous API endpoint: where and how its results are POSTed. */
   readonly callback?: CallbackSettings | undefined;
+  /** Where an asynchronous call's result waits until its callback is settled (with `callback`). */
+  readonly callbacks?: CallbackStore | undefined;
 }
 
 /**
@@ -85,25 +88,34 @@ export class RouteWorker {
   /**
    * An asynchronous call: the route runs once (its first message), its answer becomes the callback's
    * payload, and the POST is the step that is retried — a copy whose body is the payload goes
-   * through the route's delay queues, then to its dead-letter queue, like any delivery.
+   * through the route's delay queues, then to its dead-letter queue, like any delivery. The payload
+   * is kept in the state store until the callback is settled, and the call's message acked only
+   * then: if the broker refuses the copy, the message comes back and re-posts the kept payload,
+   * without running the route again.
    */
   async #handleAsync(message: ConsumeMessage, url: string, attempt: number, callback: CallbackSettings): Promise<void> {
     const { route } = this.deps.compiled;
     const id = String(message.properties.messageId);
-    let payload: string;
-    if (message.properties.headers?.[CALLBACK_PAYLOAD_HEADER]) payload = message.content.toString("utf8");
-    else {
+    const carried = Boolean(message.properties.headers?.[CALLBACK_PAYLOAD_HEADER]);
+    let payload = carried ? message.content.toString("utf8") : await this.#keptPayload(id);
+    if (payload === undefined) {
       const parsed = parseEventMessage(message.content);
       const outcome: Outcome = parsed.ok
         ? await processEvent(this.deps, parsed.event, attempt, parsed.text)
         : { kind: "dead", reason: "poison", error: parsed.error };
       this.#log(outcome, route.id, id, attempt);
       this.deps.onOutcome?.(outcome, { routeId: route.id, eventId: id, attempt });
-      // Already run (a redelivery, a repeated Idempotency-Key): its callback was sent then.
+      // Already run and its callback settled (a repeated Idempotency-Key): nothing more to send.
       const answer =
         outcome.kind === "duplicate" ? undefined : await syncAnswer(outcome, parsed.ok ? parsed.event : undefined, this.deps.compiled.response);
-      if (!answer) return this.#settleOrLeave(message, outcome, attempt, id);
+      if (!answer) {
+        await this.#settleOrRequeue(message, outcome, attempt, id);
+        return;
+      }
       payload = callbackPayload(id, answer);
+      await this.deps.callbacks?.keep(route.id, id, payload).catch((error: unknown) => {
+        this.deps.logger.warn({ route: route.id, id, err: (error as Error).message }, "could not keep the callback's payload in the state store");
+      });
     }
     const failed = await postCallback(url, payload, id, attempt, callback);
     if (failed)
@@ -118,18 +130,46 @@ export class RouteWorker {
         headers: { ...message.properties.headers, [CALLBACK_PAYLOAD_HEADER]: 1 },
       },
     };
-    await this.#settleOrLeave(carrying, failed ?? { kind: "duplicate" }, attempt, id);
+    // The ack is of `message` itself: `carrying` is its copy, for the next home, with the same delivery tag.
+    const settled = await this.#settleOrRequeue(carrying, failed ?? { kind: "duplicate" }, attempt, id);
+    if (settled && !carried) {
+      await this.deps.callbacks?.settled(route.id, id).catch((error: unknown) => {
+        this.deps.logger.warn({ route: route.id, id, err: (error as Error).message }, "could not forget a settled callback's payload");
+      });
+    }
   }
 
-  async #settleOrLeave(message: ConsumeMessage, outcome: Outcome, attempt: number, id: string): Promise<void> {
+  /** The payload kept for a call whose callback was not settled (a redelivery); undefined when none, or the store cannot say. */
+  async #keptPayload(id: string): Promise<string | undefined> {
+    const { callbacks, compiled, logger } = this.deps;
+    const kept = await callbacks?.pending(compiled.route.id, id).catch((error: unknown) => {
+      logger.warn({ route: compiled.route.id, id, err: (error as Error).message }, "could not read the state store for a kept callback");
+      return undefined;
+    });
+    if (kept !== undefined) logger.info({ route: compiled.route.id, id }, "callback not settled before: posting its kept result again");
+    return kept;
+  }
+
+  /**
+   * Settles the message; when the broker will not take its next home (a copy nacked, a closed
+   * channel), gives it back instead — after the route's base delay, so a broker that keeps refusing
+   * is not hammered — and resolves false. On a closed channel the broker has given it back already.
+   */
+  async #settleOrRequeue(message: ConsumeMessage, outcome: Outcome, attempt: number, id: string): Promise<boolean> {
+    const { route } = this.deps.compiled;
     try {
       await this.#settle(message, outcome, attempt);
+      return true;
     } catch (error) {
-      this.deps.logger.warn(
-        { route: this.deps.compiled.route.id, id, err: (error as Error).message },
-        "could not settle message; it will be redelivered",
-      );
+      this.deps.logger.warn({ route: route.id, id, err: (error as Error).message }, "could not settle message; it will be redelivered");
     }
+    await new Promise((resolve) => setTimeout(resolve, route.retry.baseDelay));
+    try {
+      this.channel.nack(message, false, true);
+    } catch {
+      // The channel is gone: the broker has requeued every message it had delivered on it.
+    }
+    return false;
   }
 
   /**

@@ -15,6 +15,7 @@ import type { RoutingTable } from "../config/load-routes.js";
 import type { ClaimStore } from "../state/claim-store.js";
 import type { DeliveryStore } from "../state/delivery-store.js";
 import type { LimitStore } from "../state/limit-store.js";
+import type { CallbackStore } from "../state/callback-store.js";
 import type { CompiledRoute } from "../mapping/compile-route.js";
 import { createDestinationLimiter, type DestinationLimiter } from "./destination-limiter.js";
 import { createEnricher } from "./enrich.js";
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   /** Where destination limits are held across workers. */
   readonly limits: LimitStore;
   readonly tokens: TokenStore;
+  /** Where asynchronous calls' results wait until their callback is settled; needed when a route answers an async endpoint. */
+  readonly callbacks?: CallbackStore | undefined;
   readonly onOutcome?: RouteWorkerDeps["onOutcome"];
   /** Told each time the broker refuses AMQP_URL (again), with when the refusal began. */
   readonly onBrokerRefused?: (refusal: BrokerRefusal) => void;
@@ -98,6 +101,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       timeoutMs,
       claims: { store: options.claims, owner, leaseMs },
       callback: callbackSettings(table, compiled.route, timeoutMs),
+      callbacks: options.callbacks,
     };
   });
 

@@ -1,6 +1,6 @@
 /**
  * Where `npm run stand-ins` listens: `STAND_INS_PORT` is the base (Tracktile's API on it,
- * QuickBooks on +1, Odoo on +2, ShipBob on +3), `STAND_IN_<NAME>_PORT` moves one stand-in alone,
+ * QuickBooks on +1, Odoo on +2, ShipBob on +3, TrackVia's API on +4, TrackTik's on +5), `STAND_IN_<NAME>_PORT` moves one stand-in alone,
  * `STAND_INS_HOST` is the address (loopback by default; 0.0.0.0 in a container). The defaults are
  * the ports example.env points the example destinations at.
  */
@@ -8,7 +8,7 @@
 export const DEFAULT_BASE_PORT = 9101;
 export const DEFAULT_HOST = "127.0.0.1";
 
-export type StandInName = "tracktile" | "quickbooks" | "odoo" | "shipbob";
+export type StandInName = "tracktile" | "quickbooks" | "odoo" | "shipbob" | "trackvia" | "tracktik";
 
 export interface StandInPort {
   readonly name: StandInName;
@@ -34,6 +34,8 @@ const STAND_INS: ReadonlyArray<{ name: StandInName; label: string }> = [
   { name: "quickbooks", label: "QuickBooks" },
   { name: "odoo", label: "Odoo" },
   { name: "shipbob", label: "ShipBob" },
+  { name: "trackvia", label: "TrackVia API" },
+  { name: "tracktik", label: "TrackTik REST" },
 ];
 
 /** The per-stand-in variable, e.g. `STAND_IN_ODOO_PORT`. */

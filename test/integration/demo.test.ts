@@ -16,7 +16,7 @@ import { portVariable, type StandInName } from "../helpers/stand-ins-ports.js";
  * STAND_INS_PORT default) may be an outgoing connection's, as happened once in CI.
  */
 async function freeStandInPorts(): Promise<Record<string, string>> {
-  const names: StandInName[] = ["tracktile", "quickbooks", "odoo", "shipbob"];
+  const names: StandInName[] = ["tracktile", "quickbooks", "odoo", "shipbob", "trackvia", "tracktik"];
   const ports: Record<string, string> = {};
   for (const name of names) {
     let port = String(await unusedPort());

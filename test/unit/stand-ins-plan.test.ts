@@ -15,6 +15,8 @@ describe("stand-in ports", () => {
     expect(exampleEnv.QBO_TOKEN_URL).toBe(`http://127.0.0.1:${port.quickbooks}/oauth2/v1/tokens/bearer`);
     expect(exampleEnv.ODOO_URL).toBe(`http://127.0.0.1:${port.odoo}`);
     expect(exampleEnv.SHIPBOB_BASE_URL).toBe(`http://127.0.0.1:${port.shipbob}`);
+    expect(exampleEnv.TRACKVIA_BASE_URL).toBe(`http://127.0.0.1:${port.trackvia}`);
+    expect(exampleEnv.TRACKTIK_BASE_URL).toBe(`http://127.0.0.1:${port.tracktik}`);
   });
 
   it("count up from STAND_INS_PORT, and a per-stand-in variable moves that one alone", () => {
@@ -25,6 +27,8 @@ describe("stand-in ports", () => {
       ["quickbooks", 9300],
       ["odoo", 9203],
       ["shipbob", 9204],
+      ["trackvia", 9205],
+      ["tracktik", 9206],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { CallContext } from "../http-call.js";
-import { requestToken, type TokenGrant } from "../oauth-token.js";
+import { requestToken, type TokenGrant } from "../oauth/oauth-token.js";
 import type { Scrubber } from "../scrub.js";
 
 export interface ClientCredentialsSettings {

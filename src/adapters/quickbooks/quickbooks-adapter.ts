@@ -6,10 +6,11 @@ import type { Adapter, Delivery, DeliveryErrorKind } from "../port.js";
 import type { DeliveryReceipt } from "../../contracts/outcome.js";
 import { Scrubber } from "../scrub.js";
 import type { TokenStore } from "../../contracts/token-store.js";
+import { tokenExpiryKey } from "../../contracts/token-expiry.js";
 import { describeFault, isExpiredToken, kindForFault, member, readFault } from "./fault.js";
 import { quickbooksPayloadSchema } from "./payload.js";
 import { requestIdFor } from "./request-id.js";
-import { RotatingTokens } from "./rotating-tokens.js";
+import { RotatingTokens } from "../oauth/rotating-tokens.js";
 import type { QuickBooksDestination } from "./schema.js";
 
 /** Intuit's advice on 429: wait a minute (500 requests/min per realm). */
@@ -31,6 +32,7 @@ export function createQuickBooksAdapter(id: string, config: QuickBooksDestinatio
       configuredRefreshToken: config.refreshToken,
       storeKey: `quickbooks:${id}:refresh`,
       accessKey: `quickbooks:${id}:access`,
+      expiryKey: tokenExpiryKey(id),
     },
     deps.tokens,
     scrubber,

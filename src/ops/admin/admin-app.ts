@@ -2,7 +2,12 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
 import type { RoutingTable } from "../../config/load-routes.js";
 import type { DeliveryLog } from "../delivery-log/index.js";
-import { requireBearer } from "./admin-auth.js";
+import { requireAccess } from "./admin-auth.js";
+import { consoleAssets } from "./console-assets.js";
+import { createConsoleSessions } from "./console-sessions.js";
+import { type AdminReadiness, healthRoute } from "./health-route.js";
+import { securityHeaders } from "./security-headers.js";
+import { sessionRoutes } from "./session-routes.js";
 import { AdminError } from "./admin-errors.js";
 import { deadLetterActionRoute, listDeadLettersRoute } from "./dead-letter-routes.js";
 import type { DeadLetterService } from "../dead-letters/index.js";
@@ -21,8 +26,14 @@ export interface AdminAppDeps {
   readonly deadLetterDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
   /** Each polling source's state, from the state store; absent where the process has none open. */
   readonly polls?: (() => Promise<readonly PollStatus[]>) | undefined;
-  /** When set, every request needs `Authorization: Bearer <token>`. */
+  /** When set, every request needs `Authorization: Bearer <token>` or a console session. */
   readonly token: string | undefined;
+  /** What /readyz reports on the public port: `GET /health` shows it here (absent: "unknown"). */
+  readonly readiness?: AdminReadiness | undefined;
+  /** TRUST_PROXY: whether a request came over TLS (the session cookie's `Secure`) and from which address. */
+  readonly trustProxy?: boolean | number | readonly string[] | undefined;
+  /** Where the built console is; dist/console/ of the package by default. */
+  readonly consoleDir?: string | undefined;
   readonly logger: Logger;
   /** What the generated documents name besides the routing table (exchange, queue prefix, port). */
   readonly docs: DocumentSettings;
@@ -37,6 +48,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
+  app.set("trust proxy", deps.trustProxy ?? false);
   app.use((request, response, next) => {
     const started = performance.now();
     response.on("finish", () => {
@@ -53,9 +65,13 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     });
     next();
   });
-  if (deps.token) app.use(requireBearer(deps.token));
-  // Any content type: `curl -d '{"route":"r"}'` sends form-urlencoded, and the body is small JSON anyway.
-  app.use(express.json({ limit: "16kb", type: () => true }));
+  app.use(securityHeaders);
+  // The console's files carry no data: served before any sign-in.
+  app.use(consoleAssets(deps.consoleDir));
+  const sessions = createConsoleSessions();
+  app.use(sessionRoutes(deps.token, sessions));
+  app.use(requireAccess({ token: deps.token, sessions }));
+  app.use(jsonBody);
 
   app.get("/openapi.json", (_request, response) => {
     response.json(openApiDocument);
@@ -71,6 +87,7 @@ export function createAdminApp(deps: AdminAppDeps): Express {
     response.json(ingressOpenApi);
   });
   app.get("/status", statusRoute(deps));
+  app.get("/health", healthRoute(deps.readiness));
   app.get("/events", searchRoute(deps.log));
   app.get("/events/:id", journeyRoute(deps.log));
   app.get("/dead-letters", listDeadLettersRoute(deps.deadLetters));
@@ -84,6 +101,9 @@ export function createAdminApp(deps: AdminAppDeps): Express {
   app.use(answerError(deps.logger));
   return app;
 }
+
+/** Any content type: `curl -d '{"route":"r"}'` sends form-urlencoded, and the body is small JSON anyway. */
+const jsonBody = express.json({ limit: "16kb", type: () => true });
 
 function answerError(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {

@@ -6,6 +6,10 @@ import { ApiError, type ErrorMeaning } from "../../contracts/api-error.js";
  */
 export const adminErrors = {
   unauthorized: { status: 401, retryable: false },
+  /** A cross-site request, a missing or wrong CSRF token, or (without ADMIN_TOKEN) a non-loopback Host. */
+  forbidden: { status: 403, retryable: false },
+  /** Too many failed sign-ins from one address. */
+  too_many_attempts: { status: 429, retryable: true },
   invalid_request: { status: 400, retryable: false },
   not_found: { status: 404, retryable: false },
   unknown_route: { status: 404, retryable: false },

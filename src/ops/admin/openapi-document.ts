@@ -14,7 +14,10 @@ const ROUTE_STATES = ["pending", "delivered", "filtered", "retrying", "dead"];
 const WHEN = "a duration ago (`1h`, `30m`, `7d`) or an ISO 8601 time";
 
 const common = {
-  "401": error("missing or wrong bearer token (when ADMIN_TOKEN is set)"),
+  "401": error("missing or wrong bearer token, and no console session (when ADMIN_TOKEN is set)"),
+  "403": error(
+    "forbidden: a browser's change from another site or without the session's X-CSRF-Token; without ADMIN_TOKEN, a Host that is not loopback",
+  ),
   "500": error("internal: see the router's log"),
 };
 const deadLetterAnswers = {
@@ -37,7 +40,9 @@ export const openApiDocument = {
     version: "1",
     description:
       "Operations on one router process: status, the delivery log (every event's journey), and dead letters. " +
-      "Listens on ADMIN_HOST:ADMIN_PORT (127.0.0.1:9090); with ADMIN_TOKEN set every request needs `Authorization: Bearer <token>`. " +
+      "Listens on ADMIN_HOST:ADMIN_PORT (127.0.0.1:9090); with ADMIN_TOKEN set every request needs `Authorization: Bearer <token>` " +
+      "or the console's session cookie (`POST /session`), and every change made with the cookie needs the session's `X-CSRF-Token`. " +
+      "The ops console itself is served under `/console/`. " +
       "With SQLite each process keeps its own delivery log; with DATABASE_URL all processes share one.",
   },
   servers: [{ url: "http://127.0.0.1:9090" }],
@@ -114,6 +119,41 @@ export const openApiDocument = {
         summary: "Delete matching dead letters for good (as `dlq purge`); needs route or id",
         requestBody: actionBody,
         responses: deadLetterAnswers,
+      },
+    },
+    "/health": {
+      get: {
+        summary: "This process's readiness, as the public port's /readyz reports it: where events go, spool depth, workers, problems in words",
+        responses: { "200": json(ref("Health"), "ready or not (always 200: the body says)"), ...common },
+      },
+    },
+    "/session": {
+      get: {
+        summary: "The console's session: whether sign-in is needed, and the CSRF token of the session the cookie names",
+        description: "Without ADMIN_TOKEN there is nothing to sign in with: a session is opened at once (Set-Cookie), for its CSRF token.",
+        security: [{}],
+        responses: { "200": json(ref("Session"), "the session, or signedIn false"), "403": common["403"], "500": common["500"] },
+      },
+      post: {
+        summary: "Sign in: ADMIN_TOKEN in the body gives an HttpOnly, SameSite=Strict session cookie (12 h) and its CSRF token",
+        security: [{}],
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { type: "object", required: ["token"], properties: { token: { type: "string" } } } } },
+        },
+        responses: {
+          "200": json(ref("Session"), "signed in (Set-Cookie: wr_admin_session)"),
+          "400": error("no token in the body"),
+          "401": error("wrong admin token"),
+          "403": common["403"],
+          "429": error("too_many_attempts: 10 failed sign-ins from one address in 15 minutes (Retry-After)"),
+          "500": common["500"],
+        },
+      },
+      delete: {
+        summary: "Sign out: the session ends and its cookie is cleared",
+        security: [{}],
+        responses: { "200": json(ref("Session"), "signed out"), "403": common["403"], "500": common["500"] },
       },
     },
     "/openapi.json": {

@@ -94,7 +94,7 @@ export const schemas = {
   },
   EventSummary: {
     type: "object",
-    required: ["id", "source", "type", "subject", "time", "receivedAt", "via", "receipts", "routes"],
+    required: ["id", "source", "type", "subject", "time", "receivedAt", "via", "receipts", "call", "routes"],
     properties: {
       id: { type: "string" },
       source: nullable("string", { description: "null when this log never saw the receipt (a worker-only SQLite log)" }),
@@ -104,6 +104,12 @@ export const schemas = {
       receivedAt: { type: "string", format: "date-time" },
       via: { type: ["string", "null"], enum: ["broker", "spool", "rejected", null], description: "rejected: refused for its request schema (422)" },
       receipts: { type: "integer", description: "times the ingress received this id (accepted or rejected)" },
+      call: {
+        type: ["string", "null"],
+        enum: ["accepted", "answered", "timed-out", "rejected", null],
+        description:
+          "an API call (POST /api/{endpointId}, `source` is the endpoint): accepted (async, 202), answered (sync, the route's answer whatever its status), timed-out (504 deadline_exceeded), rejected (request schema, 422); null for a webhook",
+      },
       routes: { type: "array", items: { $ref: "#/components/schemas/RouteStatus" } },
     },
   },
@@ -177,6 +183,30 @@ export const schemas = {
       id: { type: "string", description: "one event id" },
       reason: { type: "string", description: "x-error-kind" },
       dryRun: { type: "boolean", default: false },
+    },
+  },
+  Health: {
+    type: "object",
+    required: ["status", "problems"],
+    properties: {
+      status: { type: "string", enum: ["ready", "not_ready", "unknown"] },
+      events: { type: "string", description: "where the ingress puts events: broker, spool, spool_full, spool_error, shutting_down" },
+      spool: { type: "object", properties: { count: { type: "integer" }, bytes: { type: "integer" } } },
+      workers: { type: "string", description: "consuming, disconnected, no_routes" },
+      problems: {
+        type: "array",
+        items: { type: "object", properties: { code: { type: "string" }, message: { type: "string" }, at: { type: "string", format: "date-time" } } },
+      },
+    },
+  },
+  Session: {
+    type: "object",
+    required: ["tokenRequired", "signedIn"],
+    properties: {
+      tokenRequired: { type: "boolean", description: "whether ADMIN_TOKEN is set (sign-in needed)" },
+      signedIn: { type: "boolean" },
+      csrfToken: { type: "string", description: "send it as X-CSRF-Token with every change made with the cookie" },
+      expiresAt: { type: "string", format: "date-time" },
     },
   },
 } as const;

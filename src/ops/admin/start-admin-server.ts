@@ -34,7 +34,10 @@ export async function bindAdminServer(options: AdminOptions, logger: Logger): Pr
     port,
     serve(app) {
       bound.serve(app);
-      logger.info({ adminHost: options.host, adminPort: port, auth: options.token ? "bearer" : "none" }, "admin API listening");
+      logger.info(
+        { adminHost: options.host, adminPort: port, auth: options.token ? "bearer or console session" : "none", console: "/console/" },
+        "admin API listening",
+      );
     },
     close: (ms) => bound.close(ms),
   };

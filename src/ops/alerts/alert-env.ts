@@ -43,6 +43,12 @@ export const alertEnvSchema = z.object({
     .default(15 * 60_000),
   /** How emails write the CLI in the commands they suggest, e.g. `docker compose exec router webhook-router`. @defaultValue webhook-router */
   ALERT_CLI_COMMAND: z.string().trim().min(1).default("webhook-router"),
+  /**
+   * Days before a destination's token or refresh token expires (when known: TrackVia, QuickBooks,
+   * a configured `tokenExpiresAt`) that a `token_expiring` email is sent, once a day; 0 turns it off.
+   * @defaultValue 7
+   */
+  ALERT_TOKEN_EXPIRY_DAYS: z.coerce.number().int("must be a whole number of days").min(0).max(365).default(7),
   /** Readiness URL the spooling email tells operators to check. @defaultValue http://localhost:$PORT/readyz */
   ALERT_READYZ_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -111,6 +111,24 @@ export interface PollFailedAlert extends AlertBase {
   readonly failingSince: Date;
 }
 
+/**
+ * A destination's credential expires soon (or has expired) and a person must renew it: known in
+ * advance from the token endpoint or the configuration, so it is said before it breaks calls.
+ */
+export interface TokenExpiringAlert extends AlertBase {
+  readonly kind: "token_expiring";
+  readonly destination: string;
+  /** The destination's kind: `trackvia`, `quickbooks`… */
+  readonly destinationKind: string;
+  /** What expires: `refresh token`, `API token`. */
+  readonly what: string;
+  readonly expiresAt: Date;
+  /** Where the date comes from: the token endpoint's answer, or the configuration. */
+  readonly source: "token endpoint" | "configuration";
+  /** The routes that deliver to the destination. */
+  readonly routes: readonly string[];
+}
+
 export type Alert =
   | DeadLetteredAlert
   | CredentialsAlert
@@ -118,10 +136,11 @@ export type Alert =
   | BrokerRefusedAlert
   | SpoolRecoveredAlert
   | VerificationFailuresAlert
-  | PollFailedAlert;
+  | PollFailedAlert
+  | TokenExpiringAlert;
 export type AlertKind = Alert["kind"];
 
-/** The thing an alert is about — a route, a source, or the ingress itself for spooling. */
+/** The thing an alert is about — a route, a source, a destination, or the ingress itself for spooling. */
 export function alertSubject(alert: Alert): string {
   switch (alert.kind) {
     case "dead_lettered":
@@ -130,6 +149,8 @@ export function alertSubject(alert: Alert): string {
     case "verification_failures":
     case "poll_failed":
       return alert.sourceId;
+    case "token_expiring":
+      return alert.destination;
     case "broker_refused":
       return alert.side ?? "ingress";
     case "spooling":

@@ -80,6 +80,15 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     error: 'GET https://api.tracktile.io/products answered 401: the credential is refused ({"status":401,"message":"Invalid or expired token"})',
     failingSince: at(0),
   };
+  const expiring: Alert = {
+    kind: "token_expiring",
+    destination: "trackvia-jobs",
+    destinationKind: "trackvia",
+    what: "refresh token",
+    expiresAt: at(3 * 86_400),
+    source: "token endpoint",
+    routes: ["orders-to-trackvia"],
+  };
 
   return {
     poll_failed: renderEmail(startBatch(pollFailed, at(0), false), context),
@@ -92,6 +101,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     broker_refused_workers: renderEmail(startBatch({ ...refused, side: "workers", depth: undefined }, at(15), false), context),
     spool_recovered: renderEmail(startBatch(recovered, at(23 * 60), false), context),
     verification_failures: renderEmail(startBatch(verification, at(41), false), context),
+    token_expiring: renderEmail(startBatch(expiring, at(0), false), context),
   };
 }
 

@@ -1,4 +1,4 @@
-export type { Alert, AlertKind, CredentialsAlert, DeadLetteredAlert, SpoolingAlert, VerificationFailuresAlert } from "./alert.js";
+export type { Alert, AlertKind, CredentialsAlert, DeadLetteredAlert, SpoolingAlert, TokenExpiringAlert, VerificationFailuresAlert } from "./alert.js";
 export { alertKey, UNKNOWN_EVENT_ID } from "./alert.js";
 export { type Alerter, type AlerterOptions, createAlerter, DEFAULT_DIGEST_WINDOW_MS } from "./create-alerter.js";
 export { type AlertEnv, alertEnvSchema, alerterOptionsFromEnv } from "./alert-env.js";

@@ -4,6 +4,7 @@ import { renderBrokerRefused } from "./render-broker-refused.js";
 import { renderPollFailed } from "./render-poll.js";
 import { renderSpooling, renderSpoolRecovered, renderVerificationFailures } from "./render-ingress.js";
 import type { RenderContext, RenderedEmail } from "./render-shared.js";
+import { renderTokenExpiring } from "./render-token-expiring.js";
 
 export type { RenderContext, RenderedEmail } from "./render-shared.js";
 
@@ -25,5 +26,7 @@ export function renderEmail(batch: AlertBatch, context: RenderContext): Rendered
       return renderVerificationFailures(batch, alert, context);
     case "poll_failed":
       return renderPollFailed(batch, alert, context);
+    case "token_expiring":
+      return renderTokenExpiring(batch, alert, context);
   }
 }

@@ -59,6 +59,14 @@ function facts(batch: AlertBatch, alert: Alert, commands: AlertCommands): Record
       return { source: alert.sourceId, events: batch.events, reason: Object.fromEntries(batch.reasons), since: time(batch.firstAt) };
     case "poll_failed":
       return { source: alert.sourceId, reason: alert.reason, status: alert.status, error: clip(alert.error), since: time(alert.failingSince) };
+    case "token_expiring":
+      return {
+        destination: alert.destination,
+        kind: alert.destinationKind,
+        expires: alert.what,
+        expiresAt: time(alert.expiresAt),
+        from: alert.source,
+      };
   }
 }
 

@@ -4,6 +4,7 @@ import type { NormalizedEvent } from "../../contracts/normalized-event.js";
 import type { AcceptedVia } from "../../contracts/event-sink.js";
 import type { StateDb } from "../../state/state-db.js";
 import type { Outcome } from "../../contracts/outcome.js";
+import type { ApiCallStatus } from "../../contracts/sync-call.js";
 import { topicMatches } from "../../broker/topic-match.js";
 import { eventJourney } from "./event-journey.js";
 import { countLog, type LogCounts } from "./log-counts.js";
@@ -37,6 +38,11 @@ export interface DeliveryLogRecorder {
   accepted(sourceId: string, event: NormalizedEvent, via: AcceptedVia): void;
   /** The ingress refused the event for its request schema (`422`): a receipt `via: "rejected"`, with no routes. */
   rejected(sourceId: string, event: NormalizedEvent): void;
+  /**
+   * A call to an API endpoint, once its caller has its answer: a receipt with how it ended (`call`),
+   * pending on the endpoint's route unless it was rejected. It went to the broker (calls are never spooled).
+   */
+  called(endpointId: string, event: NormalizedEvent, call: ApiCallStatus, routeId: string): void;
   outcome(outcome: Outcome, context: { routeId: string; eventId: string | undefined; attempt: number }): void;
   /** An operator sent the event back to the route's queue (at `at`, default now): it is pending again. */
   replayed(routeId: string, eventId: string, at?: number): void;
@@ -88,6 +94,12 @@ export function createDeliveryLog(options: DeliveryLogOptions): DeliveryLog {
       safely("a receipt", () => writer.push(receiptRows({ sourceId, event, via, routeIds: routesOf(event.routingKey), payload: payloads }, now()))),
     rejected: (sourceId, event) =>
       safely("a rejection", () => writer.push(receiptRows({ sourceId, event, via: "rejected", routeIds: [], payload: payloads }, now()))),
+    called: (endpointId, event, call, routeId) =>
+      safely("an API call", () => {
+        const rejected = call === "rejected";
+        const via = rejected ? "rejected" : "broker";
+        writer.push(receiptRows({ sourceId: endpointId, event, via, routeIds: rejected ? [] : [routeId], payload: payloads, call }, now()));
+      }),
     outcome: (outcome, context) =>
       safely("an outcome", () => {
         // A poison message without a message-id has nothing to be found by.

@@ -1,6 +1,7 @@
 import type { NormalizedEvent } from "../../contracts/normalized-event.js";
 import type { AcceptedVia } from "../../contracts/event-sink.js";
 import type { Outcome } from "../../contracts/outcome.js";
+import type { ApiCallStatus } from "../../contracts/sync-call.js";
 
 /** A route's current state for one event, as the delivery log keeps it. */
 export type RouteState = "pending" | "delivered" | "filtered" | "retrying" | "dead";
@@ -20,6 +21,8 @@ export interface ReceiptRow {
   readonly receivedAt: number;
   readonly via: ReceiptVia;
   readonly payload: string | null;
+  /** An API call's end for its caller; null for a webhook. */
+  readonly call: ApiCallStatus | null;
 }
 
 /** A worker processed one message of an event on a route. */
@@ -71,7 +74,14 @@ export const STATE_OF: Record<Exclude<Outcome["kind"], "busy">, RouteState> = {
 
 /** The rows a receipt adds: the event, and `pending` for each route it goes to. */
 export function receiptRows(
-  receipt: { sourceId: string; event: NormalizedEvent; via: ReceiptVia; routeIds: readonly string[]; payload: boolean },
+  receipt: {
+    sourceId: string;
+    event: NormalizedEvent;
+    via: ReceiptVia;
+    routeIds: readonly string[];
+    payload: boolean;
+    call?: ApiCallStatus | undefined;
+  },
   at: number,
 ): LogRow[] {
   const { event } = receipt;
@@ -87,6 +97,7 @@ export function receiptRows(
       receivedAt: at,
       via: receipt.via,
       payload: receipt.payload ? event.body.toString("utf8") : null,
+      call: receipt.call ?? null,
     },
   ];
   for (const routeId of receipt.routeIds) rows.push({ kind: "state", eventId, routeId, state: "pending", attempts: 0, at, ifNew: true });

@@ -24,6 +24,8 @@ export interface EventSummary {
   readonly via: string | null;
   /** Times the ingress received this id, accepted or rejected (a sender's retries count too). */
   readonly receipts: number;
+  /** An API call's end for its caller: `accepted`, `answered`, `timed-out` or `rejected`; null for a webhook (or no receipt). */
+  readonly call: string | null;
   readonly routes: readonly RouteStatus[];
 }
 
@@ -63,6 +65,7 @@ export function toSummary(row: StateTables["log_events"], routes: readonly Route
     receivedAt: iso(row.received_at),
     via: row.via,
     receipts: Number(row.receipts),
+    call: row.api_call ?? null,
     routes,
   };
 }

@@ -25,7 +25,7 @@ export function writeSqliteBatch(database: Database, plan: BatchPlan): void {
   const statements = prepared.get(database) ?? prepare(database);
   database.transaction(() => {
     for (const row of plan.receipts) {
-      statements.receipt.run(row.eventId, row.sourceId, row.type, row.subject, row.time, row.receivedAt, row.via, row.count, row.payload);
+      statements.receipt.run(row.eventId, row.sourceId, row.type, row.subject, row.time, row.receivedAt, row.via, row.count, row.payload, row.call);
     }
     for (const [eventId, at] of plan.stubs) statements.stub.run(eventId, at);
     for (const row of plan.attempts) {
@@ -52,8 +52,8 @@ function prepare(database: Database): Statements {
     // The first receipt is the one kept; a stub (via null) takes the receipt's fields, and so does
     // a rejection that an acceptance follows (TAKES_OVER).
     receipt: database.prepare(`
-      insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload, api_call)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       on conflict (event_id) do update set
         source_id = coalesce(log_events.source_id, excluded.source_id),
         type = coalesce(log_events.type, excluded.type),
@@ -62,10 +62,11 @@ function prepare(database: Database): Statements {
         received_at = case when ${TAKES_OVER} then excluded.received_at else log_events.received_at end,
         via = case when ${TAKES_OVER} then excluded.via else log_events.via end,
         receipts = log_events.receipts + excluded.receipts,
-        payload = case when ${TAKES_OVER} then coalesce(excluded.payload, log_events.payload) else coalesce(log_events.payload, excluded.payload) end`),
+        payload = case when ${TAKES_OVER} then coalesce(excluded.payload, log_events.payload) else coalesce(log_events.payload, excluded.payload) end,
+        api_call = case when ${TAKES_OVER} then excluded.api_call else coalesce(log_events.api_call, excluded.api_call) end`),
     stub: database.prepare(`
-      insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload)
-      values (?, null, null, null, null, ?, null, 0, null)
+      insert into log_events (event_id, source_id, type, subject, event_time, received_at, via, receipts, payload, api_call)
+      values (?, null, null, null, null, ?, null, 0, null, null)
       on conflict (event_id) do nothing`),
     attempt: database.prepare(`
       insert into log_attempts (event_id, route_id, attempt, at, outcome, status, latency_ms, error, reason, delay_ms)

@@ -64,7 +64,7 @@ async function writeKyselyBatch(db: StateDb, { receipts, stubs, attempts, latest
   });
 }
 
-const STUB = { source_id: null, type: null, subject: null, event_time: null, via: null, receipts: 0, payload: null } as const;
+const STUB = { source_id: null, type: null, subject: null, event_time: null, via: null, receipts: 0, payload: null, api_call: null } as const;
 
 function upsertReceipts(trx: Transaction<StateTables>, receipts: readonly (ReceiptRow & { count: number })[]) {
   return trx
@@ -80,6 +80,7 @@ function upsertReceipts(trx: Transaction<StateTables>, receipts: readonly (Recei
         via: row.via,
         receipts: row.count,
         payload: row.payload,
+        api_call: row.call,
       })),
     )
     .onConflict((conflict) =>
@@ -103,6 +104,12 @@ function upsertReceipts(trx: Transaction<StateTables>, receipts: readonly (Recei
             .when(takesOver)
             .then(eb.fn.coalesce("excluded.payload", "log_events.payload"))
             .else(eb.fn.coalesce("log_events.payload", "excluded.payload"))
+            .end(),
+          api_call: eb
+            .case()
+            .when(takesOver)
+            .then(eb.ref("excluded.api_call"))
+            .else(eb.fn.coalesce("log_events.api_call", "excluded.api_call"))
             .end(),
         };
       }),

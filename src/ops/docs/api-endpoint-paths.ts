@@ -4,6 +4,7 @@ import { openApiPlacement, requestBodySchema, requestBodyText } from "./ingress-
 import { errorResponse, onlyOn, webhookErrors } from "./ingress-responses.js";
 import { type PlacedSchema, placed, type SourceBodySchemas } from "./request-body-schemas.js";
 import { verificationDoc } from "./verification-scheme.js";
+import { callbackDocs, callbackUrlParameter } from "./async-callback.js";
 
 const EVENT_ID = { "X-Event-Id": { $ref: "#/components/headers/X-Event-Id" } };
 const ANSWER_HEADERS = { ...EVENT_ID, "Idempotent-Replayed": { $ref: "#/components/headers/Idempotent-Replayed" } };
@@ -21,7 +22,8 @@ export interface ApiEndpointDocs {
  * `POST /api/{endpointId}` for each API endpoint (`api:`), in id order: its verification, the
  * `Idempotency-Key` header, its request schema and its answers — 200 with the sync route's mapped
  * answer (its `response.schema` where the route declares one) and every error it can give
- * (ingress/api-handler.ts, worker/sync-reply.ts). Nothing when there is none: `/api/` is not served.
+ * (ingress/api-handler.ts, worker/sync-reply.ts); for an `async` endpoint, `202 {id}`, its
+ * `X-Callback-Url` and the signed callback POST instead. Nothing when there is none: `/api/` is not served.
  */
 export function apiEndpointDocs(table: RoutingTable, bodies: ReadonlyMap<string, SourceBodySchemas>): ApiEndpointDocs {
   const docs: ApiEndpointDocs = { paths: {}, securitySchemes: {}, schemas: [], tags: [] };
@@ -62,6 +64,34 @@ function callOperation(
     (route?.examples ?? []).map((example, index) => [`example${index + 1}`, { summary: example.name, value: example.event.data }]),
   );
   const { body, rateLimit } = source.limits;
+  const limits = `Body at most ${sizeText(body)}; ${rateLimit === false ? "no rate limit" : `at most ${rateLimit.max} requests per ${rateLimit.windowSeconds} s from one client address`}.`;
+  const requestBody = {
+    ...(bodyText === undefined ? {} : { description: bodyText }),
+    required: true,
+    content: { "application/json": { schema: requestBodySchema(schemas), ...(Object.keys(examples).length === 0 ? {} : { examples }) } },
+  };
+  if (api?.callback) {
+    const callbackUrl = callbackUrlParameter(api.callback);
+    return {
+      operationId: `call_${source.id}`,
+      summary: `API endpoint ${source.id}: an asynchronous call, answered at its callback URL`,
+      description: [
+        source.description,
+        `Answers \`202 {id}\` as soon as the call is confirmed in the queue of the route \`${api.route}\`, which runs it once; the result, mapped by the route's \`response.mapping\`` +
+          (answer ? ` (\`${answer.key}\`)` : "") +
+          `, is then POSTed to ${callbackUrl ? (api.callback.url ? "the caller's `X-Callback-Url`, else the endpoint's configured URL" : "the caller's `X-Callback-Url`") : "the endpoint's configured URL"}, signed with Standard Webhooks (see \`callbacks\`).`,
+        `An \`Idempotency-Key\` gives the same event id: a repeat of a call already run gets \`202\` with that id, and is neither run nor called back again. ${limits}`,
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
+      tags: [source.id],
+      security: [{ [source.id]: [] }],
+      parameters: [...headers, IDEMPOTENCY_KEY_ASYNC, ...(callbackUrl ? [callbackUrl] : [])],
+      requestBody,
+      responses: asyncResponses(rateLimit !== false, schemas !== undefined),
+      callbacks: callbackDocs(source.id, api.callback, answer),
+    };
+  }
   return {
     operationId: `call_${source.id}`,
     summary: `API endpoint ${source.id}: a synchronous call`,
@@ -69,19 +99,14 @@ function callOperation(
       source.description,
       `Runs the sync route \`${api?.route}\` once and answers with its result: the destination's answer mapped by the route's \`response.mapping\`` +
         (answer ? `, matching \`${answer.key}\`.` : " (no response schema declared)."),
-      `Deadline ${api?.deadline} ms: past it, \`504 deadline_exceeded\` with the event id; the call still runs, once. ` +
-        `Body at most ${sizeText(body)}; ${rateLimit === false ? "no rate limit" : `at most ${rateLimit.max} requests per ${rateLimit.windowSeconds} s from one client address`}.`,
+      `Deadline ${api?.deadline} ms: past it, \`504 deadline_exceeded\` with the event id; the call still runs, once. ${limits}`,
     ]
       .filter(Boolean)
       .join("\n\n"),
     tags: [source.id],
     security: [{ [source.id]: [] }],
     parameters: [...headers, IDEMPOTENCY_KEY],
-    requestBody: {
-      ...(bodyText === undefined ? {} : { description: bodyText }),
-      required: true,
-      content: { "application/json": { schema: requestBodySchema(schemas), ...(Object.keys(examples).length === 0 ? {} : { examples }) } },
-    },
+    requestBody,
     responses: callResponses(rateLimit !== false, schemas !== undefined, answer),
   };
 }
@@ -107,6 +132,28 @@ function callResponses(rateLimited: boolean, validated: boolean, answer: PlacedS
       ...withIds,
       body: [onlyOn("deadline_exceeded", id)],
     }),
+  };
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const IDEMPOTENCY_KEY_ASYNC: HeaderParameter = {
+  ...IDEMPOTENCY_KEY,
+  description:
+    "Makes a retry safe: the same key gives the same event id, so a call already run is not run, nor called back, again (`202` with that id).",
+};
+
+/** An asynchronous call's answers: `202 {id}`, or a refusal before anything ran; the route's own outcome goes to the callback. */
+function asyncResponses(rateLimited: boolean, validated: boolean) {
+  const responses: Record<string, object> = {
+    "202": {
+      description: "Accepted: the call is confirmed in its route's queue; its result will be POSTed to the callback URL.",
+      headers: EVENT_ID,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Accepted" } } },
+    },
+    ...webhookErrors(rateLimited, validated),
+    "400": errorResponse(["invalid_body", "invalid_event", "invalid_url", "bad_request", "invalid_idempotency_key", "invalid_callback_url"]),
+    "500": errorResponse(["internal"], { headers: EVENT_ID }),
+    "503": errorResponse(["unavailable"], { retryAfter: true, headers: EVENT_ID }),
   };
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -44,7 +44,7 @@ export function ingressOpenApiDocument(input: DocumentInput) {
       title: "webhook-router ingress",
       version: "1",
       description:
-        "The webhook and API endpoints of one router, generated from its routing table: one pair of URLs per webhook source and one per synchronous API endpoint (`/api/{endpointId}`), each verified over the exact raw bytes. " +
+        "The webhook and API endpoints of one router, generated from its routing table: one pair of URLs per webhook source and one per API endpoint (`/api/{endpointId}`, synchronous or answered at a callback URL), each verified over the exact raw bytes. " +
         "Every answer is JSON. Accepted events are published to RabbitMQ as CloudEvents: see the AsyncAPI document of the exchange (admin API `/asyncapi.json`).",
       license: { name: "MIT", identifier: "MIT" },
     },

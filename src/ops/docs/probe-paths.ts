@@ -15,7 +15,9 @@ export const probePaths = {
     get: {
       operationId: "readyz",
       summary: "Readiness: events can be taken (broker or spool), or this process can consume",
-      description: "The body also says where events go, the spool's depth and the workers' state.",
+      description:
+        "The body also says where events go, the spool's depth, the workers' state and `problems` an operator must look at. " +
+        "A process with API endpoints is also not ready while its sync-call channel is down (`sync_calls_down`), unless the spool is taking its webhooks through a broker outage.",
       security: [],
       responses: {
         "200": json("ready", { ...status("ready"), additionalProperties: true }),

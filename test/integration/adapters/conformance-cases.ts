@@ -13,6 +13,9 @@ import {
   type FakeServer,
   type RecordedRequest,
 } from "../../helpers/fakes/index.js";
+import { FakeTrackTikApi } from "../../helpers/fake-tracktik-api.js";
+import { FakeTracktileCustomers } from "../../helpers/fake-tracktile-customers.js";
+import { FakeTrackViaApi } from "../../helpers/fake-trackvia-api.js";
 
 /** One adapter wired to its fake, as the conformance suite drives it. */
 export interface ConformanceRun {
@@ -226,5 +229,122 @@ const shipbob: ConformanceCase = {
   },
 };
 
+// The platforms' APIs have no idempotency key: their cases update a record that exists (the
+// two-way sync's write), which a repeat leaves as it was. `created()` counts records changed.
+
+const trackvia: ConformanceCase = {
+  name: "trackvia (update)",
+  badPayload: { recordId: 1 },
+  async start() {
+    const fake = await FakeTrackViaApi.start();
+    const tokens = createMemoryTokenStore();
+    const isApi = (request: RecordedRequest) => request.path.startsWith("/openapi/");
+    return {
+      fake,
+      adapter: build({ kind: "trackvia", baseUrl: fake.url, userKey: fake.userKey, refreshToken: "tv-refresh-initial", viewId: 12 }, tokens),
+      payload: (reference) => ({ recordId: fake.seed("12", { Reference: reference }).id, data: { Reference: reference, Status: "Synced" } }),
+      created: () => [...fake.records.values()].filter((record) => record.Status === "Synced").length,
+      isCreate: isApi,
+      apiRequests: () => fake.requests.filter(isApi),
+      secrets: () => [fake.userKey, ...fake.issuedRefreshTokens, ...fake.issuedAccessTokens],
+      refreshes: () => fake.refreshes,
+      expectDelivered(delivery, receipt) {
+        const { recordId, data } = delivery.payload as { recordId: number; data: unknown };
+        const [call, ...more] = fake.requests.filter(isApi);
+        expect(more).toEqual([]);
+        expect(call).toMatchObject({
+          method: "PUT",
+          path: `/openapi/views/12/records/${recordId}`,
+          query: { user_key: fake.userKey },
+          json: { data: [data] },
+        });
+        expect(call?.headers).toMatchObject({ authorization: `Bearer ${fake.issuedAccessTokens[0]}`, "content-type": "application/json" });
+        expect(receipt).toEqual({ status: 200, targetId: String(recordId) });
+      },
+      close: () => fake.close(),
+    };
+  },
+};
+
+const tracktik: ConformanceCase = {
+  name: "tracktik (update)",
+  async start() {
+    const fake = await FakeTrackTikApi.start();
+    const tokens = createMemoryTokenStore();
+    const isApi = (request: RecordedRequest) => request.path.startsWith("/rest/v1/");
+    let nextId = 900;
+    const config = {
+      kind: "tracktik",
+      baseUrl: fake.url,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      username: fake.username,
+      password: fake.password,
+      method: "PUT",
+      path: "/rest/v1/employees/{payload.id}",
+    };
+    return {
+      fake,
+      adapter: build(config, tokens),
+      payload: (reference) => {
+        nextId += 1;
+        fake.entities("employees").set(nextId, { id: nextId, firstName: "Ada", lastName: reference });
+        return { id: nextId, firstName: "Ada", lastName: reference, jobTitle: "Supervisor" };
+      },
+      created: () => [...fake.entities("employees").values()].filter((employee) => employee.jobTitle === "Supervisor").length,
+      isCreate: isApi,
+      apiRequests: () => fake.requests.filter(isApi),
+      secrets: () => [fake.clientSecret, fake.password, ...fake.issuedRefreshTokens],
+      refreshes: () => fake.logins + fake.refreshes,
+      expectDelivered(delivery, receipt) {
+        const { id } = delivery.payload as { id: number };
+        const [call, ...more] = fake.requests.filter(isApi);
+        expect(more).toEqual([]);
+        expect(call).toMatchObject({ method: "PUT", path: `/rest/v1/employees/${id}`, json: delivery.payload });
+        expect(call?.headers.authorization).toMatch(/^Bearer tt-access-/);
+        expect(receipt).toEqual({ status: 200, targetId: String(id) });
+      },
+      close: () => fake.close(),
+    };
+  },
+};
+
+const tracktile: ConformanceCase = {
+  name: "tracktile (update)",
+  async start() {
+    const fake = await FakeTracktileCustomers.start();
+    return {
+      fake,
+      adapter: build({ kind: "tracktile", baseUrl: fake.url, url: "/customers/{payload.tracktileId}", method: "PUT", token: fake.token }),
+      payload: (reference) => {
+        fake.customers.set(`cus_${reference}`, { id: `cus_${reference}` });
+        return { tracktileId: `cus_${reference}`, name: "Acme Industries", externalRef: reference };
+      },
+      created: () => [...fake.customers.values()].filter((customer) => customer.name === "Acme Industries").length,
+      isCreate: () => true,
+      apiRequests: () => fake.requests,
+      secrets: () => [fake.token],
+      expectDelivered(delivery, receipt) {
+        const { tracktileId } = delivery.payload as { tracktileId: string };
+        const [call, ...more] = fake.requests;
+        expect(more).toEqual([]);
+        expect(call).toMatchObject({ method: "PUT", path: `/customers/${tracktileId}`, json: delivery.payload });
+        expect(call?.headers).toMatchObject({ authorization: `Bearer ${fake.token}`, "content-type": "application/json" });
+        expect(receipt).toEqual({ status: 200, targetId: tracktileId, response: { ...(delivery.payload as object), id: tracktileId } });
+      },
+      close: () => fake.close(),
+    };
+  },
+};
+
 /** Every HTTP-speaking adapter kind, each with its fake. */
-export const conformanceCases: readonly ConformanceCase[] = [http, odoo("jsonrpc"), odoo("json2"), quickbooks, shipbob];
+export const conformanceCases: readonly ConformanceCase[] = [
+  http,
+  odoo("jsonrpc"),
+  odoo("json2"),
+  quickbooks,
+  shipbob,
+  trackvia,
+  tracktik,
+  tracktile,
+];

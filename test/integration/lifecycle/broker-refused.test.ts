@@ -54,6 +54,8 @@ describe("a router whose AMQP_URL the broker refuses (wrong password)", () => {
         code: "broker_refused",
         message: expect.stringMatching(/^RabbitMQ at \S+ refused the credentials \(ACCESS_REFUSED\)/),
       }),
+      // The shipped routes have an API endpoint: its calls cannot be spooled, and are refused meanwhile.
+      expect.objectContaining({ code: "sync_calls_down" }),
     ]);
     expect(JSON.stringify(body)).not.toContain(PASSWORD);
   });

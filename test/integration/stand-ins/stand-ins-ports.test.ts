@@ -19,8 +19,8 @@ async function answers(port: number): Promise<number> {
 }
 
 describe("npm run stand-ins: ports", () => {
-  it("puts Tracktile's API on STAND_INS_PORT and QuickBooks, Odoo and ShipBob on the next three", async () => {
-    const base = await freeConsecutivePorts(4);
+  it("puts Tracktile's API on STAND_INS_PORT and QuickBooks, Odoo, ShipBob, TrackVia and TrackTik on the next five", async () => {
+    const base = await freeConsecutivePorts(6);
     standIns = spawnStandIns({ STAND_INS_PORT: String(base) });
     await untilListening(standIns);
 
@@ -39,10 +39,24 @@ describe("npm run stand-ins: ports", () => {
     expect(await answers(base + 2)).toBeGreaterThan(0);
     expect(await answers(base + 3)).toBeGreaterThan(0);
     expect(standIns.stdout()).toContain(`ShipBob        http://127.0.0.1:${base + 3}`);
+    // example.env's development credentials, as the commented example destinations use them.
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const trackvia = await fetch(`http://127.0.0.1:${base + 4}/oauth/token?user_key=dev-trackvia-user-key`, {
+      method: "POST",
+      headers: form,
+      body: "grant_type=refresh_token&refresh_token=dev-trackvia-refresh&client_id=TrackViaAPI",
+    });
+    expect(trackvia.status).toBe(200);
+    const tracktik = await fetch(`http://127.0.0.1:${base + 5}/rest/oauth2/access_token`, {
+      method: "POST",
+      headers: form,
+      body: "grant_type=password&username=svc-integration&password=dev-tracktik-password&client_id=dev-tracktik-client&client_secret=dev-tracktik-secret",
+    });
+    expect(tracktik.status).toBe(200);
   });
 
   it("moves one stand-in alone with its own STAND_IN_<NAME>_PORT", async () => {
-    const base = await freeConsecutivePorts(4);
+    const base = await freeConsecutivePorts(6);
     const odoo = await freeConsecutivePorts(1);
     standIns = spawnStandIns({ STAND_INS_PORT: String(base), STAND_IN_ODOO_PORT: String(odoo) });
     await untilListening(standIns);
@@ -53,7 +67,7 @@ describe("npm run stand-ins: ports", () => {
   });
 
   it("stops with one line naming the taken port and the variable to change, exit 1, when a port is in use", async () => {
-    const base = await freeConsecutivePorts(4);
+    const base = await freeConsecutivePorts(6);
     const squatter = createServer().listen(base + 2, "127.0.0.1");
     await once(squatter, "listening");
     try {

@@ -19,7 +19,7 @@ async function untilGone(pids: readonly number[], timeoutMs: number): Promise<nu
 }
 
 async function started(command?: readonly [string, readonly string[]]): Promise<StandInsProcess> {
-  const base = await freeConsecutivePorts(4);
+  const base = await freeConsecutivePorts(6);
   const standIns = command ? spawnStandIns({ STAND_INS_PORT: String(base) }, command) : spawnStandIns({ STAND_INS_PORT: String(base) });
   await untilListening(standIns);
   tree = processTree(standIns.child.pid!);
@@ -27,7 +27,7 @@ async function started(command?: readonly [string, readonly string[]]): Promise<
 }
 
 // npm → the script's shell (exec'd away) → tsx → node running the stand-ins: a SIGTERM to the
-// first must end the last, or a terminal closed mid-demo leaves four ports held.
+// first must end the last, or a terminal closed mid-demo leaves six ports held.
 describe("npm run stand-ins: stopping", () => {
   it("closes the servers and exits 0 on SIGTERM when run by node directly (as in the container)", async () => {
     const standIns = await started();

@@ -60,7 +60,7 @@ describe("the Dockerfile's stand-ins stage", () => {
     expect(cmd.slice(0, 1)).toEqual(["node"]);
 
     // The image's ports are the defaults; here a free base, so a running `npm run stand-ins` does not matter.
-    const base = await freeConsecutivePorts(4);
+    const base = await freeConsecutivePorts(6);
     standIns = spawnStandIns({ STAND_INS_HOST: host, STAND_INS_PORT: String(base) }, [process.execPath, cmd.slice(1)], app);
     await untilListening(standIns);
     expect(standIns.stdout()).toContain("stand-ins listening on 0.0.0.0");

@@ -6,7 +6,19 @@ import { captureLogs } from "./alert-fixtures.js";
 
 describe("alert environment", () => {
   it("has defaults that log alerts without SMTP", () => {
-    expect(alertEnvSchema.parse({})).toEqual({ ALERT_EMAIL_TO: [], ALERT_DIGEST_WINDOW: 900_000, ALERT_CLI_COMMAND: "webhook-router" });
+    expect(alertEnvSchema.parse({})).toEqual({
+      ALERT_EMAIL_TO: [],
+      ALERT_DIGEST_WINDOW: 900_000,
+      ALERT_CLI_COMMAND: "webhook-router",
+      ALERT_TOKEN_EXPIRY_DAYS: 7,
+    });
+  });
+
+  it("reads ALERT_TOKEN_EXPIRY_DAYS as whole days, 0 turning the warning off", () => {
+    expect(alertEnvSchema.parse({ ALERT_TOKEN_EXPIRY_DAYS: "0" }).ALERT_TOKEN_EXPIRY_DAYS).toBe(0);
+    expect(alertEnvSchema.parse({ ALERT_TOKEN_EXPIRY_DAYS: "14" }).ALERT_TOKEN_EXPIRY_DAYS).toBe(14);
+    expect(alertEnvSchema.safeParse({ ALERT_TOKEN_EXPIRY_DAYS: "1.5" }).success).toBe(false);
+    expect(alertEnvSchema.safeParse({ ALERT_TOKEN_EXPIRY_DAYS: "-1" }).success).toBe(false);
   });
 
   it("reads a comma list of recipients and a window with a unit", () => {

@@ -10,6 +10,7 @@ const rejected = {
   receivedAt: "2026-11-20T14:03:12.000Z",
   via: "rejected",
   receipts: 1,
+  call: null,
   payload: null,
   routes: [],
 };
@@ -22,5 +23,24 @@ describe("webhook-router events, for an event refused for its request schema", (
       "rejected 2026-11-20T14:03:12.000Z: the body did not match the source's request schema (422; 1 receipt(s))",
       "no routes",
     ]);
+  });
+});
+
+describe("webhook-router events, for a call to an API endpoint", () => {
+  const call = {
+    ...rejected,
+    id: "3c1f",
+    source: "trackvia-quote",
+    type: "trackvia-quote.call",
+    via: "broker",
+    call: "timed-out",
+    routes: [{ route: "trackvia-quote-to-odoo", state: "delivered" as const, attempts: 1, updatedAt: "2026-11-20T14:03:25.000Z" }],
+  };
+
+  it("shows how the call ended for its caller", () => {
+    expect(formatSummary(call)).toBe("2026-11-20T14:03:12.000Z  3c1f  trackvia-quote.call  api:timed-out  trackvia-quote-to-odoo=delivered(1)");
+    expect(formatJourney({ ...call, routes: [] })[1]).toBe(
+      "API call 2026-11-20T14:03:12.000Z: timed out (504 deadline_exceeded; the call still ran, once) (1 receipt(s))",
+    );
   });
 });

@@ -79,6 +79,69 @@ routes:
     expect(post.description).toContain("Deadline 2000 ms");
   });
 
+  it("an async endpoint answers 202 {id}, takes X-Callback-Url, refuses a bad one with 400, and describes the signed callback POST", async () => {
+    const secret = `whsec_${Buffer.from("callback-secret-0123456789").toString("base64")}`;
+    const table = tableFromYaml(`
+sources:
+  jobs:
+    verify: { preset: header-token, header: x-token, secret: t }
+    api:
+      route: job-run
+      mode: async
+      callback: { url: "https://hooks.example.com/jobs", allowRequestUrl: true, secret: "${secret}" }
+  fixed-jobs:
+    verify: { preset: header-token, header: x-token, secret: t }
+    api: { route: fixed-run, mode: async, callback: { url: "https://hooks.example.com/fixed", secret: "${secret}" } }
+destinations:
+  erp: { kind: http, url: "http://127.0.0.1:9/x" }
+routes:
+  job-run:
+    events: jobs.#
+    sync: true
+    destination: erp
+    response: { mapping: "{ 'record': id }", schema: { type: object, required: [record] } }
+  fixed-run: { events: fixed-jobs.#, sync: true, destination: erp }
+`);
+    const only = ingressOpenApiDocument({ table, settings }) as Loose;
+    expect(await openApiProblems(only)).toEqual([]);
+    const post = only.paths["/api/jobs"].post;
+    expect(post.summary).toContain("asynchronous");
+    expect(Object.keys(post.responses)).toEqual(["202", "400", "401", "408", "413", "415", "429", "431", "500", "503"]);
+    expect(post.responses["202"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Accepted" });
+    expect(Object.keys(post.responses["202"].headers)).toEqual(["X-Event-Id"]);
+    expect(codesOf(post.responses["400"])).toContain("invalid_callback_url");
+    const callbackUrl = post.parameters.find((parameter: Loose) => parameter.name === "X-Callback-Url");
+    expect(callbackUrl).toMatchObject({ in: "header", required: false });
+    expect(callbackUrl.description).toContain("`https`");
+    expect(callbackUrl.description).toContain("public");
+
+    const urls = post.callbacks.result;
+    expect(Object.keys(urls)).toEqual(["{$request.header.X-Callback-Url}", "https://hooks.example.com/jobs"]);
+    const callback = urls["https://hooks.example.com/jobs"].post;
+    expect(callback.parameters.map((parameter: Loose) => [parameter.name, parameter.required])).toEqual([
+      ["webhook-id", true],
+      ["webhook-timestamp", true],
+      ["webhook-signature", true],
+    ]);
+    const [success, failure] = callback.requestBody.content["application/json"].schema.oneOf;
+    expect(success.required).toEqual(["id", "status", "body"]);
+    expect(success.properties.body).toEqual({ $ref: "#/components/schemas/jobs.response" });
+    expect(only.components.schemas["jobs.response"]).toMatchObject({ required: ["record"] });
+    expect(failure.required).toEqual(["id", "status", "error"]);
+    expect(failure.properties.error).toEqual({ $ref: "#/components/schemas/Error" });
+    expect(callback.description).toContain("5 POSTs");
+
+    // Without allowRequestUrl the caller names no URL: only the configured one is called back.
+    const fixed = only.paths["/api/fixed-jobs"].post;
+    expect(fixed.parameters.map((parameter: Loose) => parameter.name)).toEqual(["Idempotency-Key"]);
+    expect(Object.keys(fixed.callbacks.result)).toEqual(["https://hooks.example.com/fixed"]);
+    expect(
+      fixed.callbacks.result["https://hooks.example.com/fixed"].post.requestBody.content["application/json"].schema.oneOf[0].properties.body,
+    ).toEqual({
+      description: "the mapped answer (any JSON)",
+    });
+  });
+
   it("without API endpoints there is no /api/ path", () => {
     const only = ingressOpenApiDocument({ table: tableFromYaml("sources:\n  s: { verify: { preset: github, secret: s } }\n"), settings }) as Loose;
     expect(Object.keys(only.paths).filter((path) => path.startsWith("/api/"))).toEqual([]);

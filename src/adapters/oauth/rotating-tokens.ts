@@ -1,18 +1,38 @@
 import type { Logger } from "pino";
 import type { CallContext } from "../http-call.js";
-import { requestToken } from "../oauth-token.js";
+import { requestToken } from "./oauth-token.js";
 import { DeliveryError } from "../port.js";
 import type { Scrubber } from "../scrub.js";
 import type { TokenStore } from "../../contracts/token-store.js";
+import { encodeTokenExpiry } from "../../contracts/token-expiry.js";
 import { leaseOwner, underLease } from "../token-lease.js";
 import { decodeSharedAccess, encodeSharedAccess, type SharedAccess } from "./shared-access.js";
 
 export interface RotatingTokensSettings {
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Absent for a public client (TrackVia's `TrackViaAPI`). */
+  readonly clientSecret?: string | undefined;
+  /** How the client authenticates to the token endpoint. @defaultValue "basic" */
+  readonly clientAuth?: "basic" | "body" | "none";
   /** The refresh token from the configuration: the starting point, and the fallback. */
-  readonly configuredRefreshToken: string;
+  readonly configuredRefreshToken?: string | undefined;
+  /**
+   * A grant that needs no refresh token (`{ grant_type: "password", username, password }`): used
+   * when there is no refresh token yet, or every one was refused. With it, an expired refresh
+   * token heals by itself; without it, a person must supply a new one.
+   */
+  readonly login?: Readonly<Record<string, string>> | undefined;
+  /** Where the refresh token's expiry is recorded for the operators' warning (contracts/token-expiry.ts). */
+  readonly expiryKey?: string | undefined;
+  /** What an operator does when every grant is refused, appended to the error. @defaultValue QuickBooks' advice */
+  readonly refusedHint?: string | undefined;
+  /**
+   * After every grant was refused, fail deliveries with that refusal for this long instead of
+   * asking again (TrackTik blocks an IP for 2 hours after 40 failed logins in 2 minutes).
+   * @defaultValue 0
+   */
+  readonly refusalCooldownMs?: number | undefined;
   /** Where the latest refresh token is kept, e.g. `quickbooks:books:refresh`. */
   readonly storeKey: string;
   /** Where the access token that came with it is kept for the other processes, e.g. `quickbooks:books:access`. */
@@ -46,6 +66,9 @@ export class RotatingTokens {
   /** The access token last taken from the store. */
   #adopted: string | undefined;
   readonly #owner = leaseOwner();
+  /** The last refusal of every grant, repeated until `#refusedUntilMs` (refusalCooldownMs). */
+  #refusal: DeliveryError | undefined;
+  #refusedUntilMs = 0;
 
   constructor(
     private readonly settings: RotatingTokensSettings,
@@ -55,10 +78,12 @@ export class RotatingTokens {
   ) {
     scrubber.add(settings.clientSecret);
     scrubber.add(settings.configuredRefreshToken);
+    for (const [name, value] of Object.entries(settings.login ?? {})) if (name !== "grant_type" && name !== "username") scrubber.add(value);
   }
 
   async accessToken(context: CallContext): Promise<string> {
     if (this.#accessToken && Date.now() < this.#renewAtMs) return this.#accessToken;
+    if (this.#refusal && Date.now() < this.#refusedUntilMs) throw this.#refusal;
     // Shared by every waiting delivery: bounded by the timeout, not by one caller's signal.
     this.#pending ??= this.#renew({ ...context, signal: new AbortController().signal }).finally(() => {
       this.#pending = undefined;
@@ -96,32 +121,68 @@ export class RotatingTokens {
   async #refresh(context: CallContext, stored: Read): Promise<string> {
     // Stored first (the latest any process saw), then this process's latest, then the config.
     const candidates = [...new Set([stored?.value, this.#latest, this.settings.configuredRefreshToken].filter((token): token is string => !!token))];
+    const { login } = this.settings;
     for (const [index, refreshToken] of candidates.entries()) {
       try {
-        const grant = await requestToken(
-          {
-            tokenUrl: this.settings.tokenUrl,
-            clientId: this.settings.clientId,
-            clientSecret: this.settings.clientSecret,
-            clientAuth: "basic",
-            form: { grant_type: "refresh_token", refresh_token: refreshToken },
-          },
-          { ...context, scrubber: this.scrubber },
-        );
-        this.#accessToken = grant.accessToken;
-        this.#renewAtMs = grant.renewAtMs;
-        await this.#keep({ token: grant.accessToken, renewAtMs: grant.renewAtMs, refreshToken: grant.refreshToken ?? refreshToken }, stored);
-        this.logger.info({ rotated: grant.refreshToken !== undefined && grant.refreshToken !== refreshToken }, "refreshed the access token");
-        return grant.accessToken;
+        return await this.#grant(context, stored, { grant_type: "refresh_token", refresh_token: refreshToken }, refreshToken);
       } catch (error) {
-        const more = index < candidates.length - 1;
+        const more = index < candidates.length - 1 || login !== undefined;
         if (!(error instanceof DeliveryError) || error.kind !== "credentials" || !more) throw this.#explain(error);
         // After re-authorizing the app, the operator puts the new token in the config while the
-        // store still holds the old one: try the configured one before giving up.
-        this.logger.warn("the stored refresh token was refused; trying the configured one");
+        // store still holds the old one: try the configured one (then a login) before giving up.
+        this.logger.warn(
+          index < candidates.length - 1
+            ? "the stored refresh token was refused; trying the configured one"
+            : "the refresh token was refused; logging in again",
+        );
       }
     }
-    throw new Error("unreachable: no refresh token candidates");
+    if (!login) throw new Error("unreachable: no refresh token candidates and no login");
+    try {
+      return await this.#grant(context, stored, login, undefined);
+    } catch (error) {
+      throw this.#explain(error);
+    }
+  }
+
+  /** One token request; the access token and the refresh token it brings are kept and shared. */
+  async #grant(context: CallContext, stored: Read, form: Readonly<Record<string, string>>, sentRefreshToken: string | undefined): Promise<string> {
+    const grant = await requestToken(
+      {
+        tokenUrl: this.settings.tokenUrl,
+        clientId: this.settings.clientId,
+        clientSecret: this.settings.clientSecret,
+        clientAuth: this.settings.clientAuth ?? "basic",
+        form,
+      },
+      { ...context, scrubber: this.scrubber },
+    );
+    this.#accessToken = grant.accessToken;
+    this.#renewAtMs = grant.renewAtMs;
+    const refreshToken = grant.refreshToken ?? sentRefreshToken;
+    if (refreshToken) {
+      await this.#keep({ token: grant.accessToken, renewAtMs: grant.renewAtMs, refreshToken }, stored);
+    }
+    await this.#recordExpiry(grant.refreshExpiresAtMs);
+    this.logger.info(
+      { grant: form.grant_type, rotated: grant.refreshToken !== undefined && grant.refreshToken !== sentRefreshToken },
+      sentRefreshToken ? "refreshed the access token" : "logged in for an access token",
+    );
+    return grant.accessToken;
+  }
+
+  /**
+   * Records when the refresh token expires, for the warning email — only when its expiry needs a
+   * person: with a login grant the router just logs in again.
+   */
+  async #recordExpiry(expiresAtMs: number | undefined): Promise<void> {
+    const { expiryKey, login } = this.settings;
+    if (!expiryKey || login || expiresAtMs === undefined) return;
+    await this.store
+      .set(expiryKey, encodeTokenExpiry({ what: "refresh token", expiresAt: new Date(expiresAtMs).toISOString() }))
+      .catch((error: unknown) => {
+        this.logger.warn({ err: (error as Error).message }, "could not record when the refresh token expires");
+      });
   }
 
   /** Takes the access token another process refreshed: no second refresh, no revoked token. */
@@ -185,10 +246,16 @@ export class RotatingTokens {
 
   #explain(error: unknown): unknown {
     if (!(error instanceof DeliveryError) || error.kind !== "credentials") return error;
-    return new DeliveryError(
+    const explained = new DeliveryError(
       "credentials",
-      `${error.message}. If the refresh token was revoked or expired (100 days unused), re-authorize the app and set refreshToken`,
+      `${error.message}. ${this.settings.refusedHint ?? "If the refresh token was revoked or expired (100 days unused), re-authorize the app and set refreshToken"}`,
       { ...(error.status === undefined ? {} : { status: error.status }), cause: error },
     );
+    const cooldown = this.settings.refusalCooldownMs ?? 0;
+    if (cooldown > 0) {
+      this.#refusal = explained;
+      this.#refusedUntilMs = Date.now() + cooldown;
+    }
+    return explained;
   }
 }

@@ -1,16 +1,21 @@
-import { callHttp, parseJson, type CallContext } from "./http-call.js";
-import { errorFromAnswer, kindForStatus } from "./http-errors.js";
-import { DeliveryError } from "./port.js";
-import type { Scrubber } from "./scrub.js";
+import { callHttp, parseJson, type CallContext } from "../http-call.js";
+import { errorFromAnswer, kindForStatus } from "../http-errors.js";
+import { DeliveryError } from "../port.js";
+import type { Scrubber } from "../scrub.js";
+import { refreshExpiresAtMs } from "./refresh-expiry.js";
 
 export interface TokenRequest {
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Absent for a public client (`clientAuth: "none"`). */
+  readonly clientSecret?: string | undefined;
   /** The grant: `{ grant_type: "client_credentials", scope }` or `{ grant_type: "refresh_token", … }`. */
   readonly form: Record<string, string | undefined>;
-  /** RFC 6749 §2.3.1: HTTP Basic (which Intuit requires) or client_id/client_secret in the form. */
-  readonly clientAuth: "basic" | "body";
+  /**
+   * RFC 6749 §2.3.1: HTTP Basic (which Intuit requires) or client_id/client_secret in the form;
+   * `none`: a public client (§2.1) sends its client_id alone, as TrackVia's `TrackViaAPI` does.
+   */
+  readonly clientAuth: "basic" | "body" | "none";
 }
 
 export interface TokenGrant {
@@ -19,6 +24,8 @@ export interface TokenGrant {
   readonly renewAtMs: number;
   /** Present when the server rotated the refresh token: the caller must store it. */
   readonly refreshToken?: string;
+  /** When the refresh token expires (epoch ms), when the server says (see refresh-expiry.ts). */
+  readonly refreshExpiresAtMs?: number;
 }
 
 const DEFAULT_LIFETIME_S = 3600;
@@ -36,10 +43,10 @@ export async function requestToken(request: TokenRequest, context: CallContext &
     "content-type": "application/x-www-form-urlencoded",
   };
   if (request.clientAuth === "basic") {
-    headers.authorization = `Basic ${Buffer.from(`${request.clientId}:${request.clientSecret}`).toString("base64")}`;
+    headers.authorization = `Basic ${Buffer.from(`${request.clientId}:${request.clientSecret ?? ""}`).toString("base64")}`;
   } else {
     form.set("client_id", request.clientId);
-    form.set("client_secret", request.clientSecret);
+    if (request.clientAuth === "body") form.set("client_secret", request.clientSecret ?? "");
   }
   const target = `${context.target} token endpoint`;
   // No gate: the token endpoint is another host, outside the API's limits.
@@ -72,9 +79,11 @@ export async function requestToken(request: TokenRequest, context: CallContext &
   const lifetimeMs = (typeof body?.expires_in === "number" ? body.expires_in : Number(body?.expires_in) || DEFAULT_LIFETIME_S) * 1000;
   const refreshToken = typeof body?.refresh_token === "string" && body.refresh_token !== "" ? body.refresh_token : undefined;
   if (refreshToken) context.scrubber.add(refreshToken);
+  const refreshExpiry = refreshExpiresAtMs(body);
   return {
     accessToken,
     renewAtMs: Date.now() + lifetimeMs - Math.min(MAX_MARGIN_MS, lifetimeMs / 2),
     ...(refreshToken ? { refreshToken } : {}),
+    ...(refreshExpiry === undefined ? {} : { refreshExpiresAtMs: refreshExpiry }),
   };
 }

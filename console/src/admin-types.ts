@@ -1,0 +1,121 @@
+/** The admin API's answers as the console reads them (docs/admin-openapi.yaml has the contract). */
+
+export interface SessionInfo {
+  readonly tokenRequired: boolean;
+  readonly signedIn: boolean;
+  readonly csrfToken?: string;
+  readonly expiresAt?: string;
+}
+
+export interface Counts {
+  readonly received: number;
+  readonly pending: number;
+  readonly delivered: number;
+  readonly filtered: number;
+  readonly retrying: number;
+  readonly dead: number;
+}
+
+export interface RouteStatusRow extends Counts {
+  readonly id: string;
+  readonly destination: string;
+  readonly events: readonly string[];
+  readonly deadLetterDepth: number | null;
+  /** Present once the router can pause routes. */
+  readonly paused?: boolean;
+  readonly pausedBy?: string | null;
+  readonly pauseReason?: string | null;
+  readonly pausedAt?: string | null;
+  /** Messages waiting in the route's queue (while paused, they accumulate there). */
+  readonly waiting?: number | null;
+}
+
+export interface Status {
+  readonly since: string;
+  readonly deliveryLog: { engine: string; retentionMs: number; payloads: boolean; dropped?: number; failed?: number } | null;
+  readonly sources: ReadonlyArray<Counts & { id: string; rejected: number }>;
+  readonly routes: readonly RouteStatusRow[];
+}
+
+export interface Problem {
+  readonly code?: string;
+  readonly message?: string;
+  readonly at?: string;
+}
+
+export interface Health {
+  readonly status: "ready" | "not_ready" | "unknown";
+  readonly events?: string;
+  readonly spool?: { count?: number; bytes?: number } | number;
+  readonly workers?: string;
+  readonly problems?: readonly Problem[];
+}
+
+export interface RouteState {
+  readonly route: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly updatedAt: string;
+}
+
+export interface EventSummary {
+  readonly id: string;
+  readonly source: string | null;
+  readonly type: string | null;
+  readonly subject: string | null;
+  readonly time: string | null;
+  readonly receivedAt: string;
+  readonly via: string | null;
+  readonly receipts: number;
+  readonly routes: readonly RouteState[];
+}
+
+export interface Attempt {
+  readonly attempt: number;
+  readonly at: string;
+  readonly outcome: string;
+  readonly status: number | null;
+  readonly latencyMs: number | null;
+  readonly error: string | null;
+  readonly reason: string | null;
+  readonly delayMs: number | null;
+}
+
+export interface Journey extends Omit<EventSummary, "routes"> {
+  readonly payload: string | null;
+  readonly routes: ReadonlyArray<RouteState & { history: readonly Attempt[] }>;
+}
+
+export interface DeadLetter {
+  readonly routeId: string;
+  readonly eventId?: string;
+  readonly type?: string;
+  readonly reason: string;
+  readonly error: string;
+  readonly status?: number;
+  readonly attempts?: number;
+  readonly failedAt?: string;
+}
+
+export interface DeadLetterReport {
+  readonly action: string;
+  readonly dryRun: boolean;
+  readonly matched: number;
+  readonly replayed: number;
+  readonly purged: number;
+  readonly letters: readonly DeadLetter[];
+  readonly truncated: boolean;
+}
+
+export interface AlertRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly subject: string;
+  readonly recipients: readonly string[];
+  readonly at: string;
+  readonly status: "sent" | "failed" | "held";
+  readonly eventId?: string | null;
+  readonly routeId?: string | null;
+  readonly sourceId?: string | null;
+  readonly heldCount?: number;
+}

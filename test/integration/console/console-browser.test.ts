@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, screenshot } from "../../helpers/browser.js";
+import { FakeHttpSink } from "../../helpers/fakes/index.js";
+import { eventually, routeToSink, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
+
+const TOKEN = "console-test-token-0123456789";
+// Everything an attacker controls in a webhook, each a classic way into a page that builds markup from data.
+const XSS = {
+  script: "<script>window.__xss='script'</script>",
+  img: `"><img src=x onerror="window.__xss='img'">`,
+  link: "javascript:window.__xss='link'",
+};
+
+describe("the ops console, in Chromium, against a real router", () => {
+  let sink: FakeHttpSink;
+  let harness: WorkerHarness;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+  const run = randomUUID().slice(0, 8);
+  const delivered = `ord-ok-${run}`;
+  // The id itself is attacker-controlled too: it appears in the URL, the title and the heading.
+  const hostile = `ord-${run}-${XSS.img}${XSS.script}`;
+  let admin: string;
+
+  beforeAll(async () => {
+    sink = await FakeHttpSink.start();
+    harness = await startWorkerHarness(routeToSink(sink.url, "30ms"), { ADMIN_PORT: "0", ADMIN_TOKEN: TOKEN, DELIVERY_LOG_PAYLOADS: "true" });
+    admin = `http://127.0.0.1:${harness.router.adminPort}`;
+    await harness.post({ kind: "order.created", id: delivered, customer: "ACME" });
+    await eventually(() => sink.records.length === 1, 5000, "the first delivery");
+    // The target refuses the hostile event for good (422): it is dead-lettered at once, its error quoting the markup.
+    sink.failNext(1, 422, { error: `unknown customer ${XSS.img}` });
+    await harness.post({ kind: "order.created", id: hostile, note: XSS.script, homepage: XSS.link, html: XSS.img });
+    await eventually(() => harness.router.logs.some((line) => line.msg === "event dead-lettered"), 5000, "the dead letter");
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await sink?.close();
+  });
+
+  it("asks for the admin token, refuses a wrong one, and signs in with the right one", async () => {
+    await page.goto(`${admin}/`);
+    expect(new URL(page.url()).pathname).toBe("/console/");
+    await page.getByLabel("Admin token").fill("not-the-token-at-all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("That is not this router's ADMIN_TOKEN.").waitFor();
+    await screenshot(page, "sign-in");
+    await page.getByLabel("Admin token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    // The token is in no URL, no cookie and nowhere in the page.
+    expect(page.url()).not.toContain(TOKEN);
+    expect(await page.content()).not.toContain(TOKEN);
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: "wr_admin_session", httpOnly: true, sameSite: "Strict", secure: false, path: "/" });
+    expect(cookies[0]!.value).not.toContain(TOKEN);
+    expect(await page.evaluate("document.cookie")).toBe("");
+  });
+
+  it("shows the route's counts and health on the overview", async () => {
+    const routes = page.getByRole("region", { name: "Routes" });
+    await routes.getByRole("cell", { name: "to-sink", exact: true }).waitFor();
+    await expect
+      .poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7))
+      .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
+    await page.getByText("No problems reported.").waitFor();
+    await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).textContent()).toBe("1");
+    await screenshot(page, "overview");
+  });
+
+  it("lists the delivered and the dead-lettered event", async () => {
+    await page.getByRole("link", { name: "Events", exact: true }).click();
+    const events = page.getByRole("region", { name: "Matching events" });
+    await events.getByRole("link", { name: delivered }).waitFor();
+    const rowOf = (id: string) => events.locator("tbody tr").filter({ has: page.getByRole("link", { name: id, exact: true }) });
+    await expect.poll(() => rowOf(delivered).locator(".badge").textContent()).toBe("delivered");
+    await expect.poll(() => rowOf(hostile).locator(".badge").textContent()).toBe("dead");
+    await page.getByLabel("Status").selectOption("dead");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/status=dead/);
+    await expect.poll(() => events.locator("tbody tr").count()).toBe(1);
+    await page.goBack();
+    await events.getByRole("link", { name: delivered }).waitFor();
+    await screenshot(page, "events");
+  });
+
+  it("opens a journey at its own URL, rendering every attacker-controlled value as text", async () => {
+    await page.getByRole("link", { name: hostile, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === `/console/events/${encodeURIComponent(hostile)}`);
+    await page.getByRole("heading", { name: "to-sink dead" }).waitFor();
+    // A link to share: the page loads again from its URL alone.
+    const shared = page.url();
+    await page.goto(shared);
+    await page.getByRole("heading", { name: `Event ${hostile}` }).waitFor();
+    // The error quotes the target's JSON answer, so the markup appears with its quotes escaped.
+    await expect.poll(() => page.locator(".error-text").first().textContent()).toContain("<img src=x onerror=");
+    const payload = await page.locator(".payload pre").textContent();
+    expect(JSON.parse(payload ?? "")).toMatchObject({ data: { note: XSS.script, homepage: XSS.link, html: XSS.img } });
+    // Nothing ran and nothing was injected: no dialog, no flag, no image, no script but the console's, no javascript: link.
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+    expect(await page.locator("#app img, #app script, #app iframe").count()).toBe(0);
+    expect(await page.locator("script").count()).toBe(1);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await page
+      .getByText(/Link copied\.|/)
+      .first()
+      .waitFor();
+    await screenshot(page, "journey");
+  });
+
+  it("replays the dead letter after the target is fixed, and the journey shows it delivered", async () => {
+    await page.getByRole("link", { name: "Dead letters", exact: true }).click();
+    const letters = page.getByRole("region", { name: "Dead letters" });
+    const row = letters.locator("tbody tr").filter({ hasText: "permanent" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("<img src=x onerror=");
+    await screenshot(page, "dead-letters");
+    // The target takes it now (failNext was used up): the replay is delivered.
+    await row.getByRole("button", { name: "Replay" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("1 message will go back to its route").waitFor();
+    await screenshot(page, "replay-confirm");
+    await dialog.getByRole("button", { name: "Replay 1" }).click();
+    await page.getByText("Replayed 1 message.").waitFor();
+    await page.getByText("No dead letters match.").waitFor();
+    await page.goto(`${admin}/console/events/${encodeURIComponent(hostile)}`);
+    await page.getByRole("heading", { name: "to-sink delivered" }).waitFor({ timeout: 10_000 });
+    const outcomes = await page.getByRole("region", { name: "Attempts on to-sink" }).locator("tbody tr td:nth-child(3)").allInnerTexts();
+    expect(outcomes).toEqual(["dead", "replayed", "delivered"]);
+    expect(sink.records.at(-1)?.json).toMatchObject({ id: hostile, note: XSS.script });
+    expect(dialogs).toEqual([]);
+  });
+
+  it("refuses the API without the session, and a change without the CSRF token", async () => {
+    expect((await fetch(`${admin}/status`)).status).toBe(401);
+    const session = (await context.cookies())[0]!;
+    const cookie = `${session.name}=${session.value}`;
+    expect((await fetch(`${admin}/status`, { headers: { cookie } })).status).toBe(200);
+    const noToken = await fetch(`${admin}/dead-letters/replay`, { method: "POST", headers: { cookie }, body: JSON.stringify({ dryRun: true }) });
+    expect(noToken.status).toBe(403);
+    // The same from inside the signed-in page: the cookie goes along, the CSRF header does not.
+    const inPage = await page.evaluate(async () => {
+      const answer = await fetch("/dead-letters/replay", { method: "POST", body: JSON.stringify({ dryRun: true }) });
+      return { status: answer.status, body: await answer.json() };
+    });
+    expect(inPage).toMatchObject({ status: 403, body: { error: "forbidden" } });
+  });
+
+  it("is readable at a phone's width: nothing but tables scrolls sideways", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${admin}/console/`);
+    await page.getByRole("region", { name: "Routes" }).getByRole("cell", { name: "to-sink", exact: true }).waitFor();
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await screenshot(page, "overview-phone");
+    // Keyboard: the skip link comes first and focus is visible.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
+  });
+
+  it("signs out: the cookie no longer opens the API", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const session = (await context.cookies())[0]!;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Admin token").waitFor();
+    expect((await fetch(`${admin}/status`, { headers: { cookie: `${session.name}=${session.value}` } })).status).toBe(401);
+  });
+});
