@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeTracktileApi, type FakeTracktileApi } from "../../helpers/fake-tracktile-api.js";
 import { tapExchange, type QueueTap } from "../../helpers/rabbit.js";
 import { startRouterProcess, type RouterProcess } from "../../helpers/router-process.js";
@@ -14,7 +14,7 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
   let tap: QueueTap;
   const taps: QueueTap[] = [];
   const routers: RouterProcess[] = [];
-  const cleanups: Array<() => void> = [];
+  const cleanups: Array<() => void | Promise<void>> = [];
 
   beforeAll(async () => {
     api = await startFakeTracktileApi(TOKEN);
@@ -23,11 +23,15 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
     tap = await tapExchange();
     taps.push(tap);
   });
+  // Every test's routers poll the same stand-in: none may outlive its test.
+  afterEach(async () => {
+    await Promise.all(routers.splice(0).map((router) => router.kill("SIGKILL")));
+  });
   afterAll(async () => {
     await Promise.all(routers.map((router) => router.kill("SIGKILL")));
     await Promise.all(taps.map((each) => each.close()));
     await api?.close();
-    for (const cleanup of cleanups) cleanup();
+    for (const cleanup of cleanups) await cleanup();
   });
 
   const start = async (env: Record<string, string> & { DATA_DIR: string }) => {
@@ -86,6 +90,7 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
     const dirs = [tempDir("wr-poll-a-"), tempDir("wr-poll-b-")];
     cleanups.push(routes.cleanup, ...dirs.map((dir) => dir.cleanup));
     const shared = { ROUTES_DIR: routes.dir, DATABASE_URL: POSTGRES_URL, POLL_LEASE_TTL: "1500ms" };
+    cleanups.push(() => forgetInPostgres(routes.sourceId));
     const pair = [await start({ ...shared, DATA_DIR: dirs[0]!.dir }), await start({ ...shared, DATA_DIR: dirs[1]!.dir })];
     const runs = (router: RouterProcess) => router.logs.filter((line) => line.msg === "poll run complete" && line.poll === routes.sourceId).length;
 
@@ -135,3 +140,14 @@ describe("a polling source's router killed (SIGKILL) between two pages", () => {
     expect(tap.messages).toHaveLength(9);
   }, 60_000);
 });
+
+/** The shared PostgreSQL keeps no rows of this test's source once it is done. */
+async function forgetInPostgres(sourceId: string): Promise<void> {
+  const db = await openStateDb({ dataDir: "unused", databaseUrl: POSTGRES_URL });
+  try {
+    await db.deleteFrom("poll_state").where("source_id", "=", sourceId).execute();
+    await db.deleteFrom("poll_seen").where("source_id", "=", sourceId).execute();
+  } finally {
+    await db.destroy();
+  }
+}
