@@ -1,8 +1,8 @@
 import type { AcceptedVia } from "./event-sink.js";
 import type { NormalizedEvent } from "./normalized-event.js";
 
-/** Why a poll failed, as metrics label it and emails explain it. */
-export type PollFailureReason = "credentials" | "response" | "http" | "timeout" | "network" | "broker" | "lease_lost";
+/** Why a poll failed, as metrics label it and emails explain it; `internal`: this process's own (the state store, say). */
+export type PollFailureReason = "credentials" | "response" | "http" | "timeout" | "network" | "broker" | "internal";
 
 export interface PollFailure {
   readonly reason: PollFailureReason;

@@ -172,5 +172,10 @@ function classify(error: unknown): { reason: PollFailureReason; message: string;
   if (error instanceof PollError) return { reason: error.reason, message: error.message, status: error.status, atOnce: error.atOnce };
   if (error instanceof SinkUnavailableError)
     return { reason: "broker", message: `neither the broker nor the spool took the events: ${error.message}`, status: undefined, atOnce: false };
-  return { reason: "response", message: (error as Error).message, status: undefined, atOnce: true };
+  // JSONata's own errors carry a code (`T2001`, `D3030`): an expression that fails on this response.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^[A-Z]\d{4}$/.test(code)) {
+    return { reason: "response", message: `an expression failed on the response: ${(error as Error).message}`, status: undefined, atOnce: true };
+  }
+  return { reason: "internal", message: (error as Error).message, status: undefined, atOnce: false };
 }
