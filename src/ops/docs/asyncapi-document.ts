@@ -173,7 +173,7 @@ function pollChannel(poll: PollSource, key: string, input: DocumentInput) {
     address: key,
     title: key,
     description:
-      `Each item polling source \`${poll.id}\` reads from \`GET ${request.origin}${request.pathname}\` as it last changed: \`subject\` is the item's id, ` +
+      `Each item polling source \`${poll.id}\` reads (\`GET …${request.pathname}\`) as it last changed: \`subject\` is the item's id, ` +
       `\`time\` its modified time, \`data\` the item; the id is the same for the same change however often it is read.${named} ` +
       consumedBy(routes, input.settings),
     tags: [{ name: poll.id }],

@@ -14,7 +14,7 @@ describe("polling sources in the AsyncAPI document", () => {
       operations: Record<string, unknown>;
     };
     const channel = document.channels["tracktile-products.product.changed"]!;
-    expect(channel.description).toMatch(/^Each item polling source `tracktile-products` reads from `GET https:\/\/.+\/products`/);
+    expect(channel.description).toMatch(/^Each item polling source `tracktile-products` reads \(`GET …\/products`\)/);
     expect(channel.description).toContain("No route of this router consumes it");
     const narrowed = Object.values(channel.messages)[0]!.payload.allOf[1]!;
     expect(narrowed.properties).toMatchObject({
