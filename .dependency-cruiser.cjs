@@ -51,6 +51,12 @@ module.exports = {
       "workers consume from the broker and deliver; ops and ingress are not theirs to call",
     ),
     layer(
+      "poll-layer",
+      "poll",
+      ["contracts", "config", "events", "state"],
+      "the scheduler pulls polling sources into an event sink port; broker, spool and ops are wired to it by main",
+    ),
+    layer(
       "ops-layer",
       "ops",
       ["contracts", "config", "verify", "events", "adapters", "state", "lifecycle", "mapping", "broker"],

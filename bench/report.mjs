@@ -181,8 +181,42 @@ export function printTable(results, config) {
       );
   }
   printSync(results.sync);
+  printPoll(results.poll);
   const peak = results.throughput?.["router LOG_LEVEL=info"]?.rssMiB;
   if (peak) console.log(`\n5  router RSS under scenario 1 (info): start ${fmt(peak.start)}, peak ${fmt(peak.peak)}, end ${fmt(peak.end)} MiB`);
+}
+
+function printPoll(poll) {
+  if (!poll) return;
+  console.log("");
+  if (poll.error) return console.log(`8  poll: ${poll.error}`);
+  console.log(
+    table(
+      ["8  polling source", "items", "pages", "seconds", "items/s", "RSS peak MiB", "router µs/item", "÷ webhook 202/s"],
+      [
+        [
+          "  poll, pages of 100",
+          fmt(poll.items),
+          fmt(poll.pages),
+          poll.seconds.toFixed(2),
+          fmt(poll.itemsPerS),
+          fmt(poll.rssMiB.peak),
+          fmt(poll.cpu?.server?.usPerRequest),
+          poll.pollOverWebhook ?? "",
+        ],
+        [
+          "  webhook → 202 (same process)",
+          fmt(poll.webhook?.accepted),
+          "",
+          "",
+          fmt(poll.webhook?.acceptedPerS),
+          fmt(poll.webhook?.rssMiB?.peak),
+          fmt(poll.webhook?.cpu?.server?.usPerRequest),
+          "",
+        ],
+      ],
+    ),
+  );
 }
 
 function printSync(sync) {

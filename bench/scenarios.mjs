@@ -2,6 +2,7 @@
 // plain data for the table (report.mjs) and the JSON results file.
 import { ingressScenario, referenceTarget, routerTarget, runLong } from "./ingress-scenarios.mjs";
 import { runHostile } from "./hostile-scenario.mjs";
+import { runPoll } from "./poll-scenario.mjs";
 import { runSync } from "./sync-scenario.mjs";
 import { runWorker } from "./worker-scenario.mjs";
 
@@ -84,6 +85,12 @@ export const SCENARIOS = {
   sync: {
     title: `synchronous API endpoint: p50/p99 at ${Number(process.env.BENCH_SYNC_RATE || 200)} req/s paced against a stand-in destination, beside the webhook 202 at the same rate`,
     run: runSync,
+  },
+
+  poll: {
+    title:
+      "polling source: 10,000 items in pages of 100 from a stand-in API → one confirmed CloudEvent each; then the webhook reference through the same process",
+    run: runPoll,
   },
 
   hostile: {

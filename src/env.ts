@@ -3,6 +3,7 @@ import { brokerEnvSchema } from "./broker/broker-env.js";
 import { coreEnvSchema, parseEnv } from "./config/env.js";
 import { ingressEnvSchema } from "./ingress/ingress-env.js";
 import { opsEnvSchema } from "./ops/ops-env.js";
+import { pollEnvSchema } from "./poll/poll-env.js";
 import { spoolEnvSchema } from "./spool/spool-env.js";
 import { stateEnvSchema } from "./state/state-env.js";
 import { workerEnvSchema } from "./worker/worker-env.js";
@@ -18,6 +19,7 @@ export const envSchema = coreEnvSchema.extend({
   ...stateEnvSchema.shape,
   ...workerEnvSchema.shape,
   ...opsEnvSchema.shape,
+  ...pollEnvSchema.shape,
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

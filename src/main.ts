@@ -27,10 +27,15 @@ import { startWorkers, type RunningWorkers } from "./worker/start-workers.js";
 import { createSyncCaller, type RunningSyncCaller } from "./broker/sync-caller.js";
 import { lateWaitMs } from "./ingress/sync-call.js";
 import { createIdempotencyStore } from "./state/idempotency-store.js";
+import { createPollStore } from "./state/poll-store.js";
+import { compilePoll, pollOwner, pollStatuses, startScheduler, type RunningScheduler } from "./poll/index.js";
 import { createCallbackStore } from "./state/callback-store.js";
 
-/** `all` runs everything in one process; `ingress` and `worker` split them for scale. */
-export type Role = "all" | "ingress" | "worker";
+/**
+ * `all` runs everything in one process; `ingress`, `worker` and `scheduler` (the polling sources)
+ * split them for scale.
+ */
+export type Role = "all" | "ingress" | "worker" | "scheduler";
 
 export interface RouterOptions {
   readonly env: Env;
@@ -50,12 +55,13 @@ export interface RunningRouter {
 }
 
 /**
- * Shutdown, stage by stage: stop taking requests; let the ingress sink, the workers and the admin
+ * Shutdown, stage by stage: stop taking requests; stop the polls between pages (their sink is still
+ * open, so a page in hand is published and committed); let the ingress sink, the workers and the admin
  * API finish what they hold (together); stop pruning; send the last alerts (while the store is open,
  * so the alerts journal records them); write the delivery log's last outcomes and journal rows;
  * close the database. Each part below names the stage it closes in.
  */
-const SHUTDOWN_STAGES = ["requests", "work", "pruning", "alerts", "delivery log", "database"] as const;
+const SHUTDOWN_STAGES = ["requests", "polls", "work", "pruning", "alerts", "delivery log", "database"] as const;
 
 /** How long the start waits for RATE_LIMIT_REDIS_URL to connect before going on without it. */
 const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
@@ -68,12 +74,15 @@ const SHARED_LIMIT_CONNECT_WAIT_MS = 1_000;
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { env, table, logger } = options;
   const role = options.role ?? "all";
-  const runsIngress = role !== "worker";
-  const runsWorkers = role !== "ingress";
+  const runsIngress = role === "all" || role === "ingress";
+  const runsWorkers = role === "all" || role === "worker";
+  const runsScheduler = role === "all" || role === "scheduler";
   // Checked before anything connects: an admin API exposed without a token stops the start.
   const admin = adminOptionsFromEnv(env);
   // Compiled whatever the role, so a broken mapping stops every process at start, not at first use.
   const compiled = compileRoutes(table);
+  const polls = [...table.polls.values()].filter((poll) => poll.enabled).map(compilePoll);
+  const scheduling = runsScheduler && polls.length > 0;
   // Not connected yet (that is a part below): the pipelines only need its counters.
   const sharedLimit = runsIngress ? await sharedRateLimitFromEnv(env, logger) : undefined;
   const pipelines = runsIngress ? buildPipelines(table, sharedLimit?.hitsFor) : new Map();
@@ -104,9 +113,11 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await sharedLimit.connect(SHARED_LIMIT_CONNECT_WAIT_MS);
         return { value: sharedLimit, close: () => sharedLimit.close() };
       });
-    const sink = runsIngress
-      ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
-      : undefined;
+    // The polls publish through the same sink as webhooks: broker confirms, the spool behind it.
+    const sink =
+      runsIngress || scheduling
+        ? await part("ingress sink", "work", async () => closable(await createIngressSink(env, logger, declareTopology)))
+        : undefined;
     // API endpoints' calls: one direct reply-to channel for the process.
     const syncCaller =
       endpoints.length > 0
@@ -125,7 +136,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     const db = await part("state store", "database", async () => {
       // The admin API pauses and resumes routes in the store, so it is opened for it too (not required).
       const optional = env.DELIVERY_LOG || (admin !== undefined && compiled.size > 0);
-      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : optional ? "delivery log" : "nobody";
+      const need = needsStore ? "workers" : endpoints.length > 0 ? "api endpoints" : scheduling ? "polls" : optional ? "delivery log" : "nobody";
       const opened = await openStateStore(env, need, logger);
       return { value: opened, close: () => opened?.destroy() };
     });
@@ -146,6 +157,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     };
     const ops = await part("operations", "alerts", () => closable(createOperations(env, table, logger, depths, deliveryLog)));
     if (sink) ops.watchSpool(sink);
+    const pollStore = db && table.polls.size > 0 ? createPollStore(db) : undefined;
+    let scheduler: RunningScheduler | undefined;
+    if (scheduling && pollStore && sink) {
+      scheduler = await part("scheduler", "polls", () =>
+        closable(startScheduler({ polls, store: pollStore, sink, observer: ops.polls, logger, owner: pollOwner(), leaseTtlMs: env.POLL_LEASE_TTL })),
+      );
+    }
     if (db && needsStore) {
       const store = createDeliveryStore(db);
       const claims = createClaimStore(db);
@@ -211,6 +229,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         onReplayed: (routeId, eventId, at) => deliveryLog?.replayed(routeId, eventId, at),
       });
       const docs = { exchange: env.AMQP_EXCHANGE, queuePrefix: env.QUEUE_PREFIX, port: publicPort.port };
+      const pollStatus = pollStore ? () => pollStatuses(table.polls, pollStore, () => scheduler?.running() ?? new Set()) : undefined;
       const adminReadiness = {
         get ready() {
           return processReadiness.ready && !shuttingDown;
@@ -224,6 +243,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
           log: deliveryLog,
           deadLetters,
           deadLetterDepth,
+          polls: pollStatus,
           token: admin?.token,
           readiness: adminReadiness,
           trustProxy: env.TRUST_PROXY,
@@ -238,7 +258,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
 
   logger.info(
-    { port: made.port, host: env.HOST, role, sources: [...pipelines.keys()], routes: [...compiled.keys()], exchange: env.AMQP_EXCHANGE },
+    {
+      port: made.port,
+      host: env.HOST,
+      role,
+      sources: [...pipelines.keys()],
+      polls: scheduling ? polls.map((poll) => poll.source.id) : [],
+      routes: [...compiled.keys()],
+      exchange: env.AMQP_EXCHANGE,
+    },
     "webhook-router started",
   );
   let closing: Promise<void> | undefined;

@@ -50,7 +50,7 @@ const START: Record<StandInName, (port: number, host: string) => Promise<Running
 };
 
 const NOTES: Record<StandInName, string> = {
-  tracktile: "   (orders: ord_8841, shipments: shp_456; customers: PUT/GET /customers/{id})",
+  tracktile: "   (orders: ord_8841, shipments: shp_456; customers: PUT/GET /customers/{id}; GET /products?modifiedSince=…)",
   quickbooks: "",
   odoo: "",
   shipbob: "",

@@ -44,8 +44,18 @@ export async function check(print: (line: string) => void = console.log): Promis
       }
     }
   }
+  // Polling sources were validated as the table loaded (schedule, URL template, expressions): no network here.
+  for (const poll of table.polls.values()) {
+    const routed = [...table.routes.values()].filter((route) =>
+      route.events.some((pattern) => topicMatches(pattern, `${poll.id}.${poll.event.name}`)),
+    );
+    const to = routed.length > 0 ? `routes ${routed.map((route) => route.id).join(", ")}` : "no route here (consumers bind their own queues)";
+    print(
+      `✓ poll ${poll.id}: ${poll.every !== undefined ? `every ${poll.every / 1000} s` : `cron "${poll.cron}" ${poll.timezone}`}, ${poll.pagination.type} pagination, ${poll.id}.${poll.event.name} → ${to}`,
+    );
+  }
   print(
-    `\n${table.sources.size} sources, ${table.destinations.size} destinations, ${table.routes.size} routes; ` +
+    `\n${table.sources.size + table.polls.size} sources${table.polls.size > 0 ? ` (${table.polls.size} polling)` : ""}, ${table.destinations.size} destinations, ${table.routes.size} routes; ` +
       `examples: ${passed} passed, ${failed} failed`,
   );
   return failed === 0 ? 0 : 1;

@@ -21,7 +21,7 @@ const DLQ_SETTINGS = [
 ] as const;
 
 // A replay names its route; the routing table serves only receipts, which dlq never writes.
-const NO_ROUTES: RoutingTable = { sources: new Map(), destinations: new Map(), routes: new Map() };
+const NO_ROUTES: RoutingTable = { sources: new Map(), destinations: new Map(), routes: new Map(), polls: new Map() };
 
 export interface DlqOptions extends DeadLetterFilter {
   readonly action: "list" | "replay" | "purge";

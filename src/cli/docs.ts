@@ -29,9 +29,12 @@ export function docs(options: DocsOptions, print: (text: string) => void = (text
   return 0;
 }
 
-/** Unset variables a document would show: those in sources' settings (header names…), not secrets or routes' credentials. */
+/**
+ * Unset variables a document would show: those in sources' settings (header names…), not secrets,
+ * routes' credentials, or a polling source's request (its documents show the path alone).
+ */
 function namedByDocuments(standIns: StandIns): string[] {
   return [...standIns.missing]
-    .filter(([, paths]) => paths.some((path) => path.startsWith("sources.") && !/\.secrets?(\[|$)/.test(path)))
+    .filter(([, paths]) => paths.some((path) => path.startsWith("sources.") && !/\.secrets?(\[|$)/.test(path) && !/\.request\./.test(path)))
     .map(([name]) => name);
 }

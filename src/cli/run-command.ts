@@ -9,6 +9,7 @@ import { dlq } from "./dlq.js";
 import { docs } from "./docs.js";
 import { events } from "./events.js";
 import { pauseCommand } from "./pause-commands.js";
+import { pollRun } from "./poll.js";
 import { send } from "./send.js";
 import { start } from "./start.js";
 import { tail } from "./tail.js";
@@ -16,7 +17,9 @@ import { tail } from "./tail.js";
 const USAGE = `Usage: webhook-router <command> [options]
 
 Commands:
-  start [--role all|ingress|worker]       run the router until SIGTERM/SIGINT (default role: all)
+  start [--role all|ingress|worker|scheduler]
+                                          run the router until SIGTERM/SIGINT (default role: all; scheduler:
+                                          the polling sources)
   check                                   validate routes/, compile every mapping, run every route's examples
   tail [pattern]                          print events from the exchange as they arrive (default pattern: #)
   dlq list|replay|purge                   dead letters: inspect, send back to their route's queue, or drop
@@ -32,6 +35,8 @@ Commands:
       [--before CURSOR]
   send <sourceId> <fixture.json>          sign a sample body as that source's sender would and post it
        [--event NAME] [--url URL]         (default URL: http://127.0.0.1:$PORT/webhooks/<sourceId>[/NAME])
+  poll run <sourceId> [--since ISO]      run one poll of a polling source now (a backfill with --since; the
+       [--reset-cursor]                   stored cursor never moves back unless --reset-cursor)
   docs [asyncapi|openapi]                 print the AsyncAPI document of the exchange (default) or the OpenAPI
        [--format json|yaml]               document of the webhook endpoints, generated from routes/ (default json)
 
@@ -55,6 +60,7 @@ async function run(argv: string[]): Promise<number> {
       kind: { type: "string" },
       before: { type: "string" },
       "dry-run": { type: "boolean", default: false },
+      "reset-cursor": { type: "boolean", default: false },
       source: { type: "string" },
       type: { type: "string" },
       status: { type: "string" },
@@ -74,7 +80,9 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case "start": {
       const role = values.role;
-      if (role !== "all" && role !== "ingress" && role !== "worker") throw new UsageError(`--role must be all, ingress or worker, not "${role}"`);
+      if (role !== "all" && role !== "ingress" && role !== "worker" && role !== "scheduler") {
+        throw new UsageError(`--role must be all, ingress, worker or scheduler, not "${role}"`);
+      }
       return start(role); // -1: keeps running; the signal handlers exit
     }
     case "check":
@@ -109,6 +117,12 @@ async function run(argv: string[]): Promise<number> {
       const [sourceId, fixture] = rest;
       if (!sourceId || !fixture) throw new UsageError("send needs <sourceId> and <fixture.json>");
       return send({ sourceId, fixture, event: values.event, url: values.url });
+    }
+    case "poll": {
+      const [action, sourceId] = rest;
+      if (action !== "run" || !sourceId) throw new UsageError("poll needs run <sourceId>");
+      if (values["reset-cursor"] && values.since === undefined) throw new UsageError("--reset-cursor goes with --since");
+      return pollRun({ sourceId, since: values.since, resetCursor: values["reset-cursor"] === true });
     }
     case "docs": {
       const [kind = "asyncapi"] = rest;

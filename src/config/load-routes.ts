@@ -10,6 +10,8 @@ import { apiProblems } from "./api-endpoints.js";
 import { describeSchemaIssues } from "./schema-problems.js";
 import { loadRequestSchemas, type RequestSchemas, type SchemaProblem } from "./request-schemas.js";
 import type { SourceConfig } from "./source-schema.js";
+import { pollSourceSchema, type PollSourceConfig } from "./poll-source-schema.js";
+import { pollProblems } from "./poll-problems.js";
 import { firstSyntaxError, locate, parseYamlFile, type YamlFile } from "./yaml-locations.js";
 
 /** Where an entry was declared, for messages. */
@@ -21,6 +23,8 @@ interface Declared {
 /** A source as validated; `requestSchemas` are its `schema:`, files read and compiled (absent without one). */
 export type Source = SourceConfig & { readonly requestSchemas?: RequestSchemas | undefined } & Declared;
 export type Destination = DestinationConfig & Declared;
+/** A polling source (`kind: poll` under `sources:`): pulled on a schedule instead of posted to. */
+export type PollSource = PollSourceConfig & Declared;
 /** A route as validated; `responseSchemas` (sync routes) is its `response.schema`, read and compiled (under `default`). */
 export type Route = RouteConfig & { readonly responseSchemas?: RequestSchemas | undefined } & Declared;
 
@@ -29,6 +33,8 @@ export interface RoutingTable {
   readonly sources: ReadonlyMap<string, Source>;
   readonly destinations: ReadonlyMap<string, Destination>;
   readonly routes: ReadonlyMap<string, Route>;
+  /** Polling sources, apart from the webhook sources: they share the `sources:` ids and routing keys. */
+  readonly polls: ReadonlyMap<string, PollSource>;
 }
 
 export interface LoadOptions {
@@ -48,10 +54,11 @@ const SECTIONS: readonly Section[] = ["sources", "destinations", "routes"];
  */
 export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): RoutingTable {
   const problems: ConfigProblem[] = [];
-  const merged = { sources: new Map(), destinations: new Map(), routes: new Map() } as {
+  const merged = { sources: new Map(), destinations: new Map(), routes: new Map(), polls: new Map() } as {
     sources: Map<string, Source>;
     destinations: Map<string, Destination>;
     routes: Map<string, Route>;
+    polls: Map<string, PollSource>;
   };
   // Ids whose entry is declared but invalid, and whether a whole file could not be read: a route
   // naming either is not reported again as naming an unknown destination (one slip, one problem).
@@ -64,9 +71,11 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
     for (const id of read.invalidDestinations) declaredInvalid.add(id);
     for (const { section, id, entry, at } of read.entries) {
       const target = merged[section] as Map<string, Declared>;
-      const earlier = target.get(id);
+      // Webhook and polling sources share one namespace: the id is the routing key's first word.
+      const earlier = target.get(id) ?? (section === "sources" ? merged.polls.get(id) : section === "polls" ? merged.sources.get(id) : undefined);
       if (earlier) {
-        problems.push({ file, path: `${section}.${id}`, ...at, message: `"${id}" is already declared in ${earlier.file}` });
+        const shown = section === "polls" ? "sources" : section;
+        problems.push({ file, path: `${shown}.${id}`, ...at, message: `"${id}" is already declared in ${earlier.file}` });
         continue;
       }
       target.set(id, Object.freeze({ ...(entry as object), id, file }));
@@ -83,7 +92,7 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
     }
   }
   if (!unreadable) problems.push(...apiProblems(merged.sources, merged.routes));
-  if (problems.length === 0 && merged.sources.size === 0 && merged.routes.size === 0) {
+  if (problems.length === 0 && merged.sources.size === 0 && merged.polls.size === 0 && merged.routes.size === 0) {
     problems.push({ file: dir, path: "", message: "nothing declared: add a YAML file with `sources:` (and `destinations:`/`routes:`)" });
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -91,7 +100,7 @@ export function loadRoutes(dir: string, env: NodeJS.ProcessEnv = process.env, op
 }
 
 interface Entry {
-  readonly section: Section;
+  readonly section: Section | "polls";
   readonly id: string;
   readonly entry: unknown;
   readonly at: { line?: number; column?: number };
@@ -177,6 +186,22 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
         problems.push({ file, path: `${section}.${id}`, message: `an id in ${section} is ${idRule}`, keys });
         continue;
       }
+      if (section === "sources" && isPoll(value)) {
+        const poll = pollSourceSchema.safeParse(standIns ? withStandInOrigin(value) : value);
+        if (!poll.success) {
+          problems.push(...located(pollSourceSchema, value, poll.error.issues, file, keys));
+          continue;
+        }
+        const found = pollProblems(poll.data).map(({ path, message }) => ({
+          file,
+          path: formatPath([...keys, ...path]),
+          message,
+          keys: [...keys, ...path],
+        }));
+        if (found.length === 0) entries.push({ section: "polls", id, entry: poll.data, at: locate(yaml, keys) ?? {} });
+        problems.push(...found);
+        continue;
+      }
       const result = schema.safeParse(value);
       if (result.success) {
         const entry =
@@ -188,13 +213,7 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
         if (entry) entries.push({ section, id, entry, at: locate(yaml, keys) ?? {} });
         continue;
       }
-      const issues: Located[] = describeSchemaIssues(schema, value, result.error.issues).map((problem) => ({
-        file,
-        path: formatPath([...keys, ...problem.path]),
-        message: problem.message,
-        keys: [...keys, ...problem.path],
-        ...(problem.at ? { at: [...keys, ...problem.at] } : {}),
-      }));
+      const issues = located(schema, value, result.error.issues, file, keys);
       // `check` without production secrets: keep a destination whose only faults are unset variables.
       if (section === "destinations" && standIns && issues.every((issue) => causedByStandIn(formatPath(issue.keys ?? []), standIns))) {
         entries.push({ section, id, entry: value, at: locate(yaml, keys) ?? {} });
@@ -205,6 +224,39 @@ function validateFile(yaml: YamlFile, file: string, dir: string, env: NodeJS.Pro
     }
   }
   return done();
+}
+
+/**
+ * `check` without the environment: a URL template that starts with an unset `${VAR}` (the API's
+ * base URL) is checked with a placeholder origin, so the rest of it is still validated.
+ */
+function withStandInOrigin(value: unknown): unknown {
+  const request = (value as { request?: { url?: unknown } }).request;
+  const url = request?.url;
+  if (typeof url !== "string" || !url.startsWith("unset-")) return value;
+  const origin = /^unset-([A-Za-z0-9_]+)/.exec(url)?.[1] ?? "unset";
+  const standIn = `https://${origin.toLowerCase().replace(/_/g, "-")}.invalid${url.slice(`unset-${origin}`.length)}`;
+  return { ...(value as object), request: { ...request, url: standIn } };
+}
+
+function isPoll(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "poll";
+}
+
+function located(
+  schema: Parameters<typeof describeSchemaIssues>[0],
+  value: unknown,
+  issues: Parameters<typeof describeSchemaIssues>[2],
+  file: string,
+  keys: readonly PropertyKey[],
+): Located[] {
+  return describeSchemaIssues(schema, value, issues).map((problem) => ({
+    file,
+    path: formatPath([...keys, ...problem.path]),
+    message: problem.message,
+    keys: [...keys, ...problem.path],
+    ...(problem.at ? { at: [...keys, ...problem.at] } : {}),
+  }));
 }
 
 /** A source with its `schema:` files read and compiled; undefined (problems pushed) when one is missing or invalid. */

@@ -15,3 +15,11 @@ export function eventId(senderId: string | undefined, sourceId: string, eventNam
 export function contentHashId(sourceId: string, eventName: string, rawBody: Buffer): string {
   return createHash("sha256").update(`${sourceId}\n${eventName}\n`).update(rawBody).digest("hex");
 }
+
+/**
+ * A polled item's event id: the same change (entity id and modified time, normalized to UTC ms)
+ * gets the same id however many overlapping windows return it, so the routes' dedup sees one event.
+ */
+export function polledItemId(sourceId: string, entityId: string, modifiedIso: string): string {
+  return createHash("sha256").update(`poll\n${sourceId}\n${entityId}\n${modifiedIso}`).digest("hex");
+}

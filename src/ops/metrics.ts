@@ -23,6 +23,11 @@ export interface Metrics {
   answered(source: string, status: number, reason: string): void;
   verificationFailure(source: string, reason: string): void;
   delivery(routeId: string, outcome: Outcome): void;
+  /** A polling source's page committed with `items` new items. */
+  pollPage(source: string, items: number): void;
+  /** A run that completed at `at` (epoch ms), the newest `modified` seen so far. */
+  pollSucceeded(source: string, at: number, highWaterMs: number | undefined): void;
+  pollFailed(source: string, reason: string): void;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -157,8 +162,55 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     });
   }
 
+  const pollItems = new Counter({
+    name: "webhook_router_poll_items_total",
+    help: "Items a polling source published (already published ones, from an overlapping window, not counted), by source.",
+    labelNames: ["source"] as const,
+    registers,
+  });
+  const pollPages = new Counter({
+    name: "webhook_router_poll_pages_total",
+    help: "Pages a polling source read and committed, by source.",
+    labelNames: ["source"] as const,
+    registers,
+  });
+  const pollFailures = new Counter({
+    name: "webhook_router_poll_failures_total",
+    help: "Poll runs that failed, by source and reason (credentials, response, http, timeout, network, broker).",
+    labelNames: ["source", "reason"] as const,
+    registers,
+  });
+  const pollSuccess = new Gauge({
+    name: "webhook_router_poll_last_success_timestamp_seconds",
+    help: "When each polling source last completed a run (unix seconds), as seen by this process.",
+    labelNames: ["source"] as const,
+    registers,
+  });
+  const highWater = new Map<string, number>();
+  new Gauge({
+    name: "webhook_router_poll_lag_seconds",
+    help: "Seconds between the newest `modified` a polling source has seen and now, as of its last run in this process.",
+    labelNames: ["source"] as const,
+    registers,
+    collect() {
+      const now = Date.now();
+      for (const [source, ms] of highWater) this.set({ source }, Math.max(0, (now - ms) / 1000));
+    },
+  });
+
   return {
     registry,
+    pollPage(source, items) {
+      pollPages.inc({ source });
+      pollItems.inc({ source }, items);
+    },
+    pollSucceeded(source, at, highWaterMs) {
+      pollSuccess.set({ source }, at / 1000);
+      if (highWaterMs !== undefined) highWater.set(source, highWaterMs);
+    },
+    pollFailed(source, reason) {
+      pollFailures.inc({ source, reason });
+    },
     webhook(source, status, reason, seconds) {
       requests.inc({ source, status: String(status), reason });
       ackLatency.observe({ source, status: String(status) }, seconds);

@@ -6,6 +6,7 @@ import type { RoutingTable } from "../config/load-routes.js";
 import type { NormalizedEvent } from "../contracts/normalized-event.js";
 import type { AcceptedVia } from "../contracts/event-sink.js";
 import type { Outcome } from "../contracts/outcome.js";
+import type { PollObserver } from "../contracts/poll-observer.js";
 import type { ApiCallStatus } from "../contracts/sync-call.js";
 import { alerterOptionsFromEnv, alertFromOutcome, createAlerter, createBurstDetector } from "./alerts/index.js";
 import type { DeliveryLogRecorder } from "./delivery-log/index.js";
@@ -44,6 +45,8 @@ export interface Operations {
    * ingress's, at once and then throttled, since nothing else tells anyone its deliveries stopped.
    */
   onWorkersRefused(refusal: BrokerRefusal): void;
+  /** The scheduler's polls: metrics, the delivery log's receipts, and a throttled email for a failing poll. */
+  readonly polls: PollObserver;
   /**
    * Starts warning before destinations' tokens expire (`token_expiring`, ALERT_TOKEN_EXPIRY_DAYS):
    * checks now and hourly; returns the token store to give the adapters, whose expiry records
@@ -72,8 +75,34 @@ export function createOperations(
   let spoolTimer: NodeJS.Timeout | undefined;
   let tokenWatch: TokenExpiryWatch | undefined;
 
+  const polls: PollObserver = {
+    published(sourceId, event, via) {
+      deliveryLog?.accepted(sourceId, event, via);
+    },
+    page(sourceId, items) {
+      metrics.pollPage(sourceId, items);
+    },
+    succeeded(sourceId, run) {
+      metrics.pollSucceeded(sourceId, run.at.getTime(), run.highWaterMs);
+    },
+    failed(sourceId, failure) {
+      metrics.pollFailed(sourceId, failure.reason);
+      if (!failure.alert) return;
+      alerter.notify({
+        kind: "poll_failed",
+        sourceId,
+        reason: failure.reason,
+        error: failure.message,
+        status: failure.status,
+        failingSince: failure.failingSince,
+        recipients: table.polls.get(sourceId)?.failureEmails,
+      });
+    },
+  };
+
   return {
     metrics,
+    polls,
     onAccepted(sourceId, event, via) {
       deliveryLog?.accepted(sourceId, event, via);
     },

@@ -87,6 +87,41 @@ export interface StateTables {
     held_count: number | null;
     error: string | null;
   };
+  /**
+   * One row per polling source: the lease (`owner` until `lease_expires_at`; `fence` counts
+   * take-overs, and every write below names it, so a process that lost the lease writes nothing),
+   * the cursor, the unfinished run's position, and the last run's outcome for /status.
+   */
+  poll_state: {
+    source_id: string;
+    owner: string | null;
+    fence: number;
+    lease_expires_at: number;
+    /** Epoch ms where the next window starts (the greatest `modified` seen, less the overlap). */
+    cursor_ms: number | null;
+    /** The greatest `modified` seen so far (epoch ms). */
+    high_water_ms: number | null;
+    /** Set while a run is unfinished: its window start and where its next page is (JSON). */
+    run_since_ms: number | null;
+    run_position: string | null;
+    last_run_at: number | null;
+    last_success_at: number | null;
+    last_error: string | null;
+    last_error_at: number | null;
+    /** Since when every run has failed (null after a success). */
+    failing_since: number | null;
+    last_items: number | null;
+    last_pages: number | null;
+    /** A `poll run` by hand waiting for the lease: the holder gives it up between runs, others let it pass. */
+    requested_by: string | null;
+    requested_at: number | null;
+  };
+  /** Items already published near the cursor, so an overlapping window publishes nothing twice. */
+  poll_seen: {
+    source_id: string;
+    event_id: string;
+    modified_ms: number;
+  };
   /** Delivery log: one row per event id (a stub, source null, when only a worker saw it). */
   log_events: {
     event_id: string;
@@ -259,7 +294,43 @@ async function migrate(db: StateDb, engine: "sqlite" | "postgres"): Promise<void
     .addPrimaryKeyConstraint("pauses_pk", ["kind", "target_id"])
     .execute();
   await migrateDeliveryLog(db, engine);
+  await migratePolls(db, engine);
   await sql`select 1`.execute(db);
+}
+
+/** The polling sources' lease, cursor and recently seen items (see src/poll/). */
+async function migratePolls(db: StateDb, engine: "sqlite" | "postgres"): Promise<void> {
+  await db.schema
+    .createTable("poll_state")
+    .ifNotExists()
+    .addColumn("source_id", "varchar(100)", (c) => c.primaryKey())
+    .addColumn("owner", "varchar(255)")
+    .addColumn("fence", "bigint", (c) => c.notNull())
+    .addColumn("lease_expires_at", "bigint", (c) => c.notNull())
+    .addColumn("cursor_ms", "bigint")
+    .addColumn("high_water_ms", "bigint")
+    .addColumn("run_since_ms", "bigint")
+    .addColumn("run_position", "text")
+    .addColumn("last_run_at", "bigint")
+    .addColumn("last_success_at", "bigint")
+    .addColumn("last_error", "text")
+    .addColumn("last_error_at", "bigint")
+    .addColumn("failing_since", "bigint")
+    .addColumn("last_items", "integer")
+    .addColumn("last_pages", "integer")
+    .addColumn("requested_by", "varchar(255)")
+    .addColumn("requested_at", "bigint")
+    .execute();
+  await db.schema
+    .createTable("poll_seen")
+    .ifNotExists()
+    .addColumn("source_id", "varchar(100)", (c) => c.notNull())
+    .addColumn("event_id", "varchar(255)", (c) => c.notNull())
+    .addColumn("modified_ms", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("poll_seen_pk", ["source_id", "event_id"])
+    .$call((table) => (engine === "sqlite" ? table.modifyEnd(sql`without rowid`) : table))
+    .execute();
+  await db.schema.createIndex("poll_seen_modified_idx").ifNotExists().on("poll_seen").columns(["source_id", "modified_ms"]).execute();
 }
 
 /** The delivery log's tables (see src/ops/delivery-log); bigint epoch ms like the rest. */

@@ -21,6 +21,8 @@ export interface FakeTracktileApi {
   /** The next `count` requests answer `status` instead. */
   failNext(count: number, status: number): void;
   close(): Promise<void>;
+  /** `GET /products?modifiedSince=…&page=…&limit=…` (the polling source's stand-in): see ProductsApi. */
+  readonly products: ProductsApi;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
   const shipments = new Map<string, unknown>(Object.entries(readJson("shipments.json")));
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   const customers = new FakeTracktileCustomers();
+  const products = productsApi(readJson("products.json") as unknown as Product[]);
 
   const server: Server = createServer((request: IncomingMessage, response) => {
     const path = request.url ?? "/";
@@ -47,6 +50,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
     }
     if (request.headers.authorization !== `Bearer ${token}`) return answer(401, { status: 401, message: "Invalid or expired token" });
     if (customers.handles(request, path, answer)) return;
+    if (path === "/products" || path.startsWith("/products?")) return products.serve(path, answer);
     const match = /^\/(orders|shipments)\/([^/?]+)$/.exec(path);
     const table = match?.[1] === "orders" ? orders : match?.[1] === "shipments" ? shipments : undefined;
     const found = table?.get(decodeURIComponent(match![2]!));
@@ -66,6 +70,7 @@ export async function startFakeTracktileApi(token = "api-test-token", port = 0, 
     failNext(count, status) {
       failures = { count, status };
     },
+    products,
     // Keep-alive connections (the router's HTTP pool) would hold close() open until they idle out.
     close: () =>
       new Promise((resolve) => {
@@ -195,4 +200,75 @@ export class FakeTracktileCustomers {
       .finally(() => this.#sending.delete(sent));
     this.#sending.add(sent);
   }
+}
+
+// --- Products (polling source stand-in) ------------------------------------------------------
+
+/** A Tracktile product as `GET /products` lists it. */
+export interface Product {
+  readonly id: string;
+  readonly sku: string;
+  readonly name: string;
+  readonly updatedAt: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * `GET /products?modifiedSince=<ISO>&page=<n>&limit=<size>`: the products changed at or after
+ * `modifiedSince`, oldest change first, `limit` (default 100) per page from page 1, as
+ * `{"products": […], "page": n, "limit": size, "total": count}`.
+ */
+export interface ProductsApi {
+  /** Every product by id; `upsert` to add or change one. */
+  readonly all: Map<string, Product>;
+  upsert(product: Product): void;
+  /** Every products request's query, in order. */
+  readonly requests: Array<{ modifiedSince: string | null; page: number; limit: number }>;
+  /** Requests for `page` wait until `release()`; resolves when the first such request has arrived. */
+  hold(page: number): { arrived: Promise<void>; release(): void };
+  serve(path: string, answer: (status: number, body: unknown) => void): void;
+}
+
+export function productsApi(seed: readonly Product[]): ProductsApi {
+  const all = new Map(seed.map((product) => [product.id, product]));
+  const requests: ProductsApi["requests"] = [];
+  const holds = new Map<number, { arrived: () => void; released: Promise<void> }>();
+  return {
+    all,
+    requests,
+    upsert: (product) => void all.set(product.id, product),
+    hold(page) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.set(page, { arrived, released });
+      return {
+        arrived: arrival,
+        release() {
+          holds.delete(page);
+          release();
+        },
+      };
+    },
+    serve(path, answer) {
+      const query = new URL(path, "http://stand-in").searchParams;
+      const modifiedSince = query.get("modifiedSince");
+      const page = Number(query.get("page") ?? 1);
+      const limit = Number(query.get("limit") ?? 100);
+      const since = modifiedSince ? Date.parse(modifiedSince) : Number.NEGATIVE_INFINITY;
+      if (Number.isNaN(since) || !(page >= 1) || !(limit >= 1 && limit <= 1000)) {
+        return answer(400, { status: 400, message: "modifiedSince must be ISO 8601, page ≥ 1, 1 ≤ limit ≤ 1000" });
+      }
+      requests.push({ modifiedSince, page, limit });
+      const changed = [...all.values()]
+        .filter((product) => Date.parse(product.updatedAt) >= since)
+        .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || a.id.localeCompare(b.id));
+      const send = () => answer(200, { products: changed.slice((page - 1) * limit, page * limit), page, limit, total: changed.length });
+      const held = holds.get(page);
+      if (!held) return send();
+      held.arrived();
+      void held.released.then(send);
+    },
+  };
 }

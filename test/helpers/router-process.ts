@@ -22,7 +22,7 @@ const CLI = "dist/cli/main.js";
 export async function startRouterProcess(
   env: Record<string, string> & { DATA_DIR: string },
   options: {
-    role?: "all" | "ingress" | "worker";
+    role?: "all" | "ingress" | "worker" | "scheduler";
     /** Another way to start it (`npm start`): the file and arguments to spawn. */
     command?: readonly [file: string, args: readonly string[]];
   } = {},

@@ -24,6 +24,8 @@ export const EXAMPLE_SECRETS = {
   TRACKTILE_API_USER: "integration@test.example",
   TRACKTILE_API_URL: "http://127.0.0.1:9",
   TRACKTILE_API_TOKEN: "api-test-token",
+  // The shipped products poll would call TRACKTILE_API_URL at every start; tests of it turn it on.
+  TRACKTILE_PRODUCTS_POLL: "off",
   QBO_BASE_URL: "http://127.0.0.1:9",
   QBO_TOKEN_URL: "http://127.0.0.1:9/oauth2/v1/tokens/bearer",
   QBO_REALM_ID: "9130350000000001",

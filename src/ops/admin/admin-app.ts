@@ -17,6 +17,7 @@ import { openApiDocument } from "./openapi-document.js";
 import { statusRoute } from "./status-route.js";
 import { pauseRoute, type PauseControl } from "./pause-routes.js";
 import { alertsRoute } from "./alerts-route.js";
+import type { PollStatus } from "../../contracts/poll-status.js";
 
 export interface AdminAppDeps {
   readonly table: RoutingTable;
@@ -29,7 +30,8 @@ export interface AdminAppDeps {
   readonly waitingDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
   /** Absent when the state store could not be opened: pause and resume then answer 503. */
   readonly pauses?: PauseControl | undefined;
-  /** When set, every request needs `Authorization: Bearer <token>`. */
+  /** Each polling source's state, from the state store; absent where the process has none open. */
+  readonly polls?: (() => Promise<readonly PollStatus[]>) | undefined;
   /** When set, every request needs `Authorization: Bearer <token>` or a console session. */
   readonly token: string | undefined;
   /** What /readyz reports on the public port: `GET /health` shows it here (absent: "unknown"). */

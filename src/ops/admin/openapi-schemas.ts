@@ -65,6 +65,29 @@ export const schemas = {
         },
       },
       sources: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string" }, ...counts, ...rejected } } },
+      polls: {
+        type: ["array", "null"],
+        description: "polling sources (kind: poll); null when the state store cannot be read",
+        items: {
+          type: "object",
+          required: ["source", "state", "lastSuccess", "lastError", "cursor", "lagSeconds", "lastRun", "leaseHolder"],
+          properties: {
+            source: { type: "string" },
+            state: { type: "string", enum: ["running", "failing", "ok", "pending", "paused"] },
+            lastSuccess: nullable("string", { format: "date-time" }),
+            lastError: {
+              type: ["object", "null"],
+              properties: { at: { type: "string", format: "date-time" }, message: { type: "string" } },
+            },
+            failingSince: nullable("string", { format: "date-time" }),
+            cursor: nullable("string", { format: "date-time", description: "where the next window starts" }),
+            lagSeconds: nullable("integer", { description: "seconds between the newest modified time seen and now" }),
+            lastRun: { type: ["object", "null"], properties: { items: { type: "integer" }, pages: { type: "integer" } } },
+            leaseHolder: nullable("string", { description: "host/pid/nonce of the process polling it; null when nobody holds the lease" }),
+            runInProgress: { type: "boolean", description: "a run is unfinished: it resumes at its next page" },
+          },
+        },
+      },
       routes: {
         type: "array",
         items: {

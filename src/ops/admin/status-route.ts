@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
 import type { RoutingTable } from "../../config/load-routes.js";
+import type { PollStatus } from "../../contracts/poll-status.js";
 import { emptyCounts, emptySourceCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
 import { routePause, type PauseStore } from "../../state/pause-store.js";
 import { parseInput } from "./parse-input.js";
@@ -14,6 +15,8 @@ export interface StatusDeps {
   readonly waitingDepth?: (() => Promise<ReadonlyMap<string, number>>) | undefined;
   /** Where the state store is open: the pauses every worker process applies. */
   readonly pauses?: PauseStore | undefined;
+  /** Each polling source's state (lease, cursor, last run), from the state store. */
+  readonly polls?: (() => Promise<readonly PollStatus[]>) | undefined;
 }
 
 /** Counts cover the events received in the last day unless `since` says otherwise. */
@@ -22,16 +25,17 @@ const DEFAULT_WINDOW_MS = 86_400_000;
 /**
  * `GET /status`: every configured source and route with its counts from the delivery log, and
  * per route the dead-letter queue's depth (null where this process runs no workers, or the
- * broker cannot be asked right now).
+ * broker cannot be asked right now); every polling source's lease, cursor and last run.
  */
 export function statusRoute(deps: StatusDeps): RequestHandler {
   return async (request, response) => {
     const { since = Date.now() - DEFAULT_WINDOW_MS } = parseInput(z.object({ since: pointInTime().optional() }).strict(), request.query);
-    const [counts, depths, waiting, pauses] = await Promise.all([
+    const [counts, depths, waiting, pauses, polls] = await Promise.all([
       deps.log?.counts(since),
       deps.deadLetterDepth?.().catch(() => undefined),
       deps.waitingDepth?.().catch(() => undefined),
       deps.pauses?.list() ?? [],
+      deps.polls?.().catch(() => undefined),
     ]);
     response.json({
       since: new Date(since).toISOString(),
@@ -46,6 +50,8 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
         ...pauseFields(routePause(pauses, route.id, route.destination)),
         waiting: waiting?.get(route.id) ?? null,
       })),
+      // Null where the state store cannot be read from this process; [] without polling sources.
+      polls: deps.table.polls.size === 0 ? [] : (polls ?? null),
     });
   };
 }

@@ -58,6 +58,7 @@ export function addToBatch(batch: AlertBatch, alert: Alert, at: Date): void {
   const id = alertEventId(alert);
   if (id !== undefined && batch.eventIds.length < MAX_LISTED_IDS) batch.eventIds.push(id);
   if (alert.kind === "dead_lettered") countReason(batch, deadReasonKey(alert), 1);
+  if (alert.kind === "poll_failed") countReason(batch, alert.reason, 1);
   if (alert.kind === "verification_failures") {
     for (const [reason, count] of Object.entries(alert.reasons)) countReason(batch, reason, count);
   }
@@ -119,5 +120,6 @@ function countReason(batch: AlertBatch, reason: string, count: number): void {
 function startOf(alert: Alert, at: Date): Date {
   if (alert.kind === "spooling" || alert.kind === "broker_refused" || alert.kind === "spool_recovered") return alert.since;
   if (alert.kind === "verification_failures") return alert.firstAt;
+  if (alert.kind === "poll_failed") return alert.failingSince;
   return at;
 }

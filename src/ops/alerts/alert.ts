@@ -96,6 +96,22 @@ export interface VerificationFailuresAlert extends AlertBase {
 }
 
 /**
+ * A polling source keeps failing: its credential is refused (401/403), its responses no longer
+ * have the shape the source expects, or it has failed with 5xx, timeouts or network errors for
+ * longer than its `alertAfter`. Its cursor stays where it was: nothing is skipped meanwhile.
+ */
+export interface PollFailedAlert extends AlertBase {
+  readonly kind: "poll_failed";
+  readonly sourceId: string;
+  /** `credentials`, `response`, `http`, `timeout`, `network`. */
+  readonly reason: string;
+  /** Scrubbed: method, origin and path only, never a query or a credential. */
+  readonly error: string;
+  readonly status?: number | undefined;
+  readonly failingSince: Date;
+}
+
+/**
  * A destination's credential expires soon (or has expired) and a person must renew it: known in
  * advance from the token endpoint or the configuration, so it is said before it breaks calls.
  */
@@ -120,19 +136,23 @@ export type Alert =
   | BrokerRefusedAlert
   | SpoolRecoveredAlert
   | VerificationFailuresAlert
+  | PollFailedAlert
   | TokenExpiringAlert;
 export type AlertKind = Alert["kind"];
 
 /** Every kind of alert, as the journal and `GET /alerts?kind=` name them. */
-export const ALERT_KINDS = [
-  "dead_lettered",
-  "credentials",
-  "spooling",
-  "broker_refused",
-  "spool_recovered",
-  "verification_failures",
-  "token_expiring",
-] as const satisfies readonly AlertKind[];
+// A record, not a list: a kind added to `Alert` and forgotten here fails the type-check.
+const KIND_SET: Readonly<Record<AlertKind, true>> = {
+  dead_lettered: true,
+  credentials: true,
+  spooling: true,
+  broker_refused: true,
+  spool_recovered: true,
+  verification_failures: true,
+  token_expiring: true,
+  poll_failed: true,
+};
+export const ALERT_KINDS = Object.keys(KIND_SET) as readonly AlertKind[];
 
 /** The thing an alert is about — a route, a source, a destination, or the ingress itself for spooling. */
 export function alertSubject(alert: Alert): string {
@@ -141,6 +161,7 @@ export function alertSubject(alert: Alert): string {
     case "credentials":
       return alert.routeId;
     case "verification_failures":
+    case "poll_failed":
       return alert.sourceId;
     case "token_expiring":
       return alert.destination;

@@ -12,6 +12,8 @@ export interface AlertCommands {
   readyz(): string;
   /** Checks the broker itself, run where RabbitMQ runs. */
   brokerCheck(): string;
+  /** Runs one poll of a polling source by hand. */
+  pollRun(sourceId: string): string;
 }
 
 export interface CommandOptions {
@@ -30,6 +32,7 @@ export function createCommands(options: CommandOptions = {}): AlertCommands {
       `${program} dlq replay --route ${shellWord(routeId)}${eventId === undefined ? "" : ` --id ${shellWord(eventId)}`}`,
     readyz: () => `curl -sS ${shellWord(readyzUrl)}`,
     brokerCheck: () => "rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_port_connectivity",
+    pollRun: (sourceId) => `${program} poll run ${shellWord(sourceId)}`,
   };
 }
 

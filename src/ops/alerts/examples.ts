@@ -72,6 +72,14 @@ export function exampleEmails(): Record<string, RenderedEmail> {
     firstAt: at(0),
   };
 
+  const pollFailed: Alert = {
+    kind: "poll_failed",
+    sourceId: "tracktile-products",
+    reason: "credentials",
+    status: 401,
+    error: 'GET https://api.tracktile.io/products answered 401: the credential is refused ({"status":401,"message":"Invalid or expired token"})',
+    failingSince: at(0),
+  };
   const expiring: Alert = {
     kind: "token_expiring",
     destination: "trackvia-jobs",
@@ -83,6 +91,7 @@ export function exampleEmails(): Record<string, RenderedEmail> {
   };
 
   return {
+    poll_failed: renderEmail(startBatch(pollFailed, at(0), false), context),
     dead_lettered: renderEmail(startBatch(deadLettered, at(5), false), context),
     dead_lettered_enrichment: renderEmail(startBatch(enrichmentFailed, at(6), false), context),
     dead_lettered_digest: renderEmail(batchOf(outage, at(60), 20), context),

@@ -1,6 +1,7 @@
 import type { AlertBatch } from "./alert-batch.js";
 import { renderCredentials, renderDeadLettered } from "./render-delivery.js";
 import { renderBrokerRefused } from "./render-broker-refused.js";
+import { renderPollFailed } from "./render-poll.js";
 import { renderSpooling, renderSpoolRecovered, renderVerificationFailures } from "./render-ingress.js";
 import type { RenderContext, RenderedEmail } from "./render-shared.js";
 import { renderTokenExpiring } from "./render-token-expiring.js";
@@ -23,6 +24,8 @@ export function renderEmail(batch: AlertBatch, context: RenderContext): Rendered
       return renderSpoolRecovered(batch, alert, context);
     case "verification_failures":
       return renderVerificationFailures(batch, alert, context);
+    case "poll_failed":
+      return renderPollFailed(batch, alert, context);
     case "token_expiring":
       return renderTokenExpiring(batch, alert, context);
   }

@@ -57,6 +57,8 @@ function facts(batch: AlertBatch, alert: Alert, commands: AlertCommands): Record
       return { source: "ingress", since: time(alert.since), until: time(alert.until), peakSpooled: alert.peakDepth };
     case "verification_failures":
       return { source: alert.sourceId, events: batch.events, reason: Object.fromEntries(batch.reasons), since: time(batch.firstAt) };
+    case "poll_failed":
+      return { source: alert.sourceId, reason: alert.reason, status: alert.status, error: clip(alert.error), since: time(alert.failingSince) };
     case "token_expiring":
       return {
         destination: alert.destination,

@@ -85,7 +85,7 @@ export function footer(batch: AlertBatch, context: RenderContext): string {
 }
 
 function noun(batch: AlertBatch): string {
-  if (batch.last.kind === "verification_failures") return "source";
+  if (batch.last.kind === "verification_failures" || batch.last.kind === "poll_failed") return "source";
   if (batch.last.kind === "token_expiring") return "destination";
   if (batch.last.kind === "broker_refused" && batch.last.side === "workers") return "worker process";
   if (batch.last.kind === "spooling" || batch.last.kind === "broker_refused" || batch.last.kind === "spool_recovered") return "ingress";

@@ -1,4 +1,4 @@
-import type { Route } from "../../config/load-routes.js";
+import type { PollSource, Route } from "../../config/load-routes.js";
 import { CLOUDEVENTS_CONTENT_TYPE } from "../../contracts/cloud-event.js";
 import { asyncApiPlacement, asyncApiSchemas, channelPayload } from "./asyncapi-payload.js";
 import { amqpPropertiesText } from "./cloud-event-schema.js";
@@ -6,6 +6,7 @@ import { deadLetterChannel, deadLetterChannelId } from "./dead-letter-channel.js
 import type { DocumentInput, DocumentSettings } from "./docs-input.js";
 import { type KnownEvent, type SourceEvents, sourceEvents } from "./event-catalog.js";
 import { eventNameText } from "./event-name-text.js";
+import { topicMatches } from "../../broker/topic-match.js";
 import { type PlacedSchema, placedSchemas, requestBodySchemas, type SourceBodySchemas, schemaOfEvent } from "./request-body-schemas.js";
 
 const BINDING = "0.3.0";
@@ -13,7 +14,8 @@ const BINDING = "0.3.0";
 /**
  * The AsyncAPI 3.0 document of the exchange, generated from the routing table: one channel per
  * `{sourceId}.{eventName}` the table names, one per source for any name its sender sends
- * (`{sourceId}.{eventName}` with a parameter), one per route's dead-letter queue. Where a source
+ * (`{sourceId}.{eventName}` with a parameter), one per polling source's event, one per route's
+ * dead-letter queue. Where a source
  * declares a request schema, it is the CloudEvent's `data` schema. Served by the admin API at
  * `/asyncapi.json` and printed by `webhook-router docs asyncapi`.
  */
@@ -45,6 +47,11 @@ export function asyncApiDocument(input: DocumentInput) {
     }
     add(id, anyEventChannel(events, schemas, input), `The router publishes every event of source ${id}`);
   }
+  const polls = [...table.polls.values()].sort((a, b) => a.id.localeCompare(b.id));
+  for (const poll of polls) {
+    const key = `${poll.id}.${poll.event.name}`;
+    add(key, pollChannel(poll, key, input), `The router publishes ${key} events, one per item polling source ${poll.id} reads`);
+  }
   for (const route of table.routes.values()) {
     add(deadLetterChannelId(route.id), deadLetterChannel(route, settings.queuePrefix), `Route ${route.id} dead-letters what it gives up on`);
   }
@@ -55,7 +62,10 @@ export function asyncApiDocument(input: DocumentInput) {
       version: "1",
       description: describeExchange(settings),
       license: { name: "MIT" },
-      tags: sources.map(({ source }) => ({ name: source.id, ...(source.description ? { description: source.description } : {}) })),
+      tags: [...sources.map(({ source }) => source), ...polls].map((source) => ({
+        name: source.id,
+        ...(source.description ? { description: source.description } : {}),
+      })),
     },
     defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
     servers: {
@@ -153,6 +163,33 @@ function schemasText(schemas: SourceBodySchemas | undefined): string {
 }
 
 /** A message key: letters, digits, `.`, `-`, `_` (the components' key rule). */
+/** A polling source's event: one message per item it reads, named by `event.name`. */
+function pollChannel(poll: PollSource, key: string, input: DocumentInput) {
+  const routes = [...input.table.routes.values()].filter((route) => route.events.some((pattern) => topicMatches(pattern, key)));
+  const request = new URL(poll.request.url.replace(/\{[^}]*\}/g, "x"));
+  const named =
+    poll.event.nameFrom === undefined ? "" : ` Items for which \`event.nameFrom\` gives another name are published as \`${poll.id}.{thatName}\`.`;
+  return {
+    address: key,
+    title: key,
+    description:
+      `Each item polling source \`${poll.id}\` reads (\`GET …${request.pathname}\`) as it last changed: \`subject\` is the item's id, ` +
+      `\`time\` its modified time, \`data\` the item; the id is the same for the same change however often it is read.${named} ` +
+      consumedBy(routes, input.settings),
+    tags: [{ name: poll.id }],
+    messages: {
+      [messageId(key)]: {
+        name: key,
+        title: `${key} (CloudEvent)`,
+        contentType: CLOUDEVENTS_CONTENT_TYPE,
+        payload: channelPayload(poll.id, { const: key }, undefined, "/polls"),
+        bindings: { amqp: { messageType: key, bindingVersion: BINDING } },
+      },
+    },
+    bindings: exchangeBinding(input.settings),
+  };
+}
+
 function messageId(name: string): string {
   return `${name}.cloudEvent`;
 }

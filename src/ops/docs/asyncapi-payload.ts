@@ -32,12 +32,18 @@ export function asyncApiSchemas(placed: readonly PlacedSchema[]) {
  * schema applies. With a 2020-12 schema the whole payload is a Multi Format Schema Object of that
  * format; otherwise it is AsyncAPI's own Schema Object (a draft-07 schema is one already).
  */
-export function channelPayload(sourceId: string, type: { const: string } | { pattern: string }, data: PlacedSchema | undefined): JsonSchema {
+export function channelPayload(
+  sourceId: string,
+  type: { const: string } | { pattern: string },
+  data: PlacedSchema | undefined,
+  /** The CloudEvents `source` prefix: `/polls` for a polling source's events. */
+  path = "/webhooks",
+): JsonSchema {
   const narrowed = {
     type: "object",
     properties: {
       type: { type: "string", ...type },
-      source: { type: "string", const: `/webhooks/${sourceId}` },
+      source: { type: "string", const: `${path}/${sourceId}` },
       ...(data === undefined ? {} : { data: data.ref }),
     },
   };

@@ -30,6 +30,7 @@ export function tableOf(sources: string[], routes: Record<string, string[]>): Ro
     sources: new Map(sources.map((id) => [id, { id, file: "test.yaml" } as unknown as Source])),
     destinations: new Map(),
     routes: new Map(Object.entries(routes).map(([id, events]) => [id, { id, events, destination: "sink", file: "test.yaml" } as unknown as Route])),
+    polls: new Map(),
   };
 }
 

@@ -20,7 +20,7 @@ describe("the AsyncAPI document of the exchange", () => {
     expect((await asyncApiProblems(broken)).length).toBeGreaterThan(0);
   });
 
-  it("lists every shipped source's channels: each named event, any event of each source, each route's dead letters", async () => {
+  it("lists every shipped source's channels: each named event, any event of each source, each polling source's event, each route's dead letters", async () => {
     const parsed = await parsedAsyncApi(document);
     const addresses = parsed
       .channels()
@@ -36,7 +36,9 @@ describe("the AsyncAPI document of the exchange", () => {
       "tracktile.shipment.status.changed",
     ];
     const dead = [...table.routes.keys()].map((id) => `webhook-router.${id}.dead`);
-    expect(addresses).toEqual([...perSource, ...named, ...dead].sort());
+    const polled = [...table.polls.values()].map((poll) => `${poll.id}.${poll.event.name}`);
+    expect(polled).toEqual(["tracktile-products.product.changed"]);
+    expect(addresses).toEqual([...perSource, ...named, ...polled, ...dead].sort());
     expect(perSource.sort()).toEqual(["erp.{eventName}", "tracktik.{eventName}", "tracktile.{eventName}", "trackvia.{eventName}"]);
   });
 
