@@ -88,8 +88,11 @@ export function link(path: string, ...children: Child[]): HTMLAnchorElement {
   return h("a", { href: path }, ...children);
 }
 
-/** An accessible modal question (`<dialog>`: focus moves in, Escape cancels). Resolves true when confirmed. */
-export function confirmDialog(title: string, message: string, confirmLabel: string, danger = false): Promise<boolean> {
+/**
+ * An accessible modal question (`<dialog>`: focus moves in, Escape cancels). Resolves true when
+ * confirmed. `fields` go inside its form (e.g. a reason), read by the caller once it resolves.
+ */
+export function confirmDialog(title: string, message: string, confirmLabel: string, danger = false, fields?: Child): Promise<boolean> {
   return new Promise((resolve) => {
     const dialog = h(
       "dialog",
@@ -98,11 +101,23 @@ export function confirmDialog(title: string, message: string, confirmLabel: stri
       h("p", null, message),
       h(
         "form",
-        { method: "dialog", class: "actions" },
-        h("button", { value: "cancel", type: "submit" }, "Cancel"),
-        h("button", { value: "confirm", type: "submit", class: danger ? "danger" : "primary" }, confirmLabel),
+        { method: "dialog" },
+        fields,
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { value: "cancel", type: "submit" }, "Cancel"),
+          h("button", { value: "confirm", type: "submit", class: danger ? "danger" : "primary" }, confirmLabel),
+        ),
       ),
     );
+    // Enter in a field means "go ahead": the form's implicit submission would press Cancel, its first button.
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+        event.preventDefault();
+        dialog.close("confirm");
+      }
+    });
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "confirm");
       dialog.remove();
