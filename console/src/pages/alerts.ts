@@ -33,7 +33,7 @@ export function alertsPage(context: PageContext): Page {
   const node = h(
     "section",
     null,
-    h("div", { class: "page-head" }, h("h1", null, "Alerts"), h("form", { class: "filters", role: "search" }, field("Kind", kindPicker))),
+    h("div", { class: "page-head" }, h("h1", null, "Alerts"), field("Kind", kindPicker)),
     h(
       "p",
       { class: "updated" },

@@ -33,10 +33,7 @@ export function overviewPage(context: PageContext): Page {
     );
     // Redrawing under a keyboard user's focus (a pause reason being typed) would throw it away.
     if (!countsBox.contains(document.activeElement) || force)
-      replace(
-        countsBox,
-        status.status === "fulfilled" ? countsView(status.value, window, hooks) : errorNotice(status.reason, "the status"),
-      );
+      replace(countsBox, status.status === "fulfilled" ? countsView(status.value, window, hooks) : errorNotice(status.reason, "the status"));
     replace(updated, "Updated ", time(new Date().toISOString()), ` · refreshes every ${REFRESH_MS / 1000} s`);
   };
   const stop = poll(() => refresh(), REFRESH_MS);
@@ -181,7 +178,8 @@ function sourceName(source: SourceStatusRow): Child {
 
 /** The route queue's ready messages: while it is paused, its events accumulate here. */
 function waitingCell(route: RouteStatusRow): Child {
-  if (route.waiting === undefined || route.waiting === null) return h("span", { title: "this process runs no workers, or RabbitMQ did not answer" }, "—");
+  if (route.waiting === undefined || route.waiting === null)
+    return h("span", { title: "this process runs no workers, or RabbitMQ did not answer" }, "—");
   return String(route.waiting);
 }
 

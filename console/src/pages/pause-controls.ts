@@ -31,7 +31,13 @@ export function pauseButton(target: PauseTarget, hooks: PauseHooks): HTMLElement
 
 async function pause(target: PauseTarget, hooks: PauseHooks): Promise<void> {
   const what = target.kind === "routes" ? "route" : "destination";
-  const reason = h("input", { type: "text", name: "reason", maxlength: 500, autocomplete: "off", placeholder: "e.g. ERP in maintenance until 16:00" });
+  const reason = h("input", {
+    type: "text",
+    name: "reason",
+    maxlength: 500,
+    autocomplete: "off",
+    placeholder: "e.g. ERP in maintenance until 16:00",
+  });
   const held =
     target.kind === "routes"
       ? "No worker process will take its events within a few seconds"
@@ -47,7 +53,9 @@ async function pause(target: PauseTarget, hooks: PauseHooks): Promise<void> {
   try {
     const text = reason.value.trim();
     await api(`/${target.kind}/${encodeURIComponent(target.id)}/pause`, { method: "POST", body: text ? { reason: text } : {} });
-    hooks.say(notice("info", `Paused ${what} ${target.id}.`, "Its events wait in RabbitMQ: the Waiting count shows them. Resume it to deliver them."));
+    hooks.say(
+      notice("info", `Paused ${what} ${target.id}.`, "Its events wait in RabbitMQ: the Waiting count shows them. Resume it to deliver them."),
+    );
   } catch (error) {
     hooks.say(errorNotice(error, `the pause of ${what} ${target.id}`));
   }

@@ -14,6 +14,17 @@ const XSS = {
   link: "javascript:window.__xss='link'",
 };
 
+/** The usual `to-sink` route, and an API endpoint `stock` (`POST /api/stock`) answered by a sync route to the same target. */
+function withApiEndpoint(yaml: string): string {
+  const endpoint = `
+sources:
+  stock:
+    verify: { preset: header-token, header: x-token, secret: stock-secret }
+    api: { route: stock-lookup }
+`;
+  return `${endpoint}${yaml}  stock-lookup: { events: stock.#, destination: sink, sync: true }\n`;
+}
+
 describe("the ops console, in Chromium, against a real router", () => {
   let sink: FakeHttpSink;
   let smtp: SmtpCapture;
@@ -31,7 +42,7 @@ describe("the ops console, in Chromium, against a real router", () => {
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
     smtp = await startSmtpCapture();
-    harness = await startWorkerHarness(routeToSink(sink.url, "30ms"), {
+    harness = await startWorkerHarness(withApiEndpoint(routeToSink(sink.url, "30ms")), {
       ADMIN_PORT: "0",
       ADMIN_TOKEN: TOKEN,
       DELIVERY_LOG_PAYLOADS: "true",
@@ -88,6 +99,12 @@ describe("the ops console, in Chromium, against a real router", () => {
       .poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7))
       .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
+    // A webhook source and an API endpoint look different: the endpoint is tagged, its route and mode on hover.
+    const sources = page.getByRole("region", { name: "Sources" });
+    expect(await sources.locator("tbody tr td:first-child").allInnerTexts()).toEqual(["app", "stock API endpoint · sync"]);
+    expect(await sources.locator(".tag").getAttribute("title")).toBe(
+      "POST /api/stock, answered by route stock-lookup (sync: the caller waits for the answer)",
+    );
     await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).textContent()).toBe("1");
     await screenshot(page, "overview");
   });
