@@ -29,7 +29,10 @@ export function alertsPage(context: PageContext): Page {
       replace(list, errorNotice(error, "the alerts journal"));
     }
   };
-  const stop = before ? (void load(), undefined) : poll(load, REFRESH_MS);
+  // An older page stays as it was read; only the newest one gains alerts.
+  let stop: (() => void) | undefined;
+  if (before) void load();
+  else stop = poll(load, REFRESH_MS);
   const node = h(
     "section",
     null,

@@ -204,7 +204,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     await page.getByRole("link", { name: "Overview", exact: true }).click();
     const routes = page.getByRole("region", { name: "Routes" });
     const row = routes.locator("tbody tr").first();
-    const cell = (column: number) => row.locator("td").nth(column).innerText();
+    const cell = async (column: number) => (await row.locator("td").nth(column).textContent()) ?? "";
     await routes.getByRole("button", { name: "Pause route to-sink" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Reason (optional)").fill("mapping being fixed <b>now</b>");
