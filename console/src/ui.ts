@@ -33,6 +33,13 @@ export function errorNotice(error: unknown, what: string): HTMLElement {
       return notice("error", `Could not load ${what}: the router did not answer.`, "Check that the router is running; this page retries by itself.");
     case "unauthorized":
       return notice("error", "Your session has ended.", "Sign in again.");
+    case "state_store_unavailable":
+      return notice(
+        "error",
+        `The state store is not open in this router process, so ${what} could not be done.`,
+        "Pauses are kept there: check DATA_DIR (SQLite) or DATABASE_URL (PostgreSQL) and the router's log. ",
+        error.message,
+      );
     case "forbidden":
       return notice("error", `The router refused ${what}.`, error.message);
     default:

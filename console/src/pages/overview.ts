@@ -31,7 +31,8 @@ export function overviewPage(context: PageContext): Page {
       h("h2", { id: "health-title" }, "Health"),
       health.status === "fulfilled" ? healthView(health.value) : errorNotice(health.reason, "the router's health"),
     );
-    // Redrawing under a keyboard user's focus (a pause reason being typed) would throw it away.
+    // Redrawing under a keyboard user's focus (tabbing through the tables) would throw it away;
+    // a Pause or Resume forces it, and puts focus back on its new button itself.
     if (!countsBox.contains(document.activeElement) || force)
       replace(countsBox, status.status === "fulfilled" ? countsView(status.value, window, hooks) : errorNotice(status.reason, "the status"));
     replace(updated, "Updated ", time(new Date().toISOString()), ` · refreshes every ${REFRESH_MS / 1000} s`);

@@ -24,7 +24,13 @@ export function pauseButton(target: PauseTarget, hooks: PauseHooks): HTMLElement
   const label = `${target.paused ? "Resume" : "Pause"} ${what} ${target.id}`;
   return h(
     "button",
-    { type: "button", "aria-label": label, title: label, onclick: () => void (target.paused ? resume(target, hooks) : pause(target, hooks)) },
+    {
+      type: "button",
+      "aria-label": label,
+      title: label,
+      "data-target": targetKey(target),
+      onclick: () => void (target.paused ? resume(target, hooks) : pause(target, hooks)),
+    },
     target.paused ? "Resume" : "Pause",
   );
 }
@@ -59,7 +65,7 @@ async function pause(target: PauseTarget, hooks: PauseHooks): Promise<void> {
   } catch (error) {
     hooks.say(errorNotice(error, `the pause of ${what} ${target.id}`));
   }
-  await hooks.refresh();
+  await settle(target, hooks);
 }
 
 async function resume(target: PauseTarget, hooks: PauseHooks): Promise<void> {
@@ -80,5 +86,15 @@ async function resume(target: PauseTarget, hooks: PauseHooks): Promise<void> {
   } catch (error) {
     hooks.say(errorNotice(error, `the resume of ${what} ${target.id}`));
   }
+  await settle(target, hooks);
+}
+
+function targetKey(target: PauseTarget): string {
+  return `${target.kind}/${target.id}`;
+}
+
+/** Redraws, and puts a keyboard user back on the target's new button (the old one, and the dialog's return point, are gone). */
+async function settle(target: PauseTarget, hooks: PauseHooks): Promise<void> {
   await hooks.refresh();
+  document.querySelector<HTMLElement>(`[data-target="${CSS.escape(targetKey(target))}"]`)?.focus();
 }

@@ -207,9 +207,11 @@ describe("the ops console, in Chromium, against a real router", () => {
     const cell = async (column: number) => (await row.locator("td").nth(column).textContent()) ?? "";
     await routes.getByRole("button", { name: "Pause route to-sink" }).click();
     const dialog = page.getByRole("dialog");
+    // Keyboard all the way: Enter in the reason confirms, and focus lands on the route's new Resume button.
     await dialog.getByLabel("Reason (optional)").fill("mapping being fixed <b>now</b>");
-    await dialog.getByRole("button", { name: "Pause route" }).click();
+    await dialog.getByLabel("Reason (optional)").press("Enter");
     await page.getByText("Paused route to-sink.").waitFor();
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe("Resume route to-sink");
     await expect.poll(() => cell(9)).toMatch(/^paused on its own since .* — mapping being fixed <b>now<\/b>$/);
     await routes.getByRole("button", { name: "Resume route to-sink" }).waitFor();
 
