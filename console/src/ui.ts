@@ -43,7 +43,7 @@ export function errorNotice(error: unknown, what: string): HTMLElement {
     case "forbidden":
       return notice("error", `The router refused ${what}.`, error.message);
     default:
-      if (error.status === 404 && error.code !== "unknown_route") {
+      if (error.status === 404 && !error.code.startsWith("unknown_")) {
         return notice(
           "info",
           `This router does not offer ${what} (the admin API answered 404).`,
