@@ -53,7 +53,7 @@ async function pause(target: PauseTarget, hooks: PauseHooks): Promise<void> {
     `${held}: they wait in RabbitMQ, nothing is lost and no retry is spent, until it is resumed. Deliveries already under way finish.`,
     `Pause ${what}`,
     false,
-    field("Reason (optional)", reason, "Shown here, in `routes list` and in the workers' logs."),
+    field("Reason (optional)", reason, "Shown on this page, by webhook-router routes list and in the workers' logs."),
   );
   if (!confirmed) return;
   try {

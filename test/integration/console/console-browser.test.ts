@@ -209,6 +209,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     const dialog = page.getByRole("dialog");
     // Keyboard all the way: Enter in the reason confirms, and focus lands on the route's new Resume button.
     await dialog.getByLabel("Reason (optional)").fill("mapping being fixed <b>now</b>");
+    await screenshot(page, "pause-confirm");
     await dialog.getByLabel("Reason (optional)").press("Enter");
     await page.getByText("Paused route to-sink.").waitFor();
     await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe("Resume route to-sink");
