@@ -23,18 +23,43 @@ export interface RouteStatusRow extends Counts {
   readonly deadLetterDepth: number | null;
   /** Present once the router can pause routes. */
   readonly paused?: boolean;
-  readonly pausedBy?: string | null;
+  /** Which pause holds it: its own (reported first when both do), or its destination's. */
+  readonly pausedBy?: "route" | "destination" | null;
   readonly pauseReason?: string | null;
   readonly pausedAt?: string | null;
   /** Messages waiting in the route's queue (while paused, they accumulate there). */
   readonly waiting?: number | null;
 }
 
+export interface SourceStatusRow extends Counts {
+  readonly id: string;
+  readonly rejected: number;
+  /** `api`: an API endpoint, `POST /api/{id}`, answered by a route (absent from older routers). */
+  readonly kind?: "webhook" | "api";
+  readonly api?: { readonly route: string; readonly mode: "sync" | "async" } | null;
+}
+
+/** A destination's own pause: a route paused on its own reports that one first, so only this shows it. */
+export interface DestinationStatusRow {
+  readonly id: string;
+  readonly routes: readonly string[];
+  readonly paused: boolean;
+  readonly pauseReason: string | null;
+  readonly pausedAt: string | null;
+}
+
 export interface Status {
   readonly since: string;
   readonly deliveryLog: { engine: string; retentionMs: number; payloads: boolean; dropped?: number; failed?: number } | null;
-  readonly sources: ReadonlyArray<Counts & { id: string; rejected: number }>;
+  readonly sources: readonly SourceStatusRow[];
   readonly routes: readonly RouteStatusRow[];
+  readonly destinations?: readonly DestinationStatusRow[];
+}
+
+/** The answer to `POST /routes/{id}/resume`: `stillPausedBy` when the route's destination still holds it. */
+export interface Resumed {
+  readonly paused: false;
+  readonly stillPausedBy?: "destination";
 }
 
 export interface Problem {
@@ -117,5 +142,19 @@ export interface AlertRecord {
   readonly eventId?: string | null;
   readonly routeId?: string | null;
   readonly sourceId?: string | null;
+  /** Alerts folded into a digest: held for the next one, or sent (or failed) as one. */
   readonly heldCount?: number;
+  /** Why a failed email failed (no credentials in it). */
+  readonly error?: string;
 }
+
+/** The kinds `GET /alerts?kind=` takes (src/ops/alerts/alert.ts ALERT_KINDS; a unit test keeps them equal), in words. */
+export const ALERT_KINDS = [
+  ["dead_lettered", "Dead-lettered event"],
+  ["credentials", "Credentials refused"],
+  ["spooling", "Spooling (RabbitMQ down)"],
+  ["spool_recovered", "Spool recovered"],
+  ["broker_refused", "RabbitMQ refused"],
+  ["verification_failures", "Signature failures"],
+  ["token_expiring", "Token expiring"],
+] as const;

@@ -33,10 +33,17 @@ export function errorNotice(error: unknown, what: string): HTMLElement {
       return notice("error", `Could not load ${what}: the router did not answer.`, "Check that the router is running; this page retries by itself.");
     case "unauthorized":
       return notice("error", "Your session has ended.", "Sign in again.");
+    case "state_store_unavailable":
+      return notice(
+        "error",
+        `The state store is not open in this router process, so ${what} could not be done.`,
+        "Pauses are kept there: check DATA_DIR (SQLite) or DATABASE_URL (PostgreSQL) and the router's log. ",
+        error.message,
+      );
     case "forbidden":
       return notice("error", `The router refused ${what}.`, error.message);
     default:
-      if (error.status === 404 && error.code !== "unknown_route") {
+      if (error.status === 404 && !error.code.startsWith("unknown_")) {
         return notice(
           "info",
           `This router does not offer ${what} (the admin API answered 404).`,
@@ -88,8 +95,11 @@ export function link(path: string, ...children: Child[]): HTMLAnchorElement {
   return h("a", { href: path }, ...children);
 }
 
-/** An accessible modal question (`<dialog>`: focus moves in, Escape cancels). Resolves true when confirmed. */
-export function confirmDialog(title: string, message: string, confirmLabel: string, danger = false): Promise<boolean> {
+/**
+ * An accessible modal question (`<dialog>`: focus moves in, Escape cancels). Resolves true when
+ * confirmed. `fields` go inside its form (e.g. a reason), read by the caller once it resolves.
+ */
+export function confirmDialog(title: string, message: string, confirmLabel: string, danger = false, fields?: Child): Promise<boolean> {
   return new Promise((resolve) => {
     const dialog = h(
       "dialog",
@@ -98,11 +108,23 @@ export function confirmDialog(title: string, message: string, confirmLabel: stri
       h("p", null, message),
       h(
         "form",
-        { method: "dialog", class: "actions" },
-        h("button", { value: "cancel", type: "submit" }, "Cancel"),
-        h("button", { value: "confirm", type: "submit", class: danger ? "danger" : "primary" }, confirmLabel),
+        { method: "dialog" },
+        fields,
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { value: "cancel", type: "submit" }, "Cancel"),
+          h("button", { value: "confirm", type: "submit", class: danger ? "danger" : "primary" }, confirmLabel),
+        ),
       ),
     );
+    // Enter in a field means "go ahead": the form's implicit submission would press Cancel, its first button.
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target instanceof HTMLInputElement) {
+        event.preventDefault();
+        dialog.close("confirm");
+      }
+    });
     dialog.addEventListener("close", () => {
       resolve(dialog.returnValue === "confirm");
       dialog.remove();

@@ -1,10 +1,10 @@
-import type { Health, RouteStatusRow, Status } from "../admin-types.js";
+import type { DestinationStatusRow, Health, RouteStatusRow, SourceStatusRow, Status } from "../admin-types.js";
 import { api, query } from "../api.js";
 import { type Child, h, replace } from "../dom.js";
 import { consolePath, type Page, type PageContext } from "../page.js";
 import { time } from "../time.js";
 import { badge, errorNotice, field, link, notice, poll, select, table } from "../ui.js";
-import { pauseControls } from "./pause-controls.js";
+import { type PauseHooks, pauseButton } from "./pause-controls.js";
 
 const WINDOWS = [
   ["15m", "15 minutes"],
@@ -22,6 +22,8 @@ export function overviewPage(context: PageContext): Page {
   const healthBox = h("section", { "aria-labelledby": "health-title" });
   const countsBox = h("div");
   const updated = h("p", { class: "updated", "aria-live": "off" });
+  const messages = h("div", { class: "messages", "aria-live": "polite" });
+  const hooks: PauseHooks = { refresh: () => refresh(true), say: (message) => replace(messages, message) };
   const refresh = async (force = false) => {
     const [status, health] = await Promise.allSettled([api<Status>(`/status${query({ since: window })}`), api<Health>("/health")]);
     replace(
@@ -29,12 +31,10 @@ export function overviewPage(context: PageContext): Page {
       h("h2", { id: "health-title" }, "Health"),
       health.status === "fulfilled" ? healthView(health.value) : errorNotice(health.reason, "the router's health"),
     );
-    // Redrawing under a keyboard user's focus (a pause reason being typed) would throw it away.
+    // Redrawing under a keyboard user's focus (tabbing through the tables) would throw it away;
+    // a Pause or Resume forces it, and puts focus back on its new button itself.
     if (!countsBox.contains(document.activeElement) || force)
-      replace(
-        countsBox,
-        status.status === "fulfilled" ? countsView(status.value, window, () => refresh(true)) : errorNotice(status.reason, "the status"),
-      );
+      replace(countsBox, status.status === "fulfilled" ? countsView(status.value, window, hooks) : errorNotice(status.reason, "the status"));
     replace(updated, "Updated ", time(new Date().toISOString()), ` · refreshes every ${REFRESH_MS / 1000} s`);
   };
   const stop = poll(() => refresh(), REFRESH_MS);
@@ -44,6 +44,7 @@ export function overviewPage(context: PageContext): Page {
     h("div", { class: "page-head" }, h("h1", null, "Overview"), field("Counts over the last", picker)),
     updated,
     healthBox,
+    messages,
     countsBox,
   );
   return { title: "Overview", node, dispose: stop };
@@ -101,7 +102,7 @@ function describeWorkers(state: string): string {
   return words[state] ?? state;
 }
 
-function countsView(status: Status, window: string, refresh: () => Promise<void>): Child[] {
+function countsView(status: Status, window: string, hooks: PauseHooks): Child[] {
   const since = window === "24h" ? undefined : window;
   const events = (filter: Record<string, string>, count: number) =>
     count === 0 ? "0" : link(consolePath(["events"], query({ ...filter, since: since ?? "24h" })), String(count));
@@ -123,7 +124,7 @@ function countsView(status: Status, window: string, refresh: () => Promise<void>
         "Sources",
         ["Source", "Received", "Rejected", "Delivered", "Filtered", "Retrying", "Dead"],
         status.sources.map((source) => [
-          source.id,
+          sourceName(source),
           events({ source: source.id }, source.received),
           String(source.rejected),
           events({ source: source.id, status: "delivered" }, source.delivered),
@@ -136,7 +137,7 @@ function countsView(status: Status, window: string, refresh: () => Promise<void>
   const routes = status.routes.length
     ? table(
         "Routes",
-        ["Route", "Destination", "Received", "Delivered", "Filtered", "Retrying", "Dead", "Dead letters", "State", ""],
+        ["Route", "Destination", "Received", "Delivered", "Filtered", "Retrying", "Dead", "Dead letters", "Waiting", "State", ""],
         status.routes.map((route) => [
           route.id,
           route.destination,
@@ -146,12 +147,15 @@ function countsView(status: Status, window: string, refresh: () => Promise<void>
           events({ route: route.id, status: "retrying" }, route.retrying),
           events({ route: route.id, status: "dead" }, route.dead),
           deadLetterCell(route),
-          routeState(route),
-          pauseControls("routes", route.id, route.paused === true, refresh),
+          waitingCell(route),
+          routeState(route, status.destinations),
+          route.paused === undefined
+            ? null
+            : pauseButton({ kind: "routes", id: route.id, paused: route.pausedBy === "route", destination: route.destination }, hooks),
         ]),
       )
     : notice("empty", "No routes are configured.", "Events are received but go nowhere until a route takes them.");
-  return [h("h2", null, "Counts since ", time(status.since)), logNote, sources, routes, destinationsView(status.routes, refresh)];
+  return [h("h2", null, "Counts since ", time(status.since)), logNote, sources, routes, destinationsView(status, hooks)];
 }
 
 function deadLetterCell(route: RouteStatusRow): Child {
@@ -160,38 +164,72 @@ function deadLetterCell(route: RouteStatusRow): Child {
   return link(consolePath(["dead-letters"], query({ route: route.id })), String(route.deadLetterDepth));
 }
 
-function routeState(route: RouteStatusRow): Child {
-  const waiting = route.waiting === undefined || route.waiting === null ? null : ` · ${route.waiting} waiting`;
-  if (route.paused === undefined) return h("span", null, "running", waiting);
-  if (!route.paused) return h("span", null, badge("running"), waiting);
+/** An API endpoint (`POST /api/{id}`, answered by a route) is tagged, so it is not mistaken for a webhook. */
+function sourceName(source: SourceStatusRow): Child {
+  if (source.kind !== "api" || !source.api) return source.id;
+  const how = source.api.mode === "async" ? "async: 202 at once, the result POSTed to its callback" : "sync: the caller waits for the answer";
   return h(
     "span",
     null,
+    source.id,
+    " ",
+    h("span", { class: "tag", title: `POST /api/${source.id}, answered by route ${source.api.route} (${how})` }, `API endpoint · ${source.api.mode}`),
+  );
+}
+
+/** The route queue's ready messages: while it is paused, its events accumulate here. */
+function waitingCell(route: RouteStatusRow): Child {
+  if (route.waiting === undefined || route.waiting === null)
+    return h("span", { title: "this process runs no workers, or RabbitMQ did not answer" }, "—");
+  return String(route.waiting);
+}
+
+function routeState(route: RouteStatusRow, destinations: readonly DestinationStatusRow[] | undefined): Child {
+  if (!route.paused) return badge("running");
+  const destinationPaused = destinations?.find((destination) => destination.id === route.destination)?.paused === true;
+  const by =
+    route.pausedBy === "destination"
+      ? ` with its destination ${route.destination}`
+      : destinationPaused
+        ? ` on its own; destination ${route.destination} is paused too`
+        : " on its own";
+  return h(
+    "span",
+    { class: "paused-state" },
     badge("paused"),
-    waiting,
-    route.pausedBy ? ` by ${route.pausedBy}` : null,
+    by,
     route.pausedAt ? [" since ", time(route.pausedAt)] : null,
     route.pauseReason ? h("span", { class: "reason" }, ` — ${route.pauseReason}`) : null,
   );
 }
 
-/** Each destination once, with the routes that lead to it: pausing one pauses them all (an ERP in maintenance). */
-function destinationsView(routes: readonly RouteStatusRow[], refresh: () => Promise<void>): Child {
-  const byDestination = new Map<string, RouteStatusRow[]>();
-  for (const route of routes) byDestination.set(route.destination, [...(byDestination.get(route.destination) ?? []), route]);
-  if (byDestination.size === 0) return null;
+/**
+ * Each destination with the routes that lead to it. Its own pause (from `/status` destinations)
+ * holds them all — an ERP in maintenance — and is lifted apart from a route's own pause.
+ */
+function destinationsView(status: Status, hooks: PauseHooks): Child {
+  const destinations = status.destinations ?? [];
+  if (destinations.length === 0) return null;
   return table(
     "Destinations",
     ["Destination", "Routes", "State", ""],
-    [...byDestination].map(([id, leading]) => {
-      const paused = leading.filter((route) => route.paused).length;
-      const state =
-        paused === 0
-          ? badge("running")
-          : paused === leading.length
-            ? badge("paused")
-            : h("span", null, badge("paused"), ` ${paused} of ${leading.length} routes`);
-      return [id, leading.map((route) => route.id).join(", "), state, pauseControls("destinations", id, paused === leading.length, refresh)];
+    destinations.map((destination) => {
+      const alone = status.routes.filter((route) => route.destination === destination.id && route.pausedBy === "route").length;
+      const state = destination.paused
+        ? h(
+            "span",
+            { class: "paused-state" },
+            badge("paused"),
+            destination.pausedAt ? [" since ", time(destination.pausedAt)] : null,
+            destination.pauseReason ? h("span", { class: "reason" }, ` — ${destination.pauseReason}`) : null,
+          )
+        : h("span", null, badge("running"), alone ? ` · ${alone} of ${destination.routes.length} routes paused on their own` : null);
+      return [
+        destination.id,
+        destination.routes.join(", ") || "—",
+        state,
+        pauseButton({ kind: "destinations", id: destination.id, paused: destination.paused, routes: destination.routes }, hooks),
+      ];
     }),
   );
 }

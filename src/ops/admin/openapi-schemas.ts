@@ -48,7 +48,7 @@ export const schemas = {
   },
   Status: {
     type: "object",
-    required: ["since", "deliveryLog", "sources", "routes"],
+    required: ["since", "deliveryLog", "sources", "routes", "destinations"],
     properties: {
       since: { type: "string", format: "date-time", description: "counts cover events received since then" },
       deliveryLog: {
@@ -64,7 +64,25 @@ export const schemas = {
           failed: { type: "integer", description: "rows lost to failed writes" },
         },
       },
-      sources: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string" }, ...counts, ...rejected } } },
+      sources: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "kind", "api"],
+          properties: {
+            id: { type: "string" },
+            kind: { type: "string", enum: ["webhook", "api"], description: "api: an API endpoint, POST /api/{id}, answered by a route" },
+            api: {
+              type: ["object", "null"],
+              description: "an API endpoint's route and mode; null for a webhook source",
+              required: ["route", "mode"],
+              properties: { route: { type: "string" }, mode: { type: "string", enum: ["sync", "async"] } },
+            },
+            ...counts,
+            ...rejected,
+          },
+        },
+      },
       polls: {
         type: ["array", "null"],
         description: "polling sources (kind: poll); null when the state store cannot be read",
@@ -108,6 +126,20 @@ export const schemas = {
             pauseReason: nullable("string"),
             pausedAt: nullable("string", { format: "date-time" }),
             waiting: nullable("integer", { description: "messages ready in the route's queue; null where no worker runs in this process" }),
+          },
+        },
+      },
+      destinations: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "routes", "paused", "pauseReason", "pausedAt"],
+          properties: {
+            id: { type: "string" },
+            routes: { type: "array", items: { type: "string" }, description: "the routes that deliver to it" },
+            paused: { type: "boolean", description: "the destination itself is paused (each of its routes waits, whatever its own pause)" },
+            pauseReason: nullable("string"),
+            pausedAt: nullable("string", { format: "date-time" }),
           },
         },
       },

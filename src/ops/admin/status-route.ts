@@ -1,9 +1,9 @@
 import type { RequestHandler } from "express";
 import { z } from "zod";
-import type { RoutingTable } from "../../config/load-routes.js";
+import type { RoutingTable, Source } from "../../config/load-routes.js";
 import type { PollStatus } from "../../contracts/poll-status.js";
 import { emptyCounts, emptySourceCounts, pointInTime, type DeliveryLog } from "../delivery-log/index.js";
-import { routePause, type PauseStore } from "../../state/pause-store.js";
+import { type Pause, routePause, type PauseStore } from "../../state/pause-store.js";
 import { parseInput } from "./parse-input.js";
 
 export interface StatusDeps {
@@ -25,7 +25,8 @@ const DEFAULT_WINDOW_MS = 86_400_000;
 /**
  * `GET /status`: every configured source and route with its counts from the delivery log, and
  * per route the dead-letter queue's depth (null where this process runs no workers, or the
- * broker cannot be asked right now); every polling source's lease, cursor and last run.
+ * broker cannot be asked right now); every destination with its own pause; every polling source's
+ * lease, cursor and last run.
  */
 export function statusRoute(deps: StatusDeps): RequestHandler {
   return async (request, response) => {
@@ -40,7 +41,11 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
     response.json({
       since: new Date(since).toISOString(),
       deliveryLog: deps.log ? logInfo(deps.log) : null,
-      sources: [...deps.table.sources.keys()].map((id) => ({ id, ...(counts?.sources.get(id) ?? emptySourceCounts()) })),
+      sources: [...deps.table.sources.values()].map((source) => ({
+        id: source.id,
+        ...sourceKind(source),
+        ...(counts?.sources.get(source.id) ?? emptySourceCounts()),
+      })),
       routes: [...deps.table.routes.values()].map((route) => ({
         id: route.id,
         destination: route.destination,
@@ -50,9 +55,30 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
         ...pauseFields(routePause(pauses, route.id, route.destination)),
         waiting: waiting?.get(route.id) ?? null,
       })),
+      destinations: [...deps.table.destinations.keys()].map((id) => destinationFields(id, deps.table, pauses)),
       // Null where the state store cannot be read from this process; [] without polling sources.
       polls: deps.table.polls.size === 0 ? [] : (polls ?? null),
     });
+  };
+}
+
+/** A webhook source, or an API endpoint (`POST /api/{id}`) answering with a route: the console tags those. */
+function sourceKind(source: Source) {
+  return source.api ? { kind: "api" as const, api: { route: source.api.route, mode: source.api.mode } } : { kind: "webhook" as const, api: null };
+}
+
+/**
+ * A destination's own pause, which a route's `pausedBy` cannot always show: a route paused on its
+ * own reports that pause first, even while its destination is paused too.
+ */
+function destinationFields(id: string, table: RoutingTable, pauses: readonly Pause[]) {
+  const pause = pauses.find((entry) => entry.kind === "destination" && entry.id === id);
+  return {
+    id,
+    routes: [...table.routes.values()].filter((route) => route.destination === id).map((route) => route.id),
+    paused: pause !== undefined,
+    pauseReason: pause?.reason ?? null,
+    pausedAt: pause ? new Date(pause.pausedAt).toISOString() : null,
   };
 }
 

@@ -71,7 +71,9 @@ describe("the admin API, after a scripted scenario", () => {
       if (status.routes?.[0]?.dead === 3) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     } while (Date.now() < deadline);
-    expect(status.sources).toEqual([{ id: "app", received: 5, rejected: 0, pending: 0, delivered: 2, filtered: 0, echo: 0, retrying: 0, dead: 3 }]);
+    expect(status.sources).toEqual([
+      { id: "app", kind: "webhook", api: null, received: 5, rejected: 0, pending: 0, delivered: 2, filtered: 0, echo: 0, retrying: 0, dead: 3 },
+    ]);
     expect(status.routes).toEqual([
       {
         id: "to-sink",

@@ -62,6 +62,11 @@ describe("pausing and resuming through the admin API", () => {
       pausedAt: expect.any(String),
     });
     expect(await route("orders-to-erp")).toMatchObject({ pausedBy: "route", pauseReason: null });
+    // Neither of its routes now shows the destination's pause as theirs; its own entry does.
+    expect((await call("GET", "/status")).body.destinations).toEqual([
+      { id: "erp", routes: ["orders-to-erp", "invoices-to-erp"], paused: true, pauseReason: "ERP upgrade", pausedAt: paused.body.pausedAt },
+      { id: "archive", routes: ["orders-to-archive"], paused: false, pauseReason: null, pausedAt: null },
+    ]);
     expect(await call("POST", "/routes/orders-to-erp/resume")).toEqual({
       status: 200,
       body: { route: "orders-to-erp", paused: false, stillPausedBy: "destination" },

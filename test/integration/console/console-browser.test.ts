@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, screenshot } from "../../helpers/browser.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
+import { type SmtpCapture, startSmtpCapture } from "../../helpers/smtp-capture.js";
 import { eventually, routeToSink, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
 
 const TOKEN = "console-test-token-0123456789";
@@ -13,8 +14,20 @@ const XSS = {
   link: "javascript:window.__xss='link'",
 };
 
+/** The usual `to-sink` route, and an API endpoint `stock` (`POST /api/stock`) answered by a sync route to the same target. */
+function withApiEndpoint(yaml: string): string {
+  const endpoint = `
+sources:
+  stock:
+    verify: { preset: header-token, header: x-token, secret: stock-secret }
+    api: { route: stock-lookup }
+`;
+  return `${endpoint}${yaml}  stock-lookup: { events: stock.#, destination: sink, sync: true }\n`;
+}
+
 describe("the ops console, in Chromium, against a real router", () => {
   let sink: FakeHttpSink;
+  let smtp: SmtpCapture;
   let harness: WorkerHarness;
   let browser: Browser;
   let context: BrowserContext;
@@ -28,7 +41,15 @@ describe("the ops console, in Chromium, against a real router", () => {
 
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
-    harness = await startWorkerHarness(routeToSink(sink.url, "30ms"), { ADMIN_PORT: "0", ADMIN_TOKEN: TOKEN, DELIVERY_LOG_PAYLOADS: "true" });
+    smtp = await startSmtpCapture();
+    harness = await startWorkerHarness(withApiEndpoint(routeToSink(sink.url, "30ms")), {
+      ADMIN_PORT: "0",
+      ADMIN_TOKEN: TOKEN,
+      DELIVERY_LOG_PAYLOADS: "true",
+      SMTP_URL: smtp.url,
+      ALERT_EMAIL_TO: "ops@example.com",
+      ALERT_EMAIL_FROM: "router@example.com",
+    });
     admin = `http://127.0.0.1:${harness.router.adminPort}`;
     await harness.post({ kind: "order.created", id: delivered, customer: "ACME" });
     await eventually(() => sink.records.length === 1, 5000, "the first delivery");
@@ -48,6 +69,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     await browser?.close();
     await harness?.close();
     await sink?.close();
+    await smtp?.stop();
   });
 
   it("asks for the admin token, refuses a wrong one, and signs in with the right one", async () => {
@@ -77,6 +99,12 @@ describe("the ops console, in Chromium, against a real router", () => {
       .poll(async () => (await routes.locator("tbody tr").first().locator("td").allInnerTexts()).slice(0, 7))
       .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
+    // A webhook source and an API endpoint look different: the endpoint is tagged, its route and mode on hover.
+    const sources = page.getByRole("region", { name: "Sources" });
+    expect(await sources.locator("tbody tr td:first-child").allInnerTexts()).toEqual(["app", "stock API endpoint · sync"]);
+    expect(await sources.locator(".tag").getAttribute("title")).toBe(
+      "POST /api/stock, answered by route stock-lookup (sync: the caller waits for the answer)",
+    );
     await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).textContent()).toBe("1");
     await screenshot(page, "overview");
   });
@@ -144,6 +172,84 @@ describe("the ops console, in Chromium, against a real router", () => {
     expect(outcomes).toEqual(["dead", "replayed", "delivered"]);
     expect(sink.records.at(-1)?.json).toMatchObject({ id: hostile, note: XSS.script });
     expect(dialogs).toEqual([]);
+  });
+
+  it("lists the dead-lettered event's email on the Alerts page, linked to its journey", async () => {
+    const [email] = await smtp.waitFor(1, 10_000);
+    await page.getByRole("link", { name: "Alerts", exact: true }).click();
+    const alerts = page.getByRole("region", { name: "Alerts" });
+    // The journal is written off the alerter's path: the page may need a moment (it refreshes itself, reloading is quicker).
+    await expect
+      .poll(async () => {
+        if ((await alerts.locator("tbody tr").count()) === 0) await page.reload();
+        return alerts.locator("tbody tr").count();
+      })
+      .toBe(1);
+    const row = alerts.locator("tbody tr").first();
+    const cells = await row.locator("td").allInnerTexts();
+    expect(cells.slice(1, 5)).toEqual(["Dead-lettered event", email!.subject, "ops@example.com", "sent"]);
+    await page.getByLabel("Kind").selectOption("spooling");
+    await page.waitForURL(/kind=spooling/);
+    await page.getByText("No alerts of this kind.").waitFor();
+    await page.goBack();
+    await row.waitFor();
+    await screenshot(page, "alerts");
+    await row.getByRole("link", { name: hostile, exact: true }).click();
+    await page.getByRole("heading", { name: `Event ${hostile}` }).waitFor();
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+  });
+
+  it("pauses the route from the overview: an event waits in RabbitMQ, the target gets nothing until it is resumed", async () => {
+    await page.getByRole("link", { name: "Overview", exact: true }).click();
+    const routes = page.getByRole("region", { name: "Routes" });
+    const row = routes.locator("tbody tr").first();
+    const cell = async (column: number) => (await row.locator("td").nth(column).textContent()) ?? "";
+    await routes.getByRole("button", { name: "Pause route to-sink" }).click();
+    const dialog = page.getByRole("dialog");
+    // Keyboard all the way: Enter in the reason confirms, and focus lands on the route's new Resume button.
+    await dialog.getByLabel("Reason (optional)").fill("mapping being fixed <b>now</b>");
+    await screenshot(page, "pause-confirm");
+    await dialog.getByLabel("Reason (optional)").press("Enter");
+    await page.getByText("Paused route to-sink.").waitFor();
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe("Resume route to-sink");
+    await expect.poll(() => cell(9)).toMatch(/^paused on its own since .* — mapping being fixed <b>now<\/b>$/);
+    await routes.getByRole("button", { name: "Resume route to-sink" }).waitFor();
+
+    const held = `ord-held-${run}`;
+    const before = sink.records.length;
+    expect((await harness.post({ kind: "order.created", id: held })).status).toBe(202);
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return cell(8);
+      })
+      .toBe("1");
+    await screenshot(page, "paused-route");
+    expect(sink.records).toHaveLength(before);
+
+    // Its destination paused too: the route's own resume is not enough, and the page says why.
+    const destinations = page.getByRole("region", { name: "Destinations" });
+    await destinations.getByRole("button", { name: "Pause destination sink" }).click();
+    await dialog.getByRole("button", { name: "Pause destination" }).click();
+    await expect.poll(() => cell(9)).toContain("on its own; destination sink is paused too");
+    await routes.getByRole("button", { name: "Resume route to-sink" }).click();
+    await page.getByText("Route to-sink's own pause is lifted, but it is still paused: its destination sink is paused.").waitFor();
+    await expect.poll(() => cell(9)).toMatch(/^paused with its destination sink since /);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.records).toHaveLength(before);
+
+    await destinations.getByRole("button", { name: "Resume destination sink" }).click();
+    await page.getByText("Resumed destination sink.").waitFor();
+    await expect.poll(() => cell(9)).toBe("running");
+    await eventually(() => sink.records.some((record) => (record.json as { id?: string })?.id === held), 5000, "the held event delivered");
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return [await cell(3), await cell(8)];
+      })
+      .toEqual(["3", "0"]);
+    expect(sink.records).toHaveLength(before + 1);
   });
 
   it("refuses the API without the session, and a change without the CSRF token", async () => {

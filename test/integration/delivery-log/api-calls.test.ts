@@ -118,6 +118,15 @@ describe.each([
     expect(new Set(events.map((event) => event.call))).toEqual(new Set(["answered", "timed-out", "rejected"]));
   });
 
+  it("GET /status tells the API endpoints from the webhook sources, with each endpoint's route and mode", async () => {
+    const { sources } = (await (await admin("/status")).json()) as { sources: Array<{ id: string; kind: string; api: unknown }> };
+    expect(sources.map(({ id, kind, api }) => ({ id, kind, api }))).toEqual([
+      { id: "app", kind: "webhook", api: null },
+      { id: "stock", kind: "api", api: { route: "stock-lookup", mode: "sync" } },
+      { id: "jobs", kind: "api", api: { route: "job-run", mode: "async" } },
+    ]);
+  });
+
   it("webhook-router events --source <endpoint> prints them, each with how it ended", async () => {
     const { stdout } = await run(process.execPath, ["dist/cli/main.js", "events", "--source", "jobs"], {
       env: { ...process.env, ENV_FILE: "", DATA_DIR: harness.dataDir, DATABASE_URL: env.DATABASE_URL ?? "" },
