@@ -173,4 +173,5 @@ export const ALERT_KINDS = [
   ["broker_refused", "RabbitMQ refused"],
   ["verification_failures", "Signature failures"],
   ["token_expiring", "Token expiring"],
+  ["poll_failed", "Polling source failing"],
 ] as const;

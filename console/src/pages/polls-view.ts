@@ -2,6 +2,7 @@ import type { PollStatusRow } from "../admin-types.js";
 import { query } from "../api.js";
 import { type Child, h } from "../dom.js";
 import { consolePath } from "../page.js";
+import { lag } from "../lag.js";
 import { time } from "../time.js";
 import { badge, link, notice, table } from "../ui.js";
 
@@ -34,15 +35,19 @@ export function pollsView(polls: readonly PollStatusRow[] | null | undefined): C
   return [
     title,
     table(
-      "Scheduled pulls",
+      "Polling sources",
       ["Source", "State", "Last success", "Lag", "Last run", "Cursor", "Lease holder", "Last error"],
       polls.map((poll) => [
         link(consolePath(["events"], query({ source: poll.source })), poll.source),
         stateCell(poll),
         time(poll.lastSuccess),
-        lag(poll.lagSeconds),
+        h(
+          "span",
+          { title: "between the newest change seen and now: a source nobody changes lags more and more without failing" },
+          lag(poll.lagSeconds),
+        ),
         poll.lastRun ? `${plural(poll.lastRun.items, "item")} · ${plural(poll.lastRun.pages, "page")}` : "—",
-        time(poll.cursor),
+        h("span", { title: "where the next run's window starts" }, time(poll.cursor)),
         poll.leaseHolder ?? h("span", { title: "no process holds its lease now: the next scheduler to look takes it" }, "nobody"),
         poll.lastError ? h("span", { class: "error-text" }, time(poll.lastError.at), ": ", poll.lastError.message) : "—",
       ]),
@@ -69,15 +74,6 @@ function stateCell(poll: PollStatusRow): Child {
     // A run stopped part-way (a restart, maxPages) goes on from its next page, not from page 1.
     poll.runInProgress && poll.state !== "running" ? "; a run is unfinished and resumes at its next page" : null,
   );
-}
-
-/** How far behind the newest change seen: `45 s`, `9 min`, `3 h 5 min`, `12 d`. */
-export function lag(seconds: number | null): string {
-  if (seconds === null) return "—";
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-  return `${Math.floor(seconds / 86_400)} d`;
 }
 
 function plural(n: number, word: string): string {

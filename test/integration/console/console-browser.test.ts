@@ -128,7 +128,7 @@ describe("the ops console, in Chromium, against a real router", () => {
       .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
     // A webhook source and an API endpoint look different: the endpoint is tagged, its route and mode on hover.
-    const sources = page.getByRole("region", { name: "Sources" });
+    const sources = page.getByRole("region", { name: "Sources", exact: true });
     expect(await sources.locator("tbody tr td:first-child").allInnerTexts()).toEqual(["app", "stock API endpoint · sync", "products polling source"]);
     expect(await sources.locator(".tag", { hasText: "API endpoint" }).getAttribute("title")).toBe(
       "POST /api/stock, answered by route stock-lookup (sync: the caller waits for the answer)",
@@ -137,15 +137,23 @@ describe("the ops console, in Chromium, against a real router", () => {
   });
 
   it("shows the polling source's last run under Scheduled pulls, and its items' events by source", async () => {
-    const pulls = page.getByRole("region", { name: "Scheduled pulls" });
+    await page.getByRole("heading", { name: "Scheduled pulls" }).waitFor();
+    const pulls = page.getByRole("region", { name: "Polling sources" });
     const row = pulls.locator("tbody tr").first();
-    const state = () =>
-      row
-        .locator(".badge")
-        .textContent({ timeout: 2000 })
-        .catch(() => null);
     // The first run starts with the router; the overview refreshes itself every 5 s, a reload is quicker.
-    await expect.poll(async () => ((await state()) === "ok" ? "ok" : (await page.reload(), state())), { timeout: 10_000 }).toBe("ok");
+    await expect
+      .poll(
+        async () => {
+          const state = await row
+            .locator(".badge")
+            .textContent({ timeout: 2000 })
+            .catch(() => null);
+          if (state !== "ok") await page.reload();
+          return state;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe("ok");
     // Read as one snapshot, polled: a reload or the 5 s refresh may be redrawing the table.
     await expect
       .poll(async () => {
@@ -157,7 +165,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     expect(await row.locator("td").nth(2).locator("time").getAttribute("title")).toMatch(/ UTC$/);
     expect(await row.locator("td").nth(5).locator("time").getAttribute("title")).toMatch(/ UTC$/);
     // Its items are received like a webhook's events, counted in the Sources table under its own label.
-    const sources = page.getByRole("region", { name: "Sources" });
+    const sources = page.getByRole("region", { name: "Sources", exact: true });
     const sourceRow = sources.locator("tbody tr").filter({ hasText: "polling source" });
     // The delivery log writes in batches: a count read before it wrote them needs a reload.
     await expect
