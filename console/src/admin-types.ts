@@ -34,8 +34,8 @@ export interface RouteStatusRow extends Counts {
 export interface SourceStatusRow extends Counts {
   readonly id: string;
   readonly rejected: number;
-  /** `api`: an API endpoint, `POST /api/{id}`, answered by a route (absent from older routers). */
-  readonly kind?: "webhook" | "api";
+  /** `api`: an API endpoint, `POST /api/{id}`, answered by a route; `poll`: a polling source (absent from older routers). */
+  readonly kind?: "webhook" | "api" | "poll";
   readonly api?: { readonly route: string; readonly mode: "sync" | "async" } | null;
 }
 
@@ -48,12 +48,28 @@ export interface DestinationStatusRow {
   readonly pausedAt: string | null;
 }
 
+/** A polling source's lease, cursor and last run (src/contracts/poll-status.ts). */
+export interface PollStatusRow {
+  readonly source: string;
+  readonly state: "running" | "failing" | "ok" | "pending" | "paused";
+  readonly lastSuccess: string | null;
+  readonly lastError: { readonly at: string; readonly message: string } | null;
+  readonly failingSince: string | null;
+  readonly cursor: string | null;
+  readonly lagSeconds: number | null;
+  readonly lastRun: { readonly items: number; readonly pages: number } | null;
+  readonly leaseHolder: string | null;
+  readonly runInProgress?: boolean;
+}
+
 export interface Status {
   readonly since: string;
   readonly deliveryLog: { engine: string; retentionMs: number; payloads: boolean; dropped?: number; failed?: number } | null;
   readonly sources: readonly SourceStatusRow[];
   readonly routes: readonly RouteStatusRow[];
   readonly destinations?: readonly DestinationStatusRow[];
+  /** Absent from routers without polling sources; null when the state store cannot be read. */
+  readonly polls?: readonly PollStatusRow[] | null;
 }
 
 /** The answer to `POST /routes/{id}/resume`: `stillPausedBy` when the route's destination still holds it. */
@@ -157,4 +173,5 @@ export const ALERT_KINDS = [
   ["broker_refused", "RabbitMQ refused"],
   ["verification_failures", "Signature failures"],
   ["token_expiring", "Token expiring"],
+  ["poll_failed", "Polling source failing"],
 ] as const;

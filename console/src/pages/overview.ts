@@ -5,6 +5,7 @@ import { consolePath, type Page, type PageContext } from "../page.js";
 import { time } from "../time.js";
 import { badge, errorNotice, field, link, notice, poll, select, table } from "../ui.js";
 import { type PauseHooks, pauseButton } from "./pause-controls.js";
+import { pollsView } from "./polls-view.js";
 
 const WINDOWS = [
   ["15m", "15 minutes"],
@@ -155,7 +156,7 @@ function countsView(status: Status, window: string, hooks: PauseHooks): Child[] 
         ]),
       )
     : notice("empty", "No routes are configured.", "Events are received but go nowhere until a route takes them.");
-  return [h("h2", null, "Counts since ", time(status.since)), logNote, sources, routes, destinationsView(status, hooks)];
+  return [h("h2", null, "Counts since ", time(status.since)), logNote, sources, routes, destinationsView(status, hooks), pollsView(status.polls)];
 }
 
 function deadLetterCell(route: RouteStatusRow): Child {
@@ -164,8 +165,16 @@ function deadLetterCell(route: RouteStatusRow): Child {
   return link(consolePath(["dead-letters"], query({ route: route.id })), String(route.deadLetterDepth));
 }
 
-/** An API endpoint (`POST /api/{id}`, answered by a route) is tagged, so it is not mistaken for a webhook. */
+/** An API endpoint (`POST /api/{id}`, answered by a route) or a polling source is tagged, so it is not mistaken for a webhook. */
 function sourceName(source: SourceStatusRow): Child {
+  if (source.kind === "poll")
+    return h(
+      "span",
+      null,
+      source.id,
+      " ",
+      h("span", { class: "tag", title: "pulled from an API on a schedule (kind: poll): its state is under Scheduled pulls" }, "polling source"),
+    );
   if (source.kind !== "api" || !source.api) return source.id;
   const how = source.api.mode === "async" ? "async: 202 at once, the result POSTed to its callback" : "sync: the caller waits for the answer";
   return h(

@@ -71,10 +71,14 @@ export const schemas = {
           required: ["id", "kind", "api"],
           properties: {
             id: { type: "string" },
-            kind: { type: "string", enum: ["webhook", "api"], description: "api: an API endpoint, POST /api/{id}, answered by a route" },
+            kind: {
+              type: "string",
+              enum: ["webhook", "api", "poll"],
+              description: "api: an API endpoint, POST /api/{id}, answered by a route; poll: a polling source (its state in polls)",
+            },
             api: {
               type: ["object", "null"],
-              description: "an API endpoint's route and mode; null for a webhook source",
+              description: "an API endpoint's route and mode; null for a webhook or polling source",
               required: ["route", "mode"],
               properties: { route: { type: "string" }, mode: { type: "string", enum: ["sync", "async"] } },
             },

@@ -41,11 +41,20 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
     response.json({
       since: new Date(since).toISOString(),
       deliveryLog: deps.log ? logInfo(deps.log) : null,
-      sources: [...deps.table.sources.values()].map((source) => ({
-        id: source.id,
-        ...sourceKind(source),
-        ...(counts?.sources.get(source.id) ?? emptySourceCounts()),
-      })),
+      sources: [
+        ...[...deps.table.sources.values()].map((source) => ({
+          id: source.id,
+          ...sourceKind(source),
+          ...(counts?.sources.get(source.id) ?? emptySourceCounts()),
+        })),
+        // A polling source's items are receipts of it in the delivery log, counted like a webhook's.
+        ...[...deps.table.polls.keys()].map((id) => ({
+          id,
+          kind: "poll" as const,
+          api: null,
+          ...(counts?.sources.get(id) ?? emptySourceCounts()),
+        })),
+      ],
       routes: [...deps.table.routes.values()].map((route) => ({
         id: route.id,
         destination: route.destination,
@@ -62,7 +71,7 @@ export function statusRoute(deps: StatusDeps): RequestHandler {
   };
 }
 
-/** A webhook source, or an API endpoint (`POST /api/{id}`) answering with a route: the console tags those. */
+/** A webhook source, or an API endpoint (`POST /api/{id}`) answering with a route: the console tags those (and polling sources). */
 function sourceKind(source: Source) {
   return source.api ? { kind: "api" as const, api: { route: source.api.route, mode: source.api.mode } } : { kind: "webhook" as const, api: null };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, screenshot } from "../../helpers/browser.js";
+import { type FakeTracktileApi, startFakeTracktileApi } from "../../helpers/fake-tracktile-api.js";
 import { FakeHttpSink } from "../../helpers/fakes/index.js";
 import { type SmtpCapture, startSmtpCapture } from "../../helpers/smtp-capture.js";
 import { eventually, routeToSink, startWorkerHarness, type WorkerHarness } from "../../helpers/worker-setup.js";
@@ -14,19 +15,35 @@ const XSS = {
   link: "javascript:window.__xss='link'",
 };
 
-/** The usual `to-sink` route, and an API endpoint `stock` (`POST /api/stock`) answered by a sync route to the same target. */
-function withApiEndpoint(yaml: string): string {
+const POLL_TOKEN = "api-console-poll-token";
+
+/**
+ * The usual `to-sink` route, an API endpoint `stock` (`POST /api/stock`) answered by a sync route
+ * to the same target, and a polling source `products` pulling the Tracktile stand-in at start.
+ */
+function withApiEndpointAndPoll(yaml: string, tracktileUrl: string): string {
   const endpoint = `
 sources:
   stock:
     verify: { preset: header-token, header: x-token, secret: stock-secret }
     api: { route: stock-lookup }
+  products:
+    kind: poll
+    every: 1h
+    request:
+      url: ${tracktileUrl}/products?modifiedSince={cursor}&page={page}&limit={size}
+      auth: { type: bearer, token: "${POLL_TOKEN}" }
+    pagination: { type: page, size: 100 }
+    items: products
+    event: { name: product.changed, id: id, modified: updatedAt }
+    cursor: { initial: "2025-01-01T00:00:00Z" }
 `;
   return `${endpoint}${yaml}  stock-lookup: { events: stock.#, destination: sink, sync: true }\n`;
 }
 
 describe("the ops console, in Chromium, against a real router", () => {
   let sink: FakeHttpSink;
+  let tracktile: FakeTracktileApi;
   let smtp: SmtpCapture;
   let harness: WorkerHarness;
   let browser: Browser;
@@ -41,8 +58,18 @@ describe("the ops console, in Chromium, against a real router", () => {
 
   beforeAll(async () => {
     sink = await FakeHttpSink.start();
+    // One page of two products, changed a few minutes ago: the poll's first run (at start) takes both.
+    tracktile = await startFakeTracktileApi(POLL_TOKEN);
+    tracktile.products.all.clear();
+    for (const [i, id] of ["prd_console_1", "prd_console_2"].entries())
+      tracktile.products.upsert({
+        id,
+        sku: `SKU-C${i + 1}`,
+        name: `Console product ${i + 1}`,
+        updatedAt: new Date(Date.now() - (3 - i) * 60_000).toISOString(),
+      });
     smtp = await startSmtpCapture();
-    harness = await startWorkerHarness(withApiEndpoint(routeToSink(sink.url, "30ms")), {
+    harness = await startWorkerHarness(withApiEndpointAndPoll(routeToSink(sink.url, "30ms"), tracktile.url), {
       ADMIN_PORT: "0",
       ADMIN_TOKEN: TOKEN,
       DELIVERY_LOG_PAYLOADS: "true",
@@ -69,6 +96,7 @@ describe("the ops console, in Chromium, against a real router", () => {
     await browser?.close();
     await harness?.close();
     await sink?.close();
+    await tracktile?.close();
     await smtp?.stop();
   });
 
@@ -100,13 +128,69 @@ describe("the ops console, in Chromium, against a real router", () => {
       .toEqual(["to-sink", "sink", "2", "1", "0", "0", "1"]);
     await page.getByText("No problems reported.").waitFor();
     // A webhook source and an API endpoint look different: the endpoint is tagged, its route and mode on hover.
-    const sources = page.getByRole("region", { name: "Sources" });
-    expect(await sources.locator("tbody tr td:first-child").allInnerTexts()).toEqual(["app", "stock API endpoint · sync"]);
-    expect(await sources.locator(".tag").getAttribute("title")).toBe(
+    const sources = page.getByRole("region", { name: "Sources", exact: true });
+    expect(await sources.locator("tbody tr td:first-child").allInnerTexts()).toEqual(["app", "stock API endpoint · sync", "products polling source"]);
+    expect(await sources.locator(".tag", { hasText: "API endpoint" }).getAttribute("title")).toBe(
       "POST /api/stock, answered by route stock-lookup (sync: the caller waits for the answer)",
     );
     await expect.poll(() => page.getByRole("region", { name: "Routes" }).locator("tbody tr td").nth(7).textContent()).toBe("1");
+  });
+
+  it("shows the polling source's last run under Scheduled pulls, and its items' events by source", async () => {
+    await page.getByRole("heading", { name: "Scheduled pulls" }).waitFor();
+    const pulls = page.getByRole("region", { name: "Polling sources" });
+    const row = pulls.locator("tbody tr").first();
+    // The first run starts with the router; the overview refreshes itself every 5 s, a reload is quicker.
+    await expect
+      .poll(
+        async () => {
+          const state = await row
+            .locator(".badge")
+            .textContent({ timeout: 2000 })
+            .catch(() => null);
+          if (state !== "ok") await page.reload();
+          return state;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe("ok");
+    // Read as one snapshot, polled: a reload or the 5 s refresh may be redrawing the table.
+    await expect
+      .poll(async () => {
+        const [source, words, , lag, lastRun, , holder, lastError] = await row.locator("td").allInnerTexts();
+        return { source, state: words, lag: /^\d+ min$/.test(lag ?? ""), lastRun, holder: Boolean(holder?.trim()), lastError };
+      })
+      .toEqual({ source: "products", state: "ok its last run succeeded", lag: true, lastRun: "2 items · 1 page", holder: true, lastError: "—" });
+    // Last success and the cursor in local time, UTC on hover.
+    expect(await row.locator("td").nth(2).locator("time").getAttribute("title")).toMatch(/ UTC$/);
+    expect(await row.locator("td").nth(5).locator("time").getAttribute("title")).toMatch(/ UTC$/);
+    // Its items are received like a webhook's events, counted in the Sources table under its own label.
+    const sources = page.getByRole("region", { name: "Sources", exact: true });
+    const sourceRow = sources.locator("tbody tr").filter({ hasText: "polling source" });
+    // The delivery log writes in batches: a count read before it wrote them needs a reload.
+    await expect
+      .poll(
+        async () => {
+          const cells = (await sourceRow.locator("td").allInnerTexts()).slice(0, 2);
+          if (cells[1] !== "2") await page.reload();
+          return cells;
+        },
+        { timeout: 8000 },
+      )
+      .toEqual(["products polling source", "2"]);
     await screenshot(page, "overview");
+
+    await pulls.getByRole("link", { name: "products", exact: true }).click();
+    await page.waitForURL(/\/console\/events\?source=products$/);
+    const events = page.getByRole("region", { name: "Matching events" });
+    await expect
+      .poll(async () => (await events.locator("tbody tr td:nth-child(5)").allInnerTexts()).sort())
+      .toEqual(["prd_console_1", "prd_console_2"]);
+    expect(await events.locator("tbody tr td:nth-child(3)").allInnerTexts()).toEqual(["products", "products"]);
+    expect(await events.locator("tbody tr td:nth-child(4)").allInnerTexts()).toEqual(["products.product.changed", "products.product.changed"]);
+    // The Source picker knows the polling source, so searching again keeps the filter.
+    await expect.poll(() => page.getByLabel("Source").inputValue()).toBe("products");
+    await page.getByRole("link", { name: "Overview", exact: true }).click();
   });
 
   it("lists the delivered and the dead-lettered event", async () => {

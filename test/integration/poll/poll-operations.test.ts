@@ -73,6 +73,9 @@ describe("a polling source as operators see it: /status, metrics, the delivery l
       5_000,
       "seven receipts in the delivery log",
     );
+    // Counted among the sources like a webhook's events, and told apart from them.
+    const { sources } = (await (await fetch(`${admin}/status`)).json()) as { sources: Array<Record<string, unknown>> };
+    expect(sources).toContainEqual(expect.objectContaining({ id: routes.sourceId, kind: "poll", api: null, received: 7, rejected: 0 }));
   });
 
   it("sends one email when the API refuses the credential, then at most a digest per window while every run fails, and never the token", async () => {
