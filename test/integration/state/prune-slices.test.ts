@@ -35,7 +35,8 @@ describe("pruning a big SQLite state store", () => {
       expect(database.prepare("select count(*) as n from delivered").get()).toEqual({ n: 100 });
     } finally {
       await db.destroy();
-      rmSync(dir, { recursive: true, force: true });
+      // SQLite's -wal/-shm files can still be going away as the folder is removed: retry rather than fail on ENOTEMPTY.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     }
   });
 });

@@ -64,8 +64,9 @@ describe.each(SHARED_STORES)("pausing a route across two worker processes sharin
     const paused = await admin(first, "POST", "/routes/orders-to-erp/pause", { reason: "ERP maintenance until 14:00" });
     expect(paused.status).toBe(200);
     expect(paused.body).toEqual({ route: "orders-to-erp", paused: true, reason: "ERP maintenance until 14:00", pausedAt: expect.any(String) });
-    // The asked process applies it at once; the other at its next read of the store.
-    expect(linesAbout(first, PAUSED, "orders-to-erp")).toHaveLength(1);
+    // The asked process applies it at once; the other at its next read of the store. Its log line
+    // comes through a pipe, which may deliver it after the HTTP answer: hence a short wait here too.
+    await eventually(() => linesAbout(first, PAUSED, "orders-to-erp").length === 1, 1000, "the asked process pausing");
     await eventually(() => linesAbout(second, PAUSED, "orders-to-erp").length === 1, 5000, "the other process pausing");
     expect(linesAbout(second, PAUSED, "orders-to-erp")[0]).toMatchObject({ by: "route", reason: "ERP maintenance until 14:00" });
 
