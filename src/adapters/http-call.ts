@@ -4,6 +4,7 @@ import type { OriginPools } from "./origin-pools.js";
 import { DeliveryError, type CallGate } from "./port.js";
 import type { HttpAnswer } from "./http-errors.js";
 import { nextStep } from "./http-errors.js";
+import type { DeliveryReceipt } from "../contracts/outcome.js";
 
 export interface HttpCall {
   readonly method: string;
@@ -170,6 +171,16 @@ function networkCode(error: unknown): string {
 }
 
 /** Parses a JSON body, or undefined when it is not JSON. */
+/**
+ * The receipt of a 2xx JSON answer: the target's id for what it created (a JSON object's `id`),
+ * and the parsed answer for a sync route's response mapping.
+ */
+export function jsonReceipt(status: number, text: string): DeliveryReceipt {
+  const response = parseJson(text);
+  const id = (response as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" || typeof id === "number" ? { status, targetId: String(id), response } : { status, response };
+}
+
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
+import { callHttp, describeCall, jsonReceipt, type CallContext } from "../http-call.js";
 import { errorFromAnswer } from "../http-errors.js";
 import { idempotencyKeyFor } from "../idempotency-key.js";
 import { OriginPools } from "../origin-pools.js";
@@ -57,7 +57,7 @@ export function createHttpAdapter(id: string, config: HttpDestination, logger: L
         logger.info("target refused the access token; fetching a new one and repeating once");
         ({ answer } = await send());
       }
-      if (answer.status >= 200 && answer.status < 300) return answered(answer.status, answer.text);
+      if (answer.status >= 200 && answer.status < 300) return jsonReceipt(answer.status, answer.text);
       throw errorFromAnswer(answer, { target: context.target, scrubber });
     },
     close: () => pools.close(),
@@ -81,11 +81,4 @@ class DeliveryContext implements CallContext {
   get target(): string {
     return `${this.label} (${describeCall(this.method, this.url)})`;
   }
-}
-
-/** The receipt: the target's id for what it created (a JSON object's `id`), and its answer for a sync route's response mapping. */
-function answered(status: number, text: string): DeliveryReceipt {
-  const response = parseJson(text);
-  const id = (response as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" || typeof id === "number" ? { status, targetId: String(id), response } : { status, response };
 }

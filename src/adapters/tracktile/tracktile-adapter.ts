@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { callHttp, describeCall, parseJson, type CallContext } from "../http-call.js";
+import { callHttp, describeCall, jsonReceipt, parseJson, type CallContext } from "../http-call.js";
 import { errorFromAnswer, type HttpAnswer } from "../http-errors.js";
 import { idempotencyKeyFor } from "../idempotency-key.js";
 import type { Adapter, Delivery } from "../port.js";
@@ -41,19 +41,11 @@ export function createTrackTileAdapter(id: string, config: TrackTileDestination,
       const body = delivery.payloadJson ?? (delivery.payload === undefined ? undefined : JSON.stringify(delivery.payload));
       const answer = await callHttp({ method: config.method, url: target, headers, ...(body === undefined ? {} : { body }) }, context);
       logger.debug({ status: answer.status }, "tracktile answered");
-      if (answer.status >= 200 && answer.status < 300) return receipt(answer);
+      if (answer.status >= 200 && answer.status < 300) return jsonReceipt(answer.status, answer.text);
       const message = tracktileMessage(answer, scrubber);
       throw errorFromAnswer(answer, { target: context.target, scrubber, ...(message ? { detail: message } : {}) });
     },
   };
-}
-
-function receipt(answer: HttpAnswer): DeliveryReceipt {
-  const response = parseJson(answer.text);
-  const id = (response as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" || typeof id === "number"
-    ? { status: answer.status, targetId: String(id), response }
-    : { status: answer.status, response };
 }
 
 /** `{"status":404,"message":"Customer not found"}` → `Customer not found`; undefined for another shape. */
